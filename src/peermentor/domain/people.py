@@ -1,0 +1,69 @@
+"""A person as the organisation's HR file describes them.
+
+This record is what the CSV importer produces, the demo generator creates, the
+store persists and the matching engine reads. It is pure data: lists are tuples so
+a record can be hashed and compared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    employee_id: str
+    name: str
+    email: str
+    years_experience: float
+    manager_id: str | None = None
+    department: str = ""
+    team: str = ""
+    job_family: str = ""
+    job_title: str = ""
+    location: str = ""
+    level: int | None = None
+    timezone: str = ""
+    languages: tuple[str, ...] = ()
+    skills_offered: tuple[str, ...] = ()
+    skills_sought: tuple[str, ...] = ()
+    career_goals: tuple[str, ...] = ()
+    goal_statement: str = ""
+    challenges: tuple[str, ...] = ()
+    background: tuple[str, ...] = ()
+    hours_per_month: float | None = None
+    opt_out: bool = False
+    do_not_match: tuple[str, ...] = ()
+
+
+# Column order of the CSV contract (design.md); the record's fields use the same names.
+CSV_COLUMNS: tuple[str, ...] = (
+    "employee_id",
+    "name",
+    "email",
+    "manager_id",
+    "department",
+    "team",
+    "job_family",
+    "job_title",
+    "location",
+    "level",
+    "years_experience",
+    "timezone",
+    "languages",
+    "skills_offered",
+    "skills_sought",
+    "career_goals",
+    "goal_statement",
+    "challenges",
+    "background",
+    "hours_per_month",
+    "opt_out",
+    "do_not_match",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("employee_id", "name", "email", "years_experience")
+LIST_COLUMNS: tuple[str, ...] = tuple(
+    f.name for f in fields(PersonRecord) if f.type == "tuple[str, ...]"
+)
+
+assert set(CSV_COLUMNS) == {f.name for f in fields(PersonRecord)}
