@@ -78,6 +78,13 @@ def cadence(kind: CadenceKind | str, every_days: int | None = None) -> Cadence:
     return Cadence(k)
 
 
+def _cadence(value: Cadence) -> Cadence:
+    """Re-check a Cadence built directly rather than through cadence()."""
+    if not isinstance(value, Cadence):
+        raise ValidationError("cadence", "must be a Cadence")
+    return cadence(value.kind, value.every_days)
+
+
 @dataclass(frozen=True, slots=True)
 class Norms:
     confidentiality: bool = True
@@ -160,7 +167,7 @@ def draft_charter(
         version=1,
         purpose=_purpose(purpose),
         goals=(),
-        cadence=cadence or Cadence(CadenceKind.FORTNIGHTLY),
+        cadence=_cadence(cadence or Cadence(CadenceKind.FORTNIGHTLY)),
         norms=_norms(norms or Norms()),
         edited_by=author,
         edited_at=require_aware("now", now),
@@ -208,7 +215,7 @@ def edit_charter(
         author,
         now,
         purpose=None if purpose is None else _purpose(purpose),
-        cadence=cadence,
+        cadence=None if cadence is None else _cadence(cadence),
         norms=None if norms is None else _norms(norms),
     )
 

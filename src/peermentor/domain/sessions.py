@@ -64,6 +64,8 @@ def log_session(
     require_member(members, actor)
     if not isinstance(held_on, date) or isinstance(held_on, datetime):
         raise ValidationError("held_on", "must be a date")
+    if held_on > require_aware("now", now).date():
+        raise ValidationError("held_on", "a session is logged once it has taken place")
     return Session(
         session_id=require_id("session_id", session_id),
         members=members,

@@ -116,3 +116,9 @@ def test_cadence_dates() -> None:
     assert ch.cadence("every_n_days", 10).occurrence(start, 3) == date(2026, 3, 2)
     assert ch.cadence("monthly").occurrence(start, 1) == date(2026, 2, 28)
     assert ch.cadence("monthly").occurrence(start, 12) == date(2027, 1, 31)
+
+
+def test_cadence_built_by_hand_is_still_checked() -> None:
+    with pytest.raises(ValidationError) as err:
+        ch.edit_charter(drafted(), ANA, NOW, cadence=ch.Cadence(ch.CadenceKind.EVERY_N_DAYS, 0))
+    assert err.value.field == "every_days"

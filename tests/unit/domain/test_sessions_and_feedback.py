@@ -98,3 +98,9 @@ def test_feedback_dimension_must_be_known() -> None:
             "f", PAIR, ANA, KIM, NOW, dimension="charm", situation="s", behaviour="b", impact="i"
         )
     assert err.value.field == "dimension"
+
+
+def test_a_session_cannot_be_logged_before_it_happens() -> None:
+    with pytest.raises(ValidationError) as err:
+        ss.log_session("s", PAIR, ANA, NOW, held_on=date(2026, 3, 3), duration_minutes=30)
+    assert err.value.field == "held_on"
