@@ -9,6 +9,7 @@ import pytest
 
 from peermentor.demo_org import demo_people_csv, generate_organisation
 from peermentor.domain.people import PersonRecord
+from peermentor.people_csv import parse_people_csv
 
 
 def _managers(people: list[PersonRecord]) -> set[str]:
@@ -145,3 +146,11 @@ def test_every_manager_by_title_has_reports_and_vice_versa() -> None:
     for p in people:
         leads_people = p.job_family.endswith(" Leadership")
         assert leads_people == (p.employee_id in managers), p
+
+
+@pytest.mark.parametrize("seed", [0, 1, 42])
+@pytest.mark.parametrize("n", [1, 2, 6, 27, 1000])
+def test_demo_csv_passes_validation_and_round_trips(n: int, seed: int) -> None:
+    result = parse_people_csv(demo_people_csv(n, seed).encode("utf-8"))
+    assert result.errors == []
+    assert result.people == generate_organisation(n, seed)
