@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from peermentor.domain.errors import NotAllowed, ValidationError
+from peermentor.domain.errors import NotReady, ValidationError
 from peermentor.domain.validation import (
     require_aware,
     require_choice,
@@ -235,10 +235,10 @@ def agree(ch: Charter, member_id: str, now: datetime) -> Charter:
     if member_id in ch.agreed_by:
         return ch
     if not ch.current.purpose:
-        raise NotAllowed("agree the charter", "it has no purpose statement yet")
+        raise NotReady("agree the charter", "it has no purpose statement yet")
     missing = ch.members_without_goals
     if missing:
-        raise NotAllowed(
+        raise NotReady(
             "agree the charter",
             "it needs at least one goal from every member; none yet from " + ", ".join(missing),
         )

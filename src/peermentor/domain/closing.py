@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from peermentor.domain import lifecycle
-from peermentor.domain.errors import InvalidTransition, NotAllowed
+from peermentor.domain.errors import InvalidTransition, NotReady
 from peermentor.domain.lifecycle import Pairing, PairingState
 from peermentor.domain.validation import require_aware, require_choice, require_member, require_text
 
@@ -76,7 +76,7 @@ def start_closing(p: Pairing) -> Closing:
 
 def _require_current(p: Pairing, closing: Closing) -> None:
     if (closing.pairing_id, closing.cycle) != (p.pairing_id, p.cycle):
-        raise NotAllowed("close", "this closing belongs to another pairing or an earlier cycle")
+        raise NotReady("close", "this closing belongs to another pairing or an earlier cycle")
 
 
 def reflect(
@@ -108,7 +108,7 @@ def close(p: Pairing, closing: Closing, now: datetime) -> Pairing:
     _require_current(p, closing)
     outcome = closing.outcome
     if outcome is None:
-        raise NotAllowed("close", "waiting for a reflection from " + ", ".join(closing.waiting_for))
+        raise NotReady("close", "waiting for a reflection from " + ", ".join(closing.waiting_for))
     if outcome is Choice.RENEW:
         return lifecycle.renew(p, now)
     return lifecycle.complete(p, now)

@@ -4,6 +4,7 @@
 | --- | --- | --- |
 | NotAMember | the acting person is not a member of the pairing | 403 |
 | NotAllowed | a member, but not the one who may do this | 403 |
+| NotReady | allowed, but something it needs is missing or already done | 409 |
 | NotFound | an id that is not in the collection it names | 404 |
 | InvalidTransition | the action is not allowed in the current state | 409 |
 | ValidationError | a field holds a bad value | 422 |
@@ -30,6 +31,13 @@ class NotAMember(DomainError):
 
 
 class NotAllowed(DomainError):
+    def __init__(self, action: str, reason: str) -> None:
+        super().__init__(f"cannot {action}: {reason}")
+        self.action = action
+        self.reason = reason
+
+
+class NotReady(DomainError):
     def __init__(self, action: str, reason: str) -> None:
         super().__init__(f"cannot {action}: {reason}")
         self.action = action

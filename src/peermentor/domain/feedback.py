@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from peermentor.domain.errors import NotAllowed
+from peermentor.domain.errors import NotAllowed, ValidationError
 from peermentor.domain.validation import (
     require_aware,
     require_choice,
@@ -65,7 +65,7 @@ def give_feedback(
     require_member(members, giver)
     require_member(members, receiver)
     if giver == receiver:
-        raise NotAllowed("give feedback", "feedback goes to another member, not to oneself")
+        raise ValidationError("receiver", "feedback goes to another member, not to oneself")
     return Feedback(
         feedback_id=require_id("feedback_id", feedback_id),
         members=members,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from peermentor.domain.errors import NotAllowed
+from peermentor.domain.errors import NotAllowed, NotReady, ValidationError
 from peermentor.domain.validation import (
     require_aware,
     require_id,
@@ -73,7 +73,7 @@ def ask(
     require_member(members, asker)
     require_member(members, recipient)
     if asker == recipient:
-        raise NotAllowed("ask for guidance", "a request goes to another member, not oneself")
+        raise ValidationError("recipient", "a request goes to another member, not oneself")
     return GuidanceRequest(
         request_id=require_id("request_id", request_id),
         members=members,
@@ -92,7 +92,7 @@ def answer(req: GuidanceRequest, actor: str, text: str, now: datetime) -> Guidan
     if actor != req.recipient:
         raise NotAllowed("answer this request", f"it was asked of {req.recipient}")
     if req.status is RequestStatus.CLOSED:
-        raise NotAllowed("answer this request", "it is closed")
+        raise NotReady("answer this request", "it is already closed")
     return replace(
         req,
         answer=require_text("answer", text, max_len=MAX_ANSWER),

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from peermentor.domain.errors import InvalidTransition, NotAllowed
+from peermentor.domain.errors import InvalidTransition, NotReady
 from peermentor.domain.validation import (
     require_aware,
     require_id,
@@ -147,7 +147,7 @@ def _respond(p: Pairing, member_id: str, action: Action, now: datetime, reason: 
     require_member(p.members, member_id)
     next_state(p.state, action)  # refuse before anything else when not proposed
     if p.response_of(member_id) is not None:
-        raise NotAllowed(action.value, f"{member_id} has already answered this proposal")
+        raise NotReady(action.value, f"{member_id} has already answered this proposal")
     accepted = action is Action.ACCEPT
     text = require_text("reason", reason, max_len=MAX_REASON, required=False)
     response = Response(member_id, accepted, require_aware("now", now), text)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from peermentor.domain.charter import Cadence
-from peermentor.domain.errors import NotAllowed, ValidationError
+from peermentor.domain.errors import NotReady, ValidationError
 from peermentor.domain.scenarios import Scenario
 from peermentor.domain.validation import (
     require_aware,
@@ -126,7 +126,7 @@ def reflect(rp: RolePlay, actor: str, text: str, now: datetime) -> RolePlay:
     """Each member writes (or rewrites) their own short reflection, after the role-play."""
     require_member(rp.members, actor)
     if not rp.completed:
-        raise NotAllowed("reflect on this role-play", "it has not taken place yet")
+        raise NotReady("reflect on this role-play", "it has not taken place yet")
     mine = Reflection(
         actor, require_text("reflection", text, max_len=MAX_REFLECTION), require_aware("now", now)
     )

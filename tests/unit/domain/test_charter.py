@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from peermentor.domain import charter as ch
-from peermentor.domain.errors import NotAllowed, NotAMember, ValidationError
+from peermentor.domain.errors import NotAMember, NotReady, ValidationError
 from tests.unit.domain.personas import ANA, KIM, LEE, NOW, OUTSIDER, PAIR, TRIAD, later
 
 
@@ -19,7 +19,7 @@ def with_goals(c: ch.Charter) -> ch.Charter:
 
 def test_charter_with_goals_from_only_one_side_cannot_be_agreed() -> None:
     c = ch.set_goals(drafted(), ANA, ("Lead a cross-team project",), NOW)
-    with pytest.raises(NotAllowed, match="none yet from kim"):
+    with pytest.raises(NotReady, match="none yet from kim"):
         ch.agree(c, ANA, NOW)
 
 
@@ -27,7 +27,7 @@ def test_triad_charter_needs_a_goal_from_the_third_member_too() -> None:
     c = drafted(TRIAD)
     c = ch.set_goals(ch.set_goals(c, ANA, ("a",), NOW), KIM, ("k",), NOW)
     assert c.members_without_goals == (LEE,)
-    with pytest.raises(NotAllowed, match="lee"):
+    with pytest.raises(NotReady, match="lee"):
         ch.agree(c, KIM, NOW)
 
 
@@ -40,7 +40,7 @@ def test_charter_is_agreed_only_when_every_member_agrees() -> None:
 
 def test_charter_without_purpose_cannot_be_agreed() -> None:
     c = with_goals(ch.draft_charter(PAIR, ANA, NOW))
-    with pytest.raises(NotAllowed, match="purpose"):
+    with pytest.raises(NotReady, match="purpose"):
         ch.agree(c, ANA, NOW)
 
 

@@ -2,7 +2,7 @@ import pytest
 
 from peermentor.domain import closing as cl
 from peermentor.domain import lifecycle as lc
-from peermentor.domain.errors import InvalidTransition, NotAllowed, NotAMember
+from peermentor.domain.errors import InvalidTransition, NotAMember, NotReady
 from peermentor.domain.lifecycle import PairingState
 from tests.unit.domain.personas import ANA, KIM, LEE, NOW, OUTSIDER, PAIR, TRIAD, later
 
@@ -37,7 +37,7 @@ def test_cannot_close_before_every_member_has_reflected() -> None:
     p = active(TRIAD)
     c = cl.reflect(p, cl.start_closing(p), ANA, "good", "complete", NOW)
     assert c.outcome is None and c.waiting_for == (KIM, LEE)
-    with pytest.raises(NotAllowed, match="kim, lee"):
+    with pytest.raises(NotReady, match="kim, lee"):
         cl.close(p, c, NOW)
 
 
@@ -58,7 +58,7 @@ def test_closing_of_an_earlier_cycle_cannot_close_the_new_one() -> None:
     p = active()
     old = reflected(p, "renew", "renew")
     renewed = cl.close(p, old, NOW)
-    with pytest.raises(NotAllowed, match="earlier cycle"):
+    with pytest.raises(NotReady, match="earlier cycle"):
         cl.close(renewed, old, NOW)
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from peermentor.domain import guidance as gd
-from peermentor.domain.errors import NotAllowed, NotAMember, ValidationError
+from peermentor.domain.errors import NotAllowed, NotAMember, NotReady, ValidationError
 from tests.unit.domain.personas import ANA, KIM, LEE, NOW, OUTSIDER, PAIR, TRIAD, later
 
 WINDOW = timedelta(days=5)
@@ -42,8 +42,9 @@ def test_outsider_can_neither_ask_nor_answer() -> None:
 
 
 def test_nobody_asks_themselves() -> None:
-    with pytest.raises(NotAllowed):
+    with pytest.raises(ValidationError) as err:
         gd.ask("r", PAIR, ANA, ANA, NOW, topic="x")
+    assert err.value.field == "recipient"
 
 
 def test_blank_topic_is_refused() -> None:
@@ -54,7 +55,7 @@ def test_blank_topic_is_refused() -> None:
 
 def test_closed_request_cannot_be_answered() -> None:
     r = gd.close(ana_asks_kim(), ANA, NOW)
-    with pytest.raises(NotAllowed, match="closed"):
+    with pytest.raises(NotReady, match="closed"):
         gd.answer(r, KIM, "late", later(days=1))
 
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from peermentor.domain import lifecycle as lc
-from peermentor.domain.errors import InvalidTransition, NotAllowed, NotAMember, ValidationError
+from peermentor.domain.errors import InvalidTransition, NotAMember, NotReady, ValidationError
 from peermentor.domain.lifecycle import Action, PairingState
 from tests.unit.domain.personas import ANA, KIM, LEE, NOW, OUTSIDER, PAIR, TRIAD, later
 
@@ -109,7 +109,7 @@ def test_outsider_cannot_answer_a_proposal() -> None:
 
 def test_a_member_answers_only_once() -> None:
     p = lc.accept(lc.propose("p1", PAIR, NOW), ANA, NOW)
-    with pytest.raises(NotAllowed, match="already answered"):
+    with pytest.raises(NotReady, match="already answered"):
         lc.accept(p, ANA, NOW)
 
 

@@ -6,7 +6,7 @@ import pytest
 from peermentor.domain import roleplay as rp
 from peermentor.domain import scenarios as sc
 from peermentor.domain.charter import cadence
-from peermentor.domain.errors import NotAllowed, NotAMember, NotFound, ValidationError
+from peermentor.domain.errors import NotAMember, NotFound, NotReady, ValidationError
 from peermentor.domain.roleplay import Role
 from tests.unit.domain.personas import ANA, KIM, LEE, NOW, OUTSIDER, PAIR, TRIAD
 
@@ -59,7 +59,7 @@ def test_planned_roleplay_follows_the_cadence_and_the_rotation() -> None:
 
 def test_reflections_come_after_the_roleplay_one_per_member() -> None:
     r = rp.plan(FORTNIGHTLY, "rp1", 0, SCENARIO)
-    with pytest.raises(NotAllowed, match="not taken place"):
+    with pytest.raises(NotReady, match="not taken place"):
         rp.reflect(r, ANA, "Went well", NOW)
     r = rp.complete(r, KIM, NOW)
     r = rp.reflect(rp.reflect(r, ANA, "Too long", NOW), ANA, "I rushed the ask", NOW)

@@ -78,7 +78,7 @@ def test_outsider_cannot_acknowledge_or_read_feedback() -> None:
 
 
 def test_nobody_gives_feedback_to_themselves() -> None:
-    with pytest.raises(NotAllowed, match="oneself"):
+    with pytest.raises(ValidationError, match="oneself"):
         fbk.give_feedback(
             "f",
             PAIR,
