@@ -1,0 +1,3 @@
+from peermentor.cli import app
+
+app(prog_name="peermentor")

@@ -1,0 +1,21 @@
+"""The `peermentor` command: thin adapters over the services."""
+
+from __future__ import annotations
+
+import typer
+
+from peermentor.cli import db, demo, people, programs, users
+
+app = typer.Typer(
+    help="peermentor: run peer-mentoring programmes (import people, match, serve).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(programs.app, name="programs")
+app.add_typer(people.app, name="people")
+app.add_typer(users.app, name="users")
+app.command("serve")(demo.serve)
+app.command("demo")(demo.demo)
+
+__all__ = ["app"]

@@ -1,0 +1,66 @@
+"""`peermentor serve` and `peermentor demo`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from peermentor.cli.common import open_store_or_exit, out, settings_or_exit
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(min=1, max=65535, envvar="PORT", help="Port (or $PORT).")]
+People = Annotated[
+    int, typer.Option(min=2, max=200_000, help="Size of the generated organisation.")
+]
+Seed = Annotated[int, typer.Option(help="Seed of the generator (same seed, same people).")]
+Database = Annotated[Path, typer.Option(help="Demo SQLite file, rebuilt from scratch.")]
+NoServe = Annotated[bool, typer.Option("--no-serve", help="Build and print the logins only.")]
+
+
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Serve the web app on the configured database."""
+    import uvicorn
+
+    from peermentor.web.app import create_app
+
+    settings = settings_or_exit()
+    uvicorn.run(create_app(settings, open_store_or_exit(settings)), host=host, port=port)
+
+
+def demo(
+    people: People = 300,
+    seed: Seed = 7,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+    database: Database = Path("peermentor-demo.db"),
+    no_serve: NoServe = False,
+) -> None:
+    """Build a fresh demo database (generated organisation, demo logins) and serve it."""
+    import uvicorn
+
+    from peermentor.demo import build_demo
+    from peermentor.web.app import create_app
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    os.environ["PEERMENTOR_DATABASE_URL"] = f"sqlite:///{database.resolve()}"
+    # Plain HTTP on localhost: a Secure cookie would never come back from the browser.
+    os.environ["PEERMENTOR_INSECURE_COOKIES"] = "true"
+    settings = settings_or_exit()
+    store = open_store_or_exit(settings)
+    with store.sessions() as session:
+        logins = build_demo(session, people=people, seed=seed)
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    out.print(f"\n[bold]peermentor demo[/]: {people} generated people in {database}")
+    out.print(f"  open   http://{shown_host}:{port}/")
+    out.print(f"  admin  {logins.admin[0]}  password {logins.admin[1]}")
+    for email, password, name in logins.participants:
+        out.print(f"  peer   {email}  password {password}  ({name})")
+    out.print("")
+    if no_serve:
+        store.close()
+        return
+    uvicorn.run(create_app(settings, store), host=host, port=port)

@@ -1,0 +1,101 @@
+"""Settings from PEERMENTOR_* environment variables, checked once at start-up.
+
+Nothing is required to start: the database defaults to a SQLite file in the working
+directory and the secret key is generated and stored beside it on first run. Bad
+values are refused with a message that names the variable, never a traceback.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./peermentor.db"
+SECRET_FILE_NAME = ".peermentor_secret"
+# Values people copy from examples; a deployment must never run with them.
+_WELL_KNOWN_SECRETS = {"changeme", "change-me", "secret", "development", "dev", "test"}
+_MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(Exception):
+    """A setting has a value the application refuses to start with."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PEERMENTOR_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    secret_key: SecretStr | None = None
+    # Where a generated secret key is kept when PEERMENTOR_SECRET_KEY is absent.
+    secret_key_file: Path = Path(SECRET_FILE_NAME)
+    # Cookies are Secure unless the app is told it runs over plain HTTP (the local demo).
+    insecure_cookies: bool = False
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "peermentor@localhost"
+    smtp_starttls: bool = False
+    base_url: str = "http://127.0.0.1:8000"
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0].lower()
+        if not (scheme.startswith("sqlite") or scheme.startswith("postgresql")):
+            raise ValueError(
+                "must be a sqlite:/// or postgresql:// URL (e.g. postgresql://user@host/dbname)"
+            )
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        if raw.strip().lower() in _WELL_KNOWN_SECRETS:
+            raise ValueError("is a well-known placeholder; set a random value")
+        if len(raw) < _MIN_SECRET_LENGTH:
+            raise ValueError(f"must be at least {_MIN_SECRET_LENGTH} characters long")
+        return value
+
+    def resolved_secret_key(self) -> str:
+        """The secret key, generating and storing one on first run when none is set."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.secret_key_file
+        if path.exists():
+            stored = path.read_text(encoding="utf-8").strip()
+            if len(stored) >= _MIN_SECRET_LENGTH:
+                return stored
+        generated = secrets.token_urlsafe(48)
+        path.write_text(generated + "\n", encoding="utf-8")
+        path.chmod(0o600)
+        return generated
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "?"
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"PEERMENTOR_{field.upper()} {message}")
+    return "; ".join(lines)
+
+
+def load_settings() -> Settings:
+    """Read the environment; raise SettingsError with a readable message on bad values."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

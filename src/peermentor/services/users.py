@@ -1,0 +1,63 @@
+"""Login accounts."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from peermentor.services.access import Actor, InvalidInput, require_org_admin
+from peermentor.services.passwords import check_password_policy, hash_password
+from peermentor.store.models import ROLES, User
+
+
+def normalise_email(email: str) -> str:
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise InvalidInput(f"email: {error}") from None
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    email: str,
+    password: str | None,
+    role: str = "participant",
+    person_id: int | None = None,
+) -> User:
+    require_org_admin(actor)
+    if role not in ROLES:
+        raise InvalidInput(f"role: must be one of {', '.join(ROLES)}")
+    email = normalise_email(email)
+    if find_user(session, email) is not None:
+        raise InvalidInput(f"email: an account for {email} already exists")
+    if password is not None:
+        check_password_policy(password)
+    user = User(
+        email=email,
+        password_hash=hash_password(password) if password is not None else None,
+        role=role,
+        person_id=person_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_admin(session: Session, actor: Actor, email: str, password: str) -> tuple[User, bool]:
+    """Create an organisation admin, or promote and reset an existing account."""
+    require_org_admin(actor)
+    check_password_policy(password)
+    existing = find_user(session, email)
+    if existing is None:
+        return create_user(session, actor, email, password, role="org_admin"), True
+    existing.role = "org_admin"
+    existing.password_hash = hash_password(password)
+    existing.is_active = True
+    session.flush()
+    return existing, False

@@ -1,0 +1,163 @@
+"""The `peermentor` command as a user runs it: exit codes, messages, files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from peermentor.cli import app
+from peermentor.demo_org import demo_people_csv
+
+GOOD = (
+    "employee_id,name,email,manager_id,years_experience\n"
+    "E1,Ana Silva,ana@example.com,,8\n"
+    "E2,Kim Park,kim@example.com,E1,6\n"
+)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("PEERMENTOR_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("PEERMENTOR_SECRET_KEY_FILE", str(tmp_path / "secret"))
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def run(cli: CliRunner, *args: str, code: int = 0) -> tuple[str, str]:
+    result = cli.invoke(app, list(args))
+    assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout, result.stderr
+
+
+def all_command_paths() -> list[list[str]]:
+    paths: list[list[str]] = [[]]
+
+    def walk(command: object, prefix: list[str]) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            paths.append([*prefix, name])
+            walk(sub, [*prefix, name])
+
+    walk(get_command(app), [])
+    return paths
+
+
+def test_every_command_has_help(cli: CliRunner) -> None:
+    paths = all_command_paths()
+    assert ["people", "import"] in paths and ["users", "create-admin"] in paths
+    for path in paths:
+        out, _ = run(cli, *path, "--help")
+        assert "Usage" in out
+
+
+def test_import_list_and_export_round_trip(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text(GOOD)
+    out, _ = run(cli, "people", "import", "people.csv", "--program", "Spring")
+    assert "2 new" in out
+    out, _ = run(cli, "programs", "list")
+    assert "Spring" in out
+    out, _ = run(cli, "people", "list", "--program", "Spring")
+    assert "Kim Park" in out and "Ana Silva" in out
+    run(cli, "people", "export", "--program", "Spring", "--out", "export.csv")
+    out, _ = run(cli, "people", "import", "export.csv", "--program", "Spring")
+    assert "0 new, 0 updated, 2 unchanged" in out
+
+
+def test_export_to_stdout_is_the_import_format(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text(GOOD)
+    run(cli, "people", "import", "people.csv", "--program", "Spring")
+    out, _ = run(cli, "people", "export", "--program", "Spring")
+    assert out.splitlines()[0].startswith("employee_id,name,email,manager_id,")
+    assert len(out.splitlines()) == 3
+
+
+def test_bad_file_exits_2_naming_row_and_column_and_imports_nothing(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "bad.csv").write_text(GOOD + "E3,Lee,lee@example,,-4\n")
+    _, err = run(cli, "people", "import", "bad.csv", "--program", "Spring", code=2)
+    assert "row 4, column email" in err
+    assert "row 4, column years_experience" in err
+    assert "nothing was imported" in err
+    out, _ = run(cli, "programs", "list")
+    assert "Spring" not in out
+
+
+def test_missing_file_is_a_clear_error(cli: CliRunner) -> None:
+    _, err = run(cli, "people", "import", "nope.csv", "--program", "P", code=2)
+    assert "cannot read nope.csv" in err
+
+
+def test_large_import_shows_a_progress_bar(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "big.csv").write_text(demo_people_csv(1_500, seed=2))
+    out, err = run(cli, "people", "import", "big.csv", "--program", "Big")
+    assert "1500 new" in out
+    assert "writing" in err and "1500/1500" in err
+
+
+def test_programs_create_refuses_duplicates_and_bad_dates(cli: CliRunner) -> None:
+    out, _ = run(cli, "programs", "create", "Autumn", "--starts", "2026-09-01")
+    assert "created programme 'Autumn'" in out
+    _, err = run(cli, "programs", "create", "Autumn", code=2)
+    assert "already exists" in err
+    _, err = run(cli, "programs", "create", "Winter", "--starts", "01/12/2026", code=2)
+    assert "--starts" in err and "YYYY-MM-DD" in err
+    _, err = run(
+        cli,
+        "programs",
+        "create",
+        "Late",
+        "--starts",
+        "2026-09-01",
+        "--ends",
+        "2026-01-01",
+        code=2,
+    )
+    assert "ends_on" in err
+
+
+def test_export_of_unknown_programme_is_a_clear_error(cli: CliRunner) -> None:
+    _, err = run(cli, "people", "export", "--program", "Ghost", code=2)
+    assert "no programme named 'Ghost'" in err
+
+
+def test_create_admin_then_reset_password(cli: CliRunner) -> None:
+    out, _ = run(cli, "users", "create-admin", "Boss@Example.com", "--password", "s3cure-enough")
+    assert "created organisation admin boss@example.com" in out
+    out, _ = run(cli, "users", "create-admin", "boss@example.com", "--password", "an0ther-one!")
+    assert "updated" in out
+    _, err = run(cli, "users", "create-admin", "x@example.com", "--password", "short", code=2)
+    assert "at least 10 characters" in err
+    _, err = run(
+        cli, "users", "create-admin", "not-an-email", "--password", "long-enough-1", code=2
+    )
+    assert "email" in err
+
+
+def test_bad_setting_is_refused_at_start_with_its_name(
+    cli: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PEERMENTOR_DATABASE_URL", "mysql://root@localhost/x")
+    _, err = run(cli, "programs", "list", code=2)
+    assert "PEERMENTOR_DATABASE_URL" in err
+    monkeypatch.setenv("PEERMENTOR_DATABASE_URL", "sqlite:///ok.db")
+    monkeypatch.setenv("PEERMENTOR_SECRET_KEY", "changeme")
+    _, err = run(cli, "programs", "list", code=2)
+    assert "PEERMENTOR_SECRET_KEY" in err
+
+
+def test_db_upgrade_is_safe_to_run_twice(cli: CliRunner, tmp_path: Path) -> None:
+    run(cli, "db", "upgrade")
+    out, _ = run(cli, "db", "upgrade")
+    assert "latest schema" in out
+    assert (tmp_path / "cli.db").exists()
+
+
+def test_demo_builds_a_database_and_prints_logins(cli: CliRunner, tmp_path: Path) -> None:
+    out, _ = run(cli, "demo", "--people", "40", "--no-serve", "--database", "demo.db")
+    assert "admin@example.com" in out and "password" in out
+    assert out.count("peer ") >= 2
+    assert (tmp_path / "demo.db").exists()

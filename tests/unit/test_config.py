@@ -1,0 +1,56 @@
+"""Settings refuse bad values at start-up with a message naming the variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from peermentor.config import SettingsError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("DATABASE_URL", "SECRET_KEY", "SMTP_PORT", "INSECURE_COOKIES"):
+        monkeypatch.delenv(f"PEERMENTOR_{name}", raising=False)
+    monkeypatch.setenv("PEERMENTOR_SECRET_KEY_FILE", str(tmp_path / "secret"))
+
+
+def test_nothing_is_required_to_start() -> None:
+    settings = load_settings()
+    assert settings.database_url == "sqlite:///./peermentor.db"
+    assert settings.insecure_cookies is False
+
+
+def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
+    first = load_settings().resolved_secret_key()
+    assert len(first) >= 32
+    assert load_settings().resolved_secret_key() == first
+    assert (tmp_path / "secret").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "words"),
+    [
+        ("DATABASE_URL", "mysql://root@localhost/db", "sqlite"),
+        ("SECRET_KEY", "changeme", "placeholder"),
+        ("SECRET_KEY", "short-but-random", "at least 32"),
+        ("SMTP_PORT", "70000", "less than or equal"),
+        ("SMTP_PORT", "twenty-five", "integer"),
+        ("INSECURE_COOKIES", "perhaps", "boolean"),
+    ],
+)
+def test_bad_values_are_refused_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, words: str
+) -> None:
+    monkeypatch.setenv(f"PEERMENTOR_{variable}", value)
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert f"PEERMENTOR_{variable}" in str(refused.value)
+    assert words in str(refused.value)
+    assert value not in str(refused.value) or variable != "SECRET_KEY"
+
+
+def test_postgres_url_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEERMENTOR_DATABASE_URL", "postgresql://app@db.internal/peermentor")
+    assert load_settings().database_url.startswith("postgresql://")
