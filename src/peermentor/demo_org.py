@@ -10,7 +10,7 @@ arguments always give the same people.
 
 from __future__ import annotations
 
-import math
+import functools
 import random
 import unicodedata
 from collections import deque
@@ -43,13 +43,14 @@ from peermentor.domain.people import PersonRecord
 CEO = -1  # department index of the chief executive, who belongs to no department
 TINY_ORG = 10  # up to this many people, everyone reports straight to the founder
 PEOPLE_PER_DEPARTMENT = 25  # a department is opened for roughly every this many people
+MIN_SPAN, MAX_SPAN = 5, 10  # span of control: direct reports of a manager
 SAME_LOCATION_AS_MANAGER = 0.7
 OPT_OUT_RATE = 0.02
 DO_NOT_MATCH_RATE = 0.005
 
 # Typical years of experience at each level (1-9); heads and the CEO have the most.
 YEARS_BY_LEVEL = {1: 1.0, 2: 3.0, 3: 5.0, 4: 8.0, 5: 11.0, 6: 14.0, 7: 17.0, 8: 20.0, 9: 24.0}
-IC_LEVEL_WEIGHTS = (10, 20, 25, 22, 15, 8)  # levels 1..6 among individual contributors
+IC_LEVEL_WEIGHTS = (12, 22, 26, 20, 13, 7)  # levels 1..6 among individual contributors
 IC_TITLE_BY_LEVEL = {
     1: "Associate {}",
     2: "{}",
@@ -141,15 +142,20 @@ def _build_tree(n: int, rng: random.Random) -> list[_Node]:
 def _report_budgets(budget: int, rng: random.Random) -> list[int]:
     """For each direct report of a manager, how many people will sit below them.
 
-    `budget` is how many people sit below the manager. A manager has 5-10 direct
-    reports; when the budget is larger, some reports become managers themselves and
-    the rest of the budget is shared among them.
+    `budget` is how many people sit below the manager. A manager has MIN_SPAN to
+    MAX_SPAN direct reports; when the budget is larger, some reports become managers
+    themselves and share the rest, each getting at least MIN_SPAN people, so that no
+    manager ends up with one or two reports.
     """
-    span = rng.randint(5, 10)
-    if budget <= span:
+    if budget <= MAX_SPAN:
         return [0] * budget
-    n_managers = min(span, math.ceil(budget / (span + 1)))
-    shares = _split(budget - span, [rng.uniform(0.6, 1.4) for _ in range(n_managers)])
+    span = rng.randint(MIN_SPAN, MAX_SPAN)
+    if budget - span < MIN_SPAN:  # too few left for a team of their own: fewer direct reports
+        span = budget - MIN_SPAN
+    below = budget - span
+    n_managers = min(span, below // MIN_SPAN)
+    weights = [rng.uniform(0.6, 1.4) for _ in range(n_managers)]
+    shares = _split(below, weights, minimum=MIN_SPAN)
     return shares + [0] * (span - n_managers)
 
 
@@ -281,10 +287,12 @@ class _People:
         own = dept.skills if dept else CROSS_CUTTING_SKILLS
         leads = band in ("manager", "executive")
         n_own = 1 + (band != "junior") + (rng.random() < 0.5)
-        offered = rng.sample(own, n_own)
-        offered += rng.sample(LEADERSHIP_SKILLS if leads else CROSS_CUTTING_SKILLS, 1)
-        sought = rng.sample(own, 2)
-        sought += rng.sample(CROSS_CUTTING_SKILLS if leads else LEADERSHIP_SKILLS, 1)
+        # One draw for both sides keeps the department skills offered and sought apart,
+        # so everyone seeks at least two things they do not already offer.
+        picks = rng.sample(own, n_own + 2)
+        offered, sought = picks[:n_own], picks[n_own:]
+        offered.append(rng.choice(LEADERSHIP_SKILLS if leads else CROSS_CUTTING_SKILLS))
+        sought.append(rng.choice(CROSS_CUTTING_SKILLS if leads else LEADERSHIP_SKILLS))
         if rng.random() < 0.5:
             sought.append(rng.choice(CROSS_CUTTING_SKILLS))
         if switching:  # people who want to change function want that function's skills
@@ -370,6 +378,7 @@ def _employee_id(index: int) -> str:
     return f"E{index + 1:06d}"
 
 
+@functools.cache  # a few hundred distinct names, 200,000 calls for a large organisation
 def _email_part(name: str) -> str:
     """ASCII letters and digits only: "Siobhán" -> "siobhan", "O'Brien" -> "obrien"."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()

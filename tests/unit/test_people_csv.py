@@ -367,3 +367,13 @@ def test_export_then_import_gives_back_the_same_people(people: list[PersonRecord
 def test_fast_email_check_never_accepts_what_the_library_refuses(address: str) -> None:
     if _is_plainly_valid_email(address):
         validate_email(address, check_deliverability=False)
+
+
+def test_a_cell_too_large_to_read_is_reported_with_its_row() -> None:
+    huge = "x" * 200_000
+    result = parse(
+        "employee_id,name,email,years_experience,goal_statement",
+        "E1,Anna,a@example.com,1,fine",
+        f"E2,Ben,b@example.com,1,{huge}",
+    )
+    assert where(result) == [(3, None)]
