@@ -168,6 +168,11 @@ class Pairing(Base):
     cycle: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The workspace's clock: when the members were asked, when the last of them said
+    # yes (check-ins fall due from then), and when it completed or dissolved.
+    proposed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    activated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     members: Mapped[list[PairingMember]] = relationship(
         back_populates="pairing", cascade="all, delete-orphan", order_by="PairingMember.id"
