@@ -10,7 +10,11 @@ Decisions the contract leaves open:
   row 2. A quoted cell holding a line break is still one row.
 - A header with no data rows is a valid, empty file; a file without a header is not.
 - Header names are matched ignoring surrounding whitespace and case.
-- Blank lines are skipped (they still count as rows, as in a spreadsheet).
+- Blank lines are skipped (they still count as rows, as in a spreadsheet). A row with
+  fewer cells than the header has its missing trailing cells read as empty; one with
+  more (non-empty) cells is an error.
+- A cell that is not valid UTF-8 is reported with its row and its column (the header
+  row's with no column), and the rest of the file is still checked.
 - `level` may be any integer; `years_experience` and `hours_per_month` are decimal
   numbers of 0 or more (no "nan", "inf" or thousands separators).
 - An employee_id may not contain ";", since lists of ids (do_not_match) use it.
@@ -24,7 +28,7 @@ import io
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar
 
 from peermentor.domain.people import CSV_COLUMNS, LIST_COLUMNS, REQUIRED_COLUMNS, PersonRecord
@@ -111,6 +115,9 @@ class CsvProblem:
 class ParseResult:
     people: list[PersonRecord]
     errors: list[CsvProblem]
+    # The spreadsheet row of each of `people`, for problems found later (e.g. against
+    # the database): blank lines and multi-line cells make it differ from index + 2.
+    rows: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -127,7 +134,7 @@ def parse_people_csv(data: bytes, *, progress: ProgressCallback | None = None) -
     at the end; rows_total needs a first counting pass, made only when asked for.
     """
     has_bad_bytes = not _is_utf8(data)
-    total = _count_rows(data) - 1 if progress else 0
+    total = max(0, _count_rows(data) - 1) if progress else 0
     reader = csv.reader(_text_stream(data))
     parser = _FileParser(check_bytes=has_bad_bytes)
     row_number = 0
@@ -149,7 +156,7 @@ def parse_people_csv(data: bytes, *, progress: ProgressCallback | None = None) -
     parser.check_manager_cycles()
     if progress:
         progress(total, total)
-    return ParseResult(parser.people, parser.problems)
+    return ParseResult(parser.people, parser.problems, parser.rows)
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -186,6 +193,7 @@ class _FileParser:
     def __init__(self, *, check_bytes: bool) -> None:
         self.check_bytes = check_bytes
         self.people: list[PersonRecord] = []
+        self.rows: list[int] = []
         self.problems: list[CsvProblem] = []
         self.header_row = 0
         self.columns: dict[str, int] = {}
@@ -237,6 +245,7 @@ class _FileParser:
         self._check_unique(row_number, values)
         if person is not None and len(self.problems) == problems_before:
             self.people.append(person)
+            self.rows.append(row_number)
 
     def _check_bytes(self, row_number: int, values: dict[str, str]) -> None:
         for name, value in values.items():

@@ -377,3 +377,14 @@ def test_a_cell_too_large_to_read_is_reported_with_its_row() -> None:
         f"E2,Ben,b@example.com,1,{huge}",
     )
     assert where(result) == [(3, None)]
+
+
+def test_each_person_comes_with_their_spreadsheet_row() -> None:
+    result = parse(
+        "employee_id,name,email,years_experience,goal_statement",
+        'E1,Anna,a@example.com,1,"two\nlines"',
+        "",
+        "E2,Ben,b@example.com,1,",
+    )
+    assert [p.employee_id for p in result.people] == ["E1", "E2"]
+    assert result.rows == [2, 4]
