@@ -1,0 +1,155 @@
+"""run_matching: people in, published-ready pairings out, with proof of how good."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+from peermentor.domain.people import PersonRecord
+from peermentor.matching.candidates import all_allowed_edges, topk_edges
+from peermentor.matching.cohort import Cohort, prepare_cohort
+from peermentor.matching.explain import explain_pairing
+from peermentor.matching.quality import blocking_pairs, quality_report
+from peermentor.matching.result import MatchResult, Pairing
+from peermentor.matching.settings import CRITERIA, MatchSettings
+from peermentor.matching.triads import best_two_sums, join_leftovers
+
+Progress = Callable[[str, float], None]
+
+NO_PARTNER = "no allowed partner: every possible partner is ruled out by a hard rule"
+WAITLISTED = "waitlisted: odd number"
+NO_ROOM = "no partner left: every allowed partner is already paired"
+NO_TRIAD = "no allowed group of three: odd number and no pairing can take a third"
+
+
+def run_matching(
+    people: Sequence[PersonRecord],
+    settings: MatchSettings | None = None,
+    *,
+    pinned: Iterable[Sequence[str]] = (),
+    past_partners: Iterable[frozenset[str]] = (),
+    progress: Progress | None = None,
+) -> MatchResult:
+    from peermentor.matching.solver import solve_fair, solve_matching
+
+    settings = settings or MatchSettings()
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    clock = [started]
+
+    def lap(stage: str) -> None:
+        now = time.perf_counter()
+        timings[stage] = now - clock[0]
+        clock[0] = now
+        if progress:
+            progress(stage, 1.0)
+
+    co = prepare_cohort(people, settings, pinned, past_partners)
+    lap("features")
+
+    active_n = int(co.active.sum())
+    full = active_n <= settings.exact_limit
+    scorer = co.scorer(np.float64 if full else np.float32)
+    exact_scorer = co.scorer(np.float64)
+    if full:
+        u, v, w = all_allowed_edges(scorer, progress)
+        bound = None
+    else:
+        u, v, bound = topk_edges(scorer, settings.top_k, progress)
+        w = exact_scorer.scores(u, v)
+    lap("scores+candidates")
+
+    solve = solve_fair if settings.mode == "fair" else solve_matching
+    res = solve(co.n, u, v, w, outside_bound=bound)
+    lap("solve")
+
+    mate = np.asarray(res.mate)
+    idx = np.arange(co.n)
+    paired = co.active & (mate > idx)
+    pairs = [(int(i), int(mate[i])) for i in np.flatnonzero(paired)]
+    left = [int(i) for i in np.flatnonzero(co.active & (mate < 0))]
+    degree = np.bincount(np.concatenate([u, v]), minlength=co.n)
+    reasons: dict[int, str] = {}
+    for x in left:
+        if degree[x] == 0:
+            reasons[x] = NO_PARTNER
+    hopeful = [x for x in left if x not in reasons]
+    joined: dict[int, int] = {}
+    if hopeful and settings.odd_mode == "triad":
+        joined, hopeful_left = join_leftovers(exact_scorer, pairs, hopeful, set())
+        for x in hopeful_left:
+            reasons[x] = NO_TRIAD
+    else:
+        lone = len(hopeful) == 1 and active_n % 2 == 1
+        for x in hopeful:
+            reasons[x] = WAITLISTED if lone else NO_ROOM
+
+    groups = [(*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))]
+    pinned_total = sum(co.pinned_scores)
+    triad_room = np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum()
+    upper = float(res.upper_bound) + pinned_total + float(triad_room)
+
+    current = np.full(co.n, np.nan)
+    current[co.active] = -1.0
+    group_scores = []
+    for g in groups:
+        members = np.array(g)
+        a, b = np.triu_indices(len(g), 1)
+        s = exact_scorer.scores(members[a], members[b])
+        group_scores.append(s)
+        for m in g:
+            mine = [s[e] for e in range(len(s)) if m in (g[a[e]], g[b[e]])]
+            current[m] = max(mine)
+    total = float(sum(s.sum() for s in group_scores)) + pinned_total
+    group_of = np.full(co.n, -1)
+    for k, g in enumerate(groups):
+        group_of[list(g)] = k
+    same = (group_of[u] >= 0) & (group_of[u] == group_of[v])
+    blocking = blocking_pairs(u, v, w, current, same)
+    lap("bound")
+
+    pairings = [_pairing(co, g, s, settings, False) for g, s in zip(groups, group_scores,
+                                                                    strict=True)]
+    pairings += [_pairing(co, g, np.asarray(s), settings, True)
+                 for g, s in zip(co.pinned_groups, co.pinned_pair_scores, strict=True)]
+    lap("explanations")
+
+    unmatched = co.opted_out + [(co.feats.people[x].employee_id, r)
+                                for x, r in sorted(reasons.items())]
+    gap = (upper - total) / upper if upper > 0 else 0.0
+    return MatchResult(
+        pairings=pairings,
+        unmatched=unmatched,
+        total_score=total,
+        upper_bound=upper,
+        gap=max(0.0, gap),
+        exact=bool(res.exact) and full and not joined,
+        blocking_pairs=blocking,
+        quality=quality_report(pairings, len(unmatched), settings.criterion_threshold),
+        seconds=time.perf_counter() - started,
+        timings=timings,
+        mode=settings.mode,
+        edges=len(u),
+        full_graph=full,
+    )
+
+
+def _pairing(
+    co: Cohort, group: Sequence[int], scores: np.ndarray, settings: MatchSettings,
+    pinned: bool,
+) -> Pairing:
+    members = np.array(group)
+    a, b = np.triu_indices(len(group), 1)
+    comps, _ = co.scorer(np.float64, everyone=True).components(members[a], members[b])
+    mean = comps.mean(axis=0)
+    records = [co.feats.people[i] for i in group]
+    return Pairing(
+        members=tuple(p.employee_id for p in records),
+        score=float(scores.sum()),
+        components={c: float(mean[k]) for k, c in enumerate(CRITERIA)},
+        explanations=explain_pairing(records, settings, pinned),
+        pair_scores=tuple(float(x) for x in scores),
+        pinned=pinned,
+    )

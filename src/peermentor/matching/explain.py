@@ -1,0 +1,150 @@
+""""Why you two", in plain words, from the records themselves.
+
+Every sentence states a fact read straight from the two records (a skill one offers
+and the other seeks, a challenge both name, ...), never a score, so it cannot claim
+what is not true. Sentences are left out when there is nothing true to say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+
+from peermentor.domain.people import PersonRecord
+from peermentor.matching.features import overlap_hours, tz_offsets
+from peermentor.matching.settings import MatchSettings
+
+# Goal tags that read as a verb phrase after "You both want to".
+_GOAL_VERBS = {
+    "become", "get", "move", "lead", "build", "switch", "work", "start", "improve", "grow",
+    "learn", "manage", "make", "find", "develop", "change", "gain", "launch", "run", "be",
+}
+
+
+def join_words(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def first_name(p: PersonRecord) -> str:
+    return p.name.split()[0] if p.name.strip() else p.employee_id
+
+
+def common(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
+    """Items of `mine` that `theirs` also names (case-insensitive), in my order."""
+    other = {t.strip().lower() for t in theirs}
+    seen: set[str] = set()
+    out = []
+    for t in mine:
+        key = t.strip().lower()
+        if key and key in other and key not in seen:
+            seen.add(key)
+            out.append(t.strip())
+    return out
+
+
+def only_mine(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
+    other = {t.strip().lower() for t in theirs}
+    return [t.strip() for t in mine if t.strip() and t.strip().lower() not in other]
+
+
+def _number(y: float) -> str:
+    return f"{y:.0f}" if float(y).is_integer() else f"{y:.1f}"
+
+
+def _years(y: float) -> str:
+    return f"{_number(y)} year" + ("" if _number(y) == "1" else "s")
+
+
+def _hours(h: float) -> str:
+    h = round(h * 2) / 2
+    text = f"{h:.0f}" if float(h).is_integer() else f"{h:.1f}"
+    return f"{text} hour" + ("" if text == "1" else "s")
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(a.strip()) and a.strip().lower() == b.strip().lower()
+
+
+def _differ(a: str, b: str) -> bool:
+    return bool(a.strip()) and bool(b.strip()) and not _same(a, b)
+
+
+def pair_sentences(
+    me: PersonRecord, other: PersonRecord, at: datetime, workday: tuple[float, float]
+) -> list[str]:
+    """What `me` should know about `other`, addressed to `me`."""
+    name = first_name(other)
+    out: list[str] = []
+    give = common(me.skills_offered, other.skills_sought)
+    get = common(other.skills_offered, me.skills_sought)
+    if give and get:
+        out.append(f"You can help {name} with {join_words(give)}; "
+                   f"{name} can help you with {join_words(get)}.")
+    elif give:
+        out.append(f"You can help {name} with {join_words(give)}.")
+    elif get:
+        out.append(f"{name} can help you with {join_words(get)}.")
+    challenges = common(me.challenges, other.challenges)
+    if challenges:
+        out.append(f"You both face {join_words(challenges)}.")
+    if _same(me.job_family, other.job_family):
+        out.append(f"You both work in {me.job_family.strip()}.")
+    goals = common(me.career_goals, other.career_goals)
+    if goals and all(g.split()[0].lower() in _GOAL_VERBS for g in goals):
+        out.append(f"You both want to {join_words(goals)}.")
+    elif goals:
+        out.append(f"You share career goals: {join_words(goals)}.")
+    mine, theirs = only_mine(me.background, other.background), only_mine(
+        other.background, me.background)
+    if mine and theirs:
+        out.append(f"Your backgrounds differ: you bring {join_words(mine)}, "
+                   f"{name} brings {join_words(theirs)}.")
+    if _differ(me.department, other.department):
+        out.append(f"{name} works in {other.department.strip()}, "
+                   f"you in {me.department.strip()}.")
+    if _differ(me.location, other.location):
+        out.append(f"{name} is based in {other.location.strip()}, you in {me.location.strip()}.")
+    out.append(f"{name} has {_years(other.years_experience)} of experience, "
+               f"you have {_number(me.years_experience)}.")
+    offsets = tz_offsets([me.timezone, other.timezone], at)
+    if not np.isnan(offsets).any():
+        h = float(overlap_hours(offsets[:1], offsets[1:], *workday)[0])
+        if h >= 0.5:
+            out.append(f"Your working hours overlap by {_hours(h)}.")
+        else:
+            out.append("Your working hours do not overlap, so plan calls at the day's edges.")
+    langs = common(me.languages, other.languages)
+    if langs:
+        out.append(f"You both speak {join_words(langs)}.")
+    return out
+
+
+def explain_member(
+    me: PersonRecord, partners: Sequence[PersonRecord], settings: MatchSettings,
+    pinned: bool = False,
+) -> str:
+    at = settings.reference_datetime
+    workday = (settings.workday_start_hour, settings.workday_end_hour)
+    parts = ["A programme admin chose this pairing."] if pinned else []
+    if len(partners) == 1:
+        parts += pair_sentences(me, partners[0], at, workday)
+    else:
+        names = join_words([first_name(p) for p in partners])
+        parts.append(f"You are in a group of three with {names}.")
+        for p in partners:
+            parts.append(f"With {first_name(p)}: " + " ".join(pair_sentences(me, p, at, workday)))
+    return " ".join(parts)
+
+
+def explain_pairing(
+    members: Sequence[PersonRecord], settings: MatchSettings, pinned: bool = False
+) -> dict[str, str]:
+    return {
+        m.employee_id: explain_member(m, [p for p in members if p is not m], settings, pinned)
+        for m in members
+    }

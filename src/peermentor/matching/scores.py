@@ -1,0 +1,141 @@
+"""Scores of pairs: exactly for listed pairs, and in blocks of rows against everyone.
+
+score(i, j) = Σ_c weight_c · component_c(i, j) / Σ weights, every component in [0, 1].
+A pair broken by a hard rule scores -inf (listed rules) or below ALLOWED_FLOOR (rules
+folded in as penalties). A block is mostly one dense product of the linear pieces
+concatenated, plus one product and one in-place operation per non-linear piece.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from peermentor.matching.features import ALLOWED_FLOOR, Features
+
+N_CRITERIA = 6
+
+
+def _rowdot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("ij,ij->i", a, b)
+
+
+class Scorer:
+    """Scores over the people of `feats`; `active` (default: all) limits who may be
+    paired, so pinned people can be left out of a scan."""
+
+    def __init__(
+        self,
+        feats: Features,
+        indptr: np.ndarray,
+        excluded: np.ndarray,
+        active: np.ndarray | None = None,
+        dtype: type = np.float64,
+    ) -> None:
+        self.f = feats
+        self.n = feats.n
+        self.indptr = indptr
+        self.excluded = excluded
+        self.active = np.ones(self.n, bool) if active is None else active
+        self.dtype = dtype
+        w = feats.weights
+        lin_l, lin_r = [], []
+        self.nonlin: list[tuple[str, np.ndarray, np.ndarray, float]] = []
+        for p in feats.pieces:
+            scale = p.coef * (1.0 if p.comp < 0 else w[p.comp])
+            if scale == 0:
+                continue
+            if p.kind == "lin":
+                lin_l.append(p.left * scale)
+                lin_r.append(p.right)
+            else:
+                # Positive scales commute with max/min, so fold them into the left side.
+                self.nonlin.append((p.kind, (p.left * scale).astype(dtype),
+                                    p.right.astype(dtype), scale))
+        self.L: np.ndarray = np.ascontiguousarray(np.hstack(lin_l), dtype=dtype)
+        self.R: np.ndarray = np.ascontiguousarray(np.hstack(lin_r), dtype=dtype)
+        self.pair_keys = np.asarray(
+            np.repeat(np.arange(self.n, dtype=np.int64), np.diff(indptr)) * self.n + excluded)
+        self.teams: dict[int, np.ndarray] = {}
+        if (feats.team_key >= 0).any():
+            order = np.argsort(feats.team_key, kind="stable")
+            keys = feats.team_key[order]
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            for s, e in zip(starts, np.r_[starts[1:], len(keys)], strict=True):
+                if keys[s] >= 0:
+                    self.teams[int(keys[s])] = order[s:e]
+
+    # ---- blocks -------------------------------------------------------------------
+
+    def block(self, r0: int, r1: int) -> np.ndarray:
+        """Scores of rows r0..r1-1 against every column; -inf where never allowed."""
+        s = self.L[r0:r1] @ self.R.T
+        for kind, left, right, scale in self.nonlin:
+            t = left[r0:r1] @ right.T
+            if kind == "relu":
+                np.maximum(t, 0, out=t)
+            elif kind == "min1":
+                np.minimum(t, scale, out=t)
+            else:  # minpair: the weaker of the two directions, at most 1
+                np.minimum(t, (right[r0:r1] @ left.T), out=t)
+                np.minimum(t, scale, out=t)
+            s += t
+        self._exclude(s, r0, r1)
+        return s
+
+    def _exclude(self, s: np.ndarray, r0: int, r1: int) -> None:
+        rows = np.arange(r0, r1)
+        s[rows - r0, rows] = -np.inf
+        lo, hi = self.indptr[r0], self.indptr[r1]
+        if hi > lo:
+            local = np.repeat(rows - r0, np.diff(self.indptr[r0:r1 + 1]))
+            s[local, self.excluded[lo:hi]] = -np.inf
+        if not self.active.all():
+            s[:, ~self.active] = -np.inf
+            s[~self.active[r0:r1]] = -np.inf
+        if self.teams:
+            keys = self.f.team_key[r0:r1]
+            for key in np.unique(keys[keys >= 0]):
+                s[np.ix_(np.flatnonzero(keys == key), self.teams[int(key)])] = -np.inf
+
+    # ---- listed pairs ---------------------------------------------------------------
+
+    def components(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Exact (float64) components (E × 6) and rule penalty (E,) of pairs (u, v)."""
+        comps = np.zeros((len(u), N_CRITERIA))
+        penalty = np.zeros(len(u))
+        for p in self.f.pieces:
+            a = _rowdot(p.left[u], p.right[v])
+            if p.kind == "relu":
+                a = np.maximum(a, 0.0)
+            elif p.kind == "min1":
+                a = np.minimum(a, 1.0)
+            elif p.kind == "minpair":
+                a = np.minimum(np.minimum(a, _rowdot(p.left[v], p.right[u])), 1.0)
+            if p.comp < 0:
+                penalty += p.coef * a
+            else:
+                comps[:, p.comp] += p.coef * a
+        return np.clip(comps, 0.0, 1.0), penalty
+
+    def allowed(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        _, penalty = self.components(u, v)
+        ok = (u != v) & self.active[u] & self.active[v] & (penalty > ALLOWED_FLOOR)
+        if len(self.pair_keys):
+            ok &= ~np.isin(u.astype(np.int64) * self.n + v, self.pair_keys)
+        tk = self.f.team_key
+        ok &= ~((tk[u] >= 0) & (tk[u] == tk[v]))
+        return np.asarray(ok)
+
+    def scores(self, u: Sequence[int] | np.ndarray, v: Sequence[int] | np.ndarray,
+               chunk: int = 65536) -> np.ndarray:
+        """Exact scores of pairs (u, v); -inf for a pair the rules forbid."""
+        u = np.asarray(u, dtype=np.intp)
+        v = np.asarray(v, dtype=np.intp)
+        out = np.empty(len(u))
+        for c0 in range(0, len(u), chunk):
+            uu, vv = u[c0:c0 + chunk], v[c0:c0 + chunk]
+            comps, _ = self.components(uu, vv)
+            out[c0:c0 + chunk] = np.where(self.allowed(uu, vv), comps @ self.f.weights, -np.inf)
+        return out
