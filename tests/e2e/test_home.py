@@ -1,4 +1,4 @@
-"""The first page, as a person meets it in a real browser."""
+"""Signing in and the first page, as a person meets them in a real browser."""
 
 from __future__ import annotations
 
@@ -7,24 +7,38 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from peermentor.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_PROGRAM
 from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.e2e
 
 
-def test_home_page_lists_the_demo_programme(
+def test_admin_signs_in_and_sees_the_demo_programme(
     page: Page, server: Server, artifacts_dir: Path
 ) -> None:
     page.goto(server.url)
+    expect(page).to_have_title("Sign in · peermentor")
+    page.screenshot(path=str(artifacts_dir / "login.png"), full_page=True)
+    page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+    page.get_by_label("Password").fill(DEMO_ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_title("Programmes · peermentor")
-    row = page.get_by_role("row", name="Demo cohort 2026")
-    expect(row).to_be_visible()
+    row = page.get_by_role("row", name=DEMO_PROGRAM)
     expect(row.get_by_role("cell").nth(4)).to_have_text("60")
-    page.screenshot(path=str(artifacts_dir / "home.png"), full_page=True)
+    page.screenshot(path=str(artifacts_dir / "home-admin.png"), full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_title("Sign in · peermentor")
+
+
+def test_wrong_password_is_told_plainly(page: Page, server: Server) -> None:
+    page.goto(server.url + "login")
+    page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_have_text("Email or password is not right.")
 
 
 def test_skip_link_is_the_first_stop_for_keyboard_users(page: Page, server: Server) -> None:
-    page.goto(server.url)
+    page.goto(server.url + "login")
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent")
-    assert focused == "Skip to content"
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"

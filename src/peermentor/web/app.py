@@ -2,23 +2,61 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from peermentor import __version__
 from peermentor.config import Settings
 from peermentor.runtime import Store, open_store
 from peermentor.services import programs as programs_service
-from peermentor.services.access import SYSTEM
+from peermentor.services.access import Forbidden, InvalidInput, NotFound
+from peermentor.web.deps import Caller, LoginRequired, caller, db_session
+from peermentor.web.pages import auth as auth_pages
+from peermentor.web.render import render
+from peermentor.web.security import CsrfFailed
 
 WEB_DIR = Path(__file__).parent
-templates = Jinja2Templates(directory=WEB_DIR / "templates")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _install_error_pages(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    def login_required(request: Request, _: LoginRequired) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "sign in or send an API token"}, status_code=401)
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+
+    @app.exception_handler(CsrfFailed)
+    def csrf_failed(request: Request, _: CsrfFailed) -> Response:
+        message = "The form was stale or not sent from this site. Reload the page and retry."
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=403)
+        return render(
+            request, "message.html", {"title": "Please retry", "message": message}, status_code=403
+        )
+
+    def _simple(status: int, title: str):
+        def handler(request: Request, error: Exception) -> Response:
+            if _wants_json(request):
+                return JSONResponse({"detail": str(error)}, status_code=status)
+            return render(
+                request, "message.html", {"title": title, "message": str(error)}, status_code=status
+            )
+
+        return handler
+
+    app.add_exception_handler(Forbidden, _simple(403, "Not allowed"))
+    app.add_exception_handler(NotFound, _simple(404, "Not found"))
+    app.add_exception_handler(InvalidInput, _simple(422, "Please check"))
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -26,17 +64,19 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app = FastAPI(title="peermentor", version=__version__)
     app.state.settings = settings
     app.state.store = store
+    app.state.secret_key = settings.resolved_secret_key()
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
+    _install_error_pages(app)
+    app.include_router(auth_pages.router)
 
-    def db_session() -> Iterator[Session]:
-        with store.sessions() as session:
-            yield session
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, session: Session = Depends(db_session)) -> HTMLResponse:
-        # Programme names and sizes are not private; sign-in arrives with the web app.
-        programs = programs_service.list_programs(session, SYSTEM)
-        return templates.TemplateResponse(request, "home.html", {"programs": programs})
+    @app.get("/", include_in_schema=False)
+    def home(
+        request: Request, who: Caller = Depends(caller), session: Session = Depends(db_session)
+    ) -> Response:
+        if not who.actor.is_admin:
+            return render(request, "participant_home.html", {"caller": who})
+        programs = programs_service.list_programs(session, who.actor)
+        return render(request, "home.html", {"caller": who, "programs": programs})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -1,0 +1,1 @@
+"""Server-rendered pages: authorise, call a service, render."""

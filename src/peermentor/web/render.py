@@ -1,0 +1,25 @@
+"""Templates, with what every page needs (the signed-in caller and its CSRF token)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = dict(context or {})
+    who = context.get("caller")
+    if who is not None and "csrf_token" not in context:
+        context["csrf_token"] = who.csrf_token
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
