@@ -39,6 +39,7 @@ from peermentor.demo_org_data import (
     Team,
 )
 from peermentor.domain.people import PersonRecord
+from peermentor.people_csv import serialize_people_csv
 
 CEO = -1  # department index of the chief executive, who belongs to no department
 TINY_ORG = 10  # up to this many people, everyone reports straight to the founder
@@ -96,8 +97,6 @@ def generate_organisation(n: int, seed: int = 0) -> list[PersonRecord]:
 
 def demo_people_csv(n: int, seed: int = 0) -> str:
     """The organisation as an import file (the people CSV contract)."""
-    from peermentor.people_csv import serialize_people_csv
-
     return serialize_people_csv(generate_organisation(n, seed))
 
 
