@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,7 +12,8 @@ from peermentor.demo_org import demo_people_csv
 from peermentor.services import people as people_service
 from peermentor.services import users as users_service
 from peermentor.services.access import SYSTEM
-from peermentor.store.models import Enrolment, Person
+from peermentor.services.matching import run_match
+from peermentor.store.models import Pairing, Person
 
 DEMO_PROGRAM = "Demo cohort 2026"
 DEMO_ADMIN_EMAIL = "admin@example.com"
@@ -24,15 +26,20 @@ DEMO_PARTICIPANT_PASSWORD = "demo-peer-2026"
 class DemoLogins:
     admin: tuple[str, str]
     participants: list[tuple[str, str, str]] = field(default_factory=list)  # email, pw, name
+    match_summary: dict[str, Any] = field(default_factory=dict)
 
 
 def build_demo(session: Session, people: int = 300, seed: int = 7) -> DemoLogins:
-    """Import a generated organisation into the demo programme and create logins."""
+    """Import a generated organisation, match it, publish, and create logins for the
+    admin and for both members of one proposed pairing."""
     csv_text = demo_people_csv(people, seed)
     people_service.import_people(session, SYSTEM, DEMO_PROGRAM, csv_text.encode("utf-8"))
+    outcome = run_match(session, SYSTEM, DEMO_PROGRAM, publish=True)
     users_service.create_admin(session, SYSTEM, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD)
-    logins = DemoLogins(admin=(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD))
-    for person in _demo_participants(session, count=2):
+    logins = DemoLogins(
+        admin=(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD), match_summary=outcome.summary()
+    )
+    for person in _demo_pair(session):
         users_service.create_user(
             session, SYSTEM, person.email, DEMO_PARTICIPANT_PASSWORD, person_id=person.id
         )
@@ -41,13 +48,14 @@ def build_demo(session: Session, people: int = 300, seed: int = 7) -> DemoLogins
     return logins
 
 
-def _demo_participants(session: Session, count: int) -> list[Person]:
-    """Individual contributors who have not opted out: people with something to do."""
-    rows = session.scalars(
-        select(Person)
-        .join(Enrolment, Enrolment.person_id == Person.id)
-        .where(Person.opt_out.is_(False))
-        .order_by(Person.id.desc())
-        .limit(count)
+def _demo_pair(session: Session) -> list[Person]:
+    """Both members of the best-scoring two-person pairing: a match worth showing."""
+    best = session.scalar(
+        select(Pairing)
+        .where(Pairing.state == "proposed", Pairing.pinned.is_(False))
+        .order_by(Pairing.score.desc(), Pairing.id)
+        .limit(1)
     )
-    return list(rows)
+    if best is None:
+        return []
+    return [member.person for member in best.members]

@@ -161,3 +161,47 @@ def test_demo_builds_a_database_and_prints_logins(cli: CliRunner, tmp_path: Path
     assert "admin@example.com" in out and "password" in out
     assert out.count("peer ") >= 2
     assert (tmp_path / "demo.db").exists()
+
+
+def test_match_run_json_export_and_scores(cli: CliRunner, tmp_path: Path) -> None:
+    import csv
+    import json
+
+    (tmp_path / "people.csv").write_text(demo_people_csv(31, seed=3))
+    run(cli, "people", "import", "people.csv", "--program", "P")
+    out, _ = run(cli, "match", "run", "--program", "P", "--json")
+    summary = json.loads(out)
+    for key in ("pairings", "unmatched", "total_score", "upper_bound", "gap",
+                "blocking_pairs", "seconds"):
+        assert key in summary
+    assert summary["upper_bound"] >= summary["total_score"] > 0
+    run(cli, "match", "export", "--program", "P", "--out", "match.csv")
+    with (tmp_path / "match.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert list(rows[0]) == ["employee_id", "partner_ids", "pairing_id", "score", "explanation"]
+    assert len(rows) == 31
+    matched = [r for r in rows if r["partner_ids"]]
+    assert len(matched) == summary["matched_people"]
+    run(cli, "match", "scores", "--program", "P", "--out", "scores.csv")
+    with (tmp_path / "scores.csv").open() as f:
+        scores = {frozenset((r["employee_id_a"], r["employee_id_b"])): float(r["score"])
+                  for r in csv.DictReader(f)}
+    pair_total = sum(
+        scores[frozenset(r["partner_ids"].split(";") + [r["employee_id"]])]
+        for r in matched if ";" not in r["partner_ids"]
+    ) / 2
+    assert pair_total <= summary["total_score"] + 1e-6
+
+
+def test_match_run_prints_quality_and_publishes(cli: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "people.csv").write_text(demo_people_csv(20, seed=3))
+    run(cli, "people", "import", "people.csv", "--program", "P")
+    out, err = run(cli, "match", "run", "--program", "P", "--publish", "--compare")
+    assert "total_score" in out and "upper_bound" in out and "fair" in out
+    assert "published" in out
+    assert "solve" in err  # the progress bar names the stages
+
+
+def test_match_on_unknown_programme_is_a_clear_error(cli: CliRunner) -> None:
+    _, err = run(cli, "match", "run", "--program", "Nope", code=2)
+    assert "no programme named 'Nope'" in err

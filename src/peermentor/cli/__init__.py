@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from peermentor.cli import db, demo, people, programs, users
+from peermentor.cli import db, demo, match, people, programs, users
 
 app = typer.Typer(
     help="peermentor: run peer-mentoring programmes (import people, match, serve).",
@@ -15,6 +15,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(programs.app, name="programs")
 app.add_typer(people.app, name="people")
 app.add_typer(users.app, name="users")
+app.add_typer(match.app, name="match")
 app.command("serve")(demo.serve)
 app.command("demo")(demo.demo)
 

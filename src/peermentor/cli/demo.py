@@ -56,6 +56,12 @@ def demo(
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     out.print(f"\n[bold]peermentor demo[/]: {people} generated people in {database}")
     out.print(f"  open   http://{shown_host}:{port}/")
+    match = logins.match_summary
+    if match:
+        out.print(
+            f"  match  {match['pairings']} pairings, {match['unmatched']} unmatched, "
+            f"total {match['total_score']:.2f} (gap to proven bound {match['gap']:.3%})"
+        )
     out.print(f"  admin  {logins.admin[0]}  password {logins.admin[1]}")
     for email, password, name in logins.participants:
         out.print(f"  peer   {email}  password {password}  ({name})")

@@ -36,13 +36,15 @@ class ImportSummary:
     newly_enrolled: int
 
 
-def _conflicting_emails(session: Session, people: list[PersonRecord]) -> list[CsvProblem]:
+def _conflicting_emails(
+    session: Session, people: list[PersonRecord], rows: list[int]
+) -> list[CsvProblem]:
     """An address already used by someone stored who is not this row's person."""
     owners = people_repo.email_owners(session)
     in_file = {p.employee_id for p in people}
     problems = []
-    for row_number, person in enumerate(people, start=2):
-        owner = owners.get(person.email.lower())
+    for row_number, person in zip(rows, people, strict=True):
+        owner = owners.get(person.email.casefold())
         if owner is not None and owner != person.employee_id and owner not in in_file:
             problems.append(
                 CsvProblem(
@@ -74,7 +76,7 @@ def import_people(
     if parsed.errors:
         raise ImportRejected(parsed.errors)
     people = parsed.people
-    conflicts = _conflicting_emails(session, people)
+    conflicts = _conflicting_emails(session, people, parsed.rows)
     if conflicts:
         raise ImportRejected(conflicts)
 

@@ -52,7 +52,7 @@ def email_owners(session: Session) -> dict[str, str]:
     """lower(email) -> employee_id for everyone stored (two short strings a person:
     a few MB at 100,000 people, and one query instead of thousands)."""
     rows = session.execute(select(Person.email, Person.employee_id))
-    return {email.lower(): employee_id for email, employee_id in rows}
+    return {email.casefold(): employee_id for email, employee_id in rows}
 
 
 def stored_records(session: Session, ids: Iterable[int]) -> dict[int, PersonRecord]:
