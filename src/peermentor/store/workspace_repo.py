@@ -1,0 +1,204 @@
+"""Mapping between pairing rows and the domain's lifecycle, plus the helpers every
+workspace repository shares.
+
+Member ids: the domain speaks `str(people.id)`, the tables hold people.id.
+New values: the domain wants an id before a row exists, so a new value carries
+NEW_ID until its row is inserted; the repositories return it with its real id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from peermentor.domain.lifecycle import Action, Pairing, PairingState, Response, Transition
+from peermentor.store.models import Pairing as PairingRow
+from peermentor.store.models import PairingMember
+from peermentor.store.workspace_models import PairingResponse, PairingTransition
+
+NEW_ID = "new"
+
+
+def member_id(person_id: int) -> str:
+    return str(person_id)
+
+
+def person_id(member: str) -> int:
+    return int(member)
+
+
+def optional_person_id(member: str | None) -> int | None:
+    return None if member is None else int(member)
+
+
+def as_utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes (stored in UTC); PostgreSQL aware ones."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def optional_utc(value: datetime | None) -> datetime | None:
+    return None if value is None else as_utc(value)
+
+
+def to_store(value: datetime) -> datetime:
+    # SQLite drops the offset when it stores a datetime, so every time goes in as UTC.
+    return value.astimezone(UTC)
+
+
+def optional_store(value: datetime | None) -> datetime | None:
+    return None if value is None else to_store(value)
+
+
+def members_of(row: PairingRow) -> tuple[str, ...]:
+    """Members in a fixed order (insertion order): role rotation and balance depend on it."""
+    return tuple(member_id(m.person_id) for m in row.members)
+
+
+def lifecycle_of(session: Session, row: PairingRow) -> Pairing:
+    """The domain view of a published pairing (a draft has no lifecycle yet)."""
+    assert row.proposed_at is not None, "a draft pairing has no lifecycle"
+    responses = session.scalars(
+        select(PairingResponse)
+        .where(PairingResponse.pairing_id == row.id)
+        .order_by(PairingResponse.id)
+    )
+    transitions = session.scalars(
+        select(PairingTransition)
+        .where(PairingTransition.pairing_id == row.id)
+        .order_by(PairingTransition.id)
+    )
+    return Pairing(
+        pairing_id=str(row.id),
+        members=members_of(row),
+        proposed_at=as_utc(row.proposed_at),
+        state=PairingState(row.state),
+        responses=tuple(
+            Response(member_id(r.person_id), r.accepted, as_utc(r.at), r.reason) for r in responses
+        ),
+        cycle=row.cycle,
+        history=tuple(
+            Transition(
+                Action(t.action),
+                PairingState(t.from_state),
+                PairingState(t.to_state),
+                as_utc(t.at),
+                None if t.by_person_id is None else member_id(t.by_person_id),
+                t.reason,
+            )
+            for t in transitions
+        ),
+    )
+
+
+def save_lifecycle(session: Session, row: PairingRow, before: Pairing, after: Pairing) -> None:
+    """Append what the domain added (answers, transitions) and copy the state over."""
+    for r in after.responses[len(before.responses) :]:
+        session.add(
+            PairingResponse(
+                pairing_id=row.id,
+                person_id=person_id(r.member_id),
+                accepted=r.accepted,
+                reason=r.reason,
+                at=to_store(r.at),
+            )
+        )
+    for t in after.history[len(before.history) :]:
+        session.add(
+            PairingTransition(
+                pairing_id=row.id,
+                action=t.action.value,
+                from_state=t.from_state.value,
+                to_state=t.to_state.value,
+                at=to_store(t.at),
+                by_person_id=optional_person_id(t.by),
+                reason=t.reason,
+            )
+        )
+        if t.to_state is PairingState.ACTIVE and row.activated_at is None:
+            row.activated_at = to_store(t.at)
+        if t.to_state in (PairingState.COMPLETED, PairingState.DISSOLVED):
+            row.ended_at = to_store(t.at)
+    row.state = after.state.value
+    row.cycle = after.cycle
+    session.flush()
+
+
+def insert_draft(
+    session: Session,
+    *,
+    program_id: int,
+    person_ids: Sequence[int],
+    score: float,
+    components: dict[str, Any],
+    explanations: dict[int, str],
+    match_run_id: int | None,
+) -> int:
+    row = PairingRow(
+        program_id=program_id,
+        match_run_id=match_run_id,
+        state="draft",
+        score=score,
+        components=dict(components),
+    )
+    session.add(row)
+    session.flush()
+    session.execute(
+        insert(PairingMember),
+        [
+            {"pairing_id": row.id, "person_id": p, "explanation": explanations.get(p, "")}
+            for p in person_ids
+        ],
+    )
+    session.expire(row, ["members"])
+    return row.id
+
+
+def members_by_pairing(
+    session: Session, program_id: int, states: Sequence[str]
+) -> dict[int, tuple[str, ...]]:
+    """Members of every pairing of a programme in the given states, in one query."""
+    result: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(PairingMember.pairing_id, PairingMember.person_id)
+        .join(PairingRow, PairingRow.id == PairingMember.pairing_id)
+        .where(PairingRow.program_id == program_id, PairingRow.state.in_(list(states)))
+        .order_by(PairingMember.pairing_id, PairingMember.id)
+    )
+    for pairing_id, pid in rows:
+        result.setdefault(pairing_id, []).append(member_id(pid))
+    return {k: tuple(v) for k, v in result.items()}
+
+
+def proposals(session: Session, members: dict[int, tuple[str, ...]]) -> list[Pairing]:
+    """Lifecycles of proposed pairings with their answers so far (no history needed)."""
+    answers: dict[int, list[Response]] = {}
+    for r in session.scalars(
+        select(PairingResponse)
+        .where(PairingResponse.pairing_id.in_(list(members)))
+        .order_by(PairingResponse.id)
+    ):
+        # The reason is left out: this feeds admins' counts, which never carry text.
+        answers.setdefault(r.pairing_id, []).append(
+            Response(member_id(r.person_id), r.accepted, as_utc(r.at))
+        )
+    proposed_at = dict(
+        session.execute(
+            select(PairingRow.id, PairingRow.proposed_at).where(PairingRow.id.in_(list(members)))
+        ).tuples()
+    )
+    return [
+        Pairing(
+            pairing_id=str(pid),
+            members=group,
+            proposed_at=as_utc(at),
+            responses=tuple(answers.get(pid, ())),
+        )
+        for pid, group in members.items()
+        if (at := proposed_at.get(pid)) is not None  # every published pairing has one
+    ]
