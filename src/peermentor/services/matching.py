@@ -118,7 +118,7 @@ def _member_ids(
     return list(groups.values())
 
 
-def _past_partners(session: Session) -> list[frozenset[str]]:
+def past_partners_of(session: Session) -> list[frozenset[str]]:
     """Every pair that was ever published together, in any programme."""
     rows = session.execute(
         select(Pairing.id, Person.employee_id)
@@ -137,7 +137,7 @@ def _past_partners(session: Session) -> list[frozenset[str]]:
     return list(pairs)
 
 
-def _pool(session: Session, program: Program) -> list[PersonRecord]:
+def pool_of(session: Session, program: Program) -> list[PersonRecord]:
     """Enrolled people not already in a live pairing of this programme."""
     busy = {e for group in _member_ids(session, program.id, LIVE_STATES) for e in group}
     return [
@@ -167,11 +167,11 @@ def run_match(
             settings = settings.with_changes(mode=mode)
         except ValueError as error:
             raise InvalidInput(str(error)) from None
-    pool = _pool(session, program)
+    pool = pool_of(session, program)
     # Draft pairings survive a rerun only when an admin pinned them.
     pinned = _member_ids(session, program.id, ("draft",), pinned_only=True)
     result = run_matching(
-        pool, settings, pinned=pinned, past_partners=_past_partners(session), progress=progress
+        pool, settings, pinned=pinned, past_partners=past_partners_of(session), progress=progress
     )
     session.execute(
         update(MatchRun)
@@ -304,7 +304,7 @@ def score_rows(
     require_admin(actor)
     program = get_program(session, program_name)
     settings = program_match_settings(program)
-    yield from allowed_pair_scores(_pool(session, program), settings, _past_partners(session))
+    yield from allowed_pair_scores(pool_of(session, program), settings, past_partners_of(session))
 
 
 def compare_mode(session: Session, actor: Actor, program_name: str, mode: str) -> dict[str, Any]:
@@ -317,7 +317,7 @@ def compare_mode(session: Session, actor: Actor, program_name: str, mode: str) -
         raise InvalidInput(str(error)) from None
     pinned = _member_ids(session, program.id, ("draft",), pinned_only=True)
     result = run_matching(
-        _pool(session, program), settings, pinned=pinned, past_partners=_past_partners(session)
+        pool_of(session, program), settings, pinned=pinned, past_partners=past_partners_of(session)
     )
     return {
         "mode": result.mode,
