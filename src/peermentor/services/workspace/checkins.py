@@ -1,0 +1,75 @@
+"""Check-ins: each member's pulse on trust, candour, mutual benefit and progress.
+
+A member reads only their own answers: the partner sees that a pulse was given, not
+what it said, so that the ratings can be honest. Admins see averages (health).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from peermentor.domain import checkins as rules
+from peermentor.domain.checkins import CheckIn
+from peermentor.services.access import Actor
+from peermentor.services.workspace.access import Workspace, open_workspace, require_writable
+from peermentor.store.workspace_exchange import load_checkins, save_checkin
+from peermentor.store.workspace_repo import as_utc
+
+
+@dataclass(frozen=True, slots=True)
+class MyCheckIns:
+    mine: tuple[CheckIn, ...]  # oldest first
+    due: bool
+    next_due: datetime | None  # None until the pairing is active
+
+
+def _status(ws: Workspace, checkins: list[CheckIn], now: datetime) -> MyCheckIns:
+    mine = tuple(c for c in checkins if c.member_id == ws.me)
+    if ws.row.activated_at is None or ws.row.state != "active":
+        return MyCheckIns(mine, False, None)
+    active_since = as_utc(ws.row.activated_at)
+    interval = ws.timing.pulse_interval
+    last = mine[-1].at if mine else None
+    return MyCheckIns(
+        mine,
+        rules.is_due(last, active_since, now, interval),
+        rules.next_due(last, active_since, interval),
+    )
+
+
+def my_checkins(session: Session, actor: Actor, pairing_id: int, now: datetime) -> MyCheckIns:
+    ws = open_workspace(session, actor, pairing_id)
+    return _status(ws, load_checkins(session, [ws.id]).get(ws.id, []), now)
+
+
+def check_in(
+    session: Session,
+    actor: Actor,
+    pairing_id: int,
+    now: datetime,
+    *,
+    trust: int,
+    candour: int,
+    mutual_benefit: int,
+    progress: int,
+    note: str = "",
+) -> MyCheckIns:
+    ws = open_workspace(session, actor, pairing_id)
+    require_writable(ws, "check in on")
+    pulse = rules.check_in(
+        str(ws.id),
+        ws.members,
+        ws.me,
+        now,
+        trust=trust,
+        candour=candour,
+        mutual_benefit=mutual_benefit,
+        progress=progress,
+        note=note,
+    )
+    save_checkin(session, ws.id, pulse)
+    session.commit()
+    return _status(ws, load_checkins(session, [ws.id]).get(ws.id, []), now)
