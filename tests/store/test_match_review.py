@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -46,7 +48,7 @@ def test_review_lists_pairings_weakest_first_with_explanations(matched: Session)
 def test_swap_exchanges_two_people_and_locks_both_pairings(matched: Session) -> None:
     views, _ = current_pairings(matched, SYSTEM, "Cohort")
     pairs = [v for v in views if len(v.members) == 2]
-    for first, second in zip(pairs, pairs[1:], strict=False):
+    for first, second in itertools.pairwise(pairs):
         a, b = first.members[0].employee_id, second.members[0].employee_id
         try:
             swap(matched, SYSTEM, "Cohort", a, b)
