@@ -1,0 +1,56 @@
+"""The end of a cycle: each member reflects and chooses; the pairing then completes or
+renews. At any time one member may ask for a rematch instead."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from peermentor.domain import closing as rules
+from peermentor.domain.closing import Closing
+from peermentor.services.access import Actor
+from peermentor.services.workspace.access import open_workspace
+from peermentor.services.workspace.proposals import PairingView, pairing_view
+from peermentor.store.workspace_practice import load_closing, save_closing
+from peermentor.store.workspace_repo import lifecycle_of, save_lifecycle
+
+
+def get_closing(session: Session, actor: Actor, pairing_id: int) -> Closing:
+    """The closing reflections of the current cycle (empty until someone writes one)."""
+    ws = open_workspace(session, actor, pairing_id)
+    return load_closing(session, ws.id, ws.members, ws.row.cycle)
+
+
+def write_closing_reflection(
+    session: Session, actor: Actor, pairing_id: int, text: str, choice: str, now: datetime
+) -> Closing:
+    """Write (or rewrite) the acting member's reflection and choice: complete or renew."""
+    ws = open_workspace(session, actor, pairing_id)
+    p = lifecycle_of(session, ws.row)
+    closing = load_closing(session, ws.id, ws.members, p.cycle)
+    after = rules.reflect(p, closing, ws.me, text, choice, now)
+    save_closing(session, ws.id, after)
+    session.commit()
+    return after
+
+
+def close_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
+    """Once every member has reflected: renew if all chose to, otherwise complete."""
+    ws = open_workspace(session, actor, pairing_id)
+    before = lifecycle_of(session, ws.row)
+    closing = load_closing(session, ws.id, ws.members, before.cycle)
+    save_lifecycle(session, ws.row, before, rules.close(before, closing, now))
+    session.commit()
+    return pairing_view(session, ws.row, now)
+
+
+def request_rematch(
+    session: Session, actor: Actor, pairing_id: int, now: datetime, *, reason: str = ""
+) -> PairingView:
+    """One member ends the pairing; every member goes back to the pool."""
+    ws = open_workspace(session, actor, pairing_id)
+    before = lifecycle_of(session, ws.row)
+    save_lifecycle(session, ws.row, before, rules.request_rematch(before, ws.me, now, reason))
+    session.commit()
+    return pairing_view(session, ws.row, now)
