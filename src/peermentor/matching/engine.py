@@ -62,7 +62,8 @@ def run_matching(
     lap("scores+candidates")
 
     solve = solve_fair if settings.mode == "fair" else solve_matching
-    res = solve(co.n, u, v, w, outside_bound=bound)
+    res = solve(co.n, u, v, w, outside_bound=bound,
+                progress=(lambda f: progress("solve", f)) if progress else None)
     lap("solve")
 
     mate = np.asarray(res.mate)
@@ -86,23 +87,24 @@ def run_matching(
         for x in hopeful:
             reasons[x] = WAITLISTED if lone else NO_ROOM
 
-    groups = [(*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))]
+    groups: list[tuple[int, ...]] = [
+        (*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))]
     pinned_total = sum(co.pinned_scores)
     triad_room = np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum()
     upper = float(res.upper_bound) + pinned_total + float(triad_room)
 
     current = np.full(co.n, np.nan)
     current[co.active] = -1.0
-    group_scores = []
-    for g in groups:
-        members = np.array(g)
-        a, b = np.triu_indices(len(g), 1)
-        s = exact_scorer.scores(members[a], members[b])
-        group_scores.append(s)
-        for m in g:
-            mine = [s[e] for e in range(len(s)) if m in (g[a[e]], g[b[e]])]
-            current[m] = max(mine)
-    total = float(sum(s.sum() for s in group_scores)) + pinned_total
+    # Every pair inside every group, scored in one call.
+    gi = np.repeat(np.arange(len(groups)), [len(g) * (len(g) - 1) // 2 for g in groups])
+    pa = np.array([g[x] for g in groups for x, _ in _pairs_of(len(g))], dtype=np.int64)
+    pb = np.array([g[y] for g in groups for _, y in _pairs_of(len(g))], dtype=np.int64)
+    ps = exact_scorer.scores(pa, pb)
+    np.fmax.at(current, pa, ps)
+    np.fmax.at(current, pb, ps)
+    cuts = np.cumsum(np.bincount(gi, minlength=len(groups)))[:-1]
+    group_scores = np.split(ps, cuts)[: len(groups)]
+    total = float(ps.sum()) + pinned_total
     group_of = np.full(co.n, -1)
     for k, g in enumerate(groups):
         group_of[list(g)] = k
@@ -110,10 +112,15 @@ def run_matching(
     blocking = blocking_pairs(u, v, w, current, same)
     lap("bound")
 
-    pairings = [_pairing(co, g, s, settings, False) for g, s in zip(groups, group_scores,
-                                                                    strict=True)]
-    pairings += [_pairing(co, g, np.asarray(s), settings, True)
-                 for g, s in zip(co.pinned_groups, co.pinned_pair_scores, strict=True)]
+    comps, _ = co.scorer(np.float64, everyone=True).components(pa, pb)
+    group_comps = np.split(comps, cuts)[: len(groups)]
+    pairings = [_pairing(co, g, s, c, settings, False)
+                for g, s, c in zip(groups, group_scores, group_comps, strict=True)]
+    for pin, pin_scores in zip(co.pinned_groups, co.pinned_pair_scores, strict=True):
+        members = np.array(pin)
+        a, b = np.triu_indices(len(pin), 1)
+        c, _ = co.scorer(np.float64, everyone=True).components(members[a], members[b])
+        pairings.append(_pairing(co, pin, np.asarray(pin_scores), c, settings, True))
     lap("explanations")
 
     unmatched = co.opted_out + [(co.feats.people[x].employee_id, r)
@@ -136,13 +143,14 @@ def run_matching(
     )
 
 
+def _pairs_of(size: int) -> list[tuple[int, int]]:
+    return [(0, 1)] if size == 2 else [(0, 1), (0, 2), (1, 2)]
+
+
 def _pairing(
-    co: Cohort, group: Sequence[int], scores: np.ndarray, settings: MatchSettings,
-    pinned: bool,
+    co: Cohort, group: Sequence[int], scores: np.ndarray, comps: np.ndarray,
+    settings: MatchSettings, pinned: bool,
 ) -> Pairing:
-    members = np.array(group)
-    a, b = np.triu_indices(len(group), 1)
-    comps, _ = co.scorer(np.float64, everyone=True).components(members[a], members[b])
     mean = comps.mean(axis=0)
     records = [co.feats.people[i] for i in group]
     return Pairing(
