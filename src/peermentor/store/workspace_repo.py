@@ -187,11 +187,12 @@ def proposals(session: Session, members: dict[int, tuple[str, ...]]) -> list[Pai
         answers.setdefault(r.pairing_id, []).append(
             Response(member_id(r.person_id), r.accepted, as_utc(r.at))
         )
-    proposed_at = dict(
-        session.execute(
+    proposed_at = {
+        pid: at
+        for pid, at in session.execute(
             select(PairingRow.id, PairingRow.proposed_at).where(PairingRow.id.in_(list(members)))
-        ).tuples()
-    )
+        )
+    }
     return [
         Pairing(
             pairing_id=str(pid),

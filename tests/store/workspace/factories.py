@@ -136,3 +136,16 @@ def make_world(
         activate(session, pairing_id, members)
         activate(session, other, [people["outsider"], people["sam"]])
     return World(program, people, pairing_id, other)
+
+
+def make_cohort(
+    session: Session, pairs: int, **settings: Any
+) -> tuple[Program, list[tuple[Person, Person, int]]]:
+    """A programme with `pairs` active pairs: (first, second, pairing id) each."""
+    program = make_program(session, name=f"Cohort of {pairs}", **settings)
+    result = []
+    for n in range(pairs):
+        a, b = make_person(session, f"First P{n}"), make_person(session, f"Second P{n}")
+        pairing_id = activate(session, propose(session, program, [a, b]), [a, b])
+        result.append((a, b, pairing_id))
+    return program, result
