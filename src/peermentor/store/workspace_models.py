@@ -206,9 +206,7 @@ class SessionContribution(Base):
     gave: Mapped[list[str]] = mapped_column(JSON, default=list)
     got: Mapped[list[str]] = mapped_column(JSON, default=list)
 
-    __table_args__ = (
-        UniqueConstraint("session_id", "person_id", name="uq_session_contributions"),
-    )
+    __table_args__ = (UniqueConstraint("session_id", "person_id", name="uq_session_contributions"),)
 
 
 class ProgrammeScenario(Base):
@@ -271,9 +269,7 @@ class RolePlayReflection(Base):
     text: Mapped[str] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(Stamp)
 
-    __table_args__ = (
-        UniqueConstraint("roleplay_id", "person_id", name="uq_roleplay_reflections"),
-    )
+    __table_args__ = (UniqueConstraint("roleplay_id", "person_id", name="uq_roleplay_reflections"),)
 
 
 class FeedbackRow(Base):
