@@ -60,9 +60,16 @@ def members_of(row: PairingRow) -> tuple[str, ...]:
     return tuple(member_id(m.person_id) for m in row.members)
 
 
+def proposed_time(row: PairingRow) -> datetime:
+    """When the members were asked. A pairing published by a path that only stamps
+    published_at (an older publish) still gets a response window from that time."""
+    at = row.proposed_at or row.published_at or row.created_at
+    return as_utc(at)
+
+
 def lifecycle_of(session: Session, row: PairingRow) -> Pairing:
     """The domain view of a published pairing (a draft has no lifecycle yet)."""
-    assert row.proposed_at is not None, "a draft pairing has no lifecycle"
+    assert row.state != "draft", "a draft pairing has no lifecycle"
     responses = session.scalars(
         select(PairingResponse)
         .where(PairingResponse.pairing_id == row.id)
@@ -76,7 +83,7 @@ def lifecycle_of(session: Session, row: PairingRow) -> Pairing:
     return Pairing(
         pairing_id=str(row.id),
         members=members_of(row),
-        proposed_at=as_utc(row.proposed_at),
+        proposed_at=proposed_time(row),
         state=PairingState(row.state),
         responses=tuple(
             Response(member_id(r.person_id), r.accepted, as_utc(r.at), r.reason) for r in responses
@@ -187,19 +194,14 @@ def proposals(session: Session, members: dict[int, tuple[str, ...]]) -> list[Pai
         answers.setdefault(r.pairing_id, []).append(
             Response(member_id(r.person_id), r.accepted, as_utc(r.at))
         )
-    proposed_at = {
-        pid: at
-        for pid, at in session.execute(
-            select(PairingRow.id, PairingRow.proposed_at).where(PairingRow.id.in_(list(members)))
-        )
-    }
+    rows = session.scalars(select(PairingRow).where(PairingRow.id.in_(list(members))))
+    proposed_at = {row.id: proposed_time(row) for row in rows}
     return [
         Pairing(
             pairing_id=str(pid),
             members=group,
-            proposed_at=as_utc(at),
+            proposed_at=proposed_at[pid],
             responses=tuple(answers.get(pid, ())),
         )
         for pid, group in members.items()
-        if (at := proposed_at.get(pid)) is not None  # every published pairing has one
     ]

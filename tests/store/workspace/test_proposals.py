@@ -18,6 +18,7 @@ from peermentor.services.workspace.proposals import (
     resume_pairing,
     withdraw_proposal,
 )
+from peermentor.store.models import Pairing
 from tests.store.workspace.factories import (
     ADMIN,
     NOW,
@@ -123,3 +124,21 @@ def test_an_admin_dissolves_an_active_pairing_but_not_a_finished_one(
     assert dissolve_pairing(session, ADMIN, pair.pairing_id, NOW) == "dissolved"
     with pytest.raises(InvalidTransition):
         dissolve_pairing(session, ADMIN, pair.pairing_id, NOW)
+
+
+def test_a_pairing_published_without_a_proposal_time_uses_its_publish_time(
+    session: Session,
+) -> None:
+    # The matching service's own publish stamps only published_at; the response window
+    # then runs from that time.
+    program = make_program(session)
+    ana, kim = make_person(session, "Ana Silva"), make_person(session, "Kim Park")
+    pid = create_draft_pairing(session, program.id, [ana.id, kim.id], 0.7, {}, {})
+    row = session.get(Pairing, pid)
+    assert row is not None
+    row.state, row.published_at = "proposed", NOW
+    session.flush()
+    window = program.settings["response_window_days"]
+    assert get_pairing(session, participant(ana), pid, later(days=window, hours=1)).proposal_overdue
+    accept_proposal(session, participant(ana), pid, NOW)
+    assert accept_proposal(session, participant(kim), pid, NOW).state == "active"
