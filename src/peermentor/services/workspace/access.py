@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.domain.errors import InvalidTransition
@@ -63,23 +64,41 @@ class Workspace:
         return timing_of(self.program)
 
 
-def find_pairing(session: Session, pairing_id: int) -> Pairing:
+def find_pairing(session: Session, pairing_id: int, *, lock: bool = False) -> Pairing:
     """A published pairing; drafts are the admin's work in progress and do not exist
-    for anyone else yet."""
-    row = session.get(Pairing, pairing_id)
+    for anyone else yet.
+
+    lock: hold the pairing's row until commit (FOR UPDATE on PostgreSQL; SQLite has
+    one writer at a time anyway), so that two members acting at once, say both
+    accepting or both editing the charter, are applied one after the other instead
+    of each missing the other's change."""
+    query = select(Pairing).where(Pairing.id == pairing_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    row = session.scalar(query)
     if row is None or row.state == "draft":
         raise NotFound(f"no pairing {pairing_id}")
     return row
 
 
-def open_workspace(session: Session, actor: Actor, pairing_id: int) -> Workspace:
-    row = find_pairing(session, pairing_id)
+def open_workspace(
+    session: Session, actor: Actor, pairing_id: int, *, lock: bool = False
+) -> Workspace:
+    row = find_pairing(session, pairing_id, lock=lock)
     members = members_of(row)
     if actor.person_id is None or member_id(actor.person_id) not in members:
         raise Forbidden("only the members of a pairing may see or change its workspace")
     program = session.get(Program, row.program_id)
     assert program is not None  # the foreign key guarantees it
     return Workspace(row, program, member_id(actor.person_id), members)
+
+
+def open_for_writing(session: Session, actor: Actor, pairing_id: int, action: str) -> Workspace:
+    """Open a workspace to change its content: a member, the pairing locked, and the
+    pairing active or paused."""
+    ws = open_workspace(session, actor, pairing_id, lock=True)
+    require_writable(ws, action)
+    return ws
 
 
 def require_writable(ws: Workspace, action: str) -> None:

@@ -12,7 +12,7 @@ from peermentor.domain import charter as rules
 from peermentor.domain.charter import Charter
 from peermentor.domain.errors import NotReady
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import Workspace, open_workspace, require_writable
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.workspace_charter import load_charter, save_charter
 
 
@@ -43,8 +43,7 @@ def edit_charter(
 ) -> Charter:
     """Write the shared parts; the first edit creates the charter. Fields left None keep
     their value. A real change makes a new version and asks everyone to agree again."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "edit the charter of")
+    ws = open_for_writing(session, actor, pairing_id, "edit the charter of")
     before = load_charter(session, ws.id, ws.members)
     start = before or rules.draft_charter(ws.members, ws.me, now)
     cur = start.current
@@ -74,8 +73,7 @@ def set_my_goals(
     session: Session, actor: Actor, pairing_id: int, goals: Sequence[str], now: datetime
 ) -> Charter:
     """Replace the acting member's own goals (nobody writes another member's goals)."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "edit the charter of")
+    ws = open_for_writing(session, actor, pairing_id, "edit the charter of")
     before = load_charter(session, ws.id, ws.members)
     start = before or rules.draft_charter(ws.members, ws.me, now)
     after = rules.set_goals(start, ws.me, tuple(goals), now)
@@ -85,8 +83,7 @@ def set_my_goals(
 
 
 def agree_charter(session: Session, actor: Actor, pairing_id: int, now: datetime) -> Charter:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "agree the charter of")
+    ws = open_for_writing(session, actor, pairing_id, "agree the charter of")
     before = load_charter(session, ws.id, ws.members)
     if before is None:
         raise NotReady("agree the charter", "nobody has written it yet")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain import checkins as rules
 from peermentor.domain.checkins import CheckIn
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import Workspace, open_workspace, require_writable
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.workspace_exchange import load_checkins, save_checkin
 from peermentor.store.workspace_repo import as_utc
 
@@ -57,8 +57,7 @@ def check_in(
     progress: int,
     note: str = "",
 ) -> MyCheckIns:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "check in on")
+    ws = open_for_writing(session, actor, pairing_id, "check in on")
     pulse = rules.check_in(
         str(ws.id),
         ws.members,

@@ -26,7 +26,7 @@ def write_closing_reflection(
     session: Session, actor: Actor, pairing_id: int, text: str, choice: str, now: datetime
 ) -> Closing:
     """Write (or rewrite) the acting member's reflection and choice: complete or renew."""
-    ws = open_workspace(session, actor, pairing_id)
+    ws = open_workspace(session, actor, pairing_id, lock=True)
     p = lifecycle_of(session, ws.row)
     closing = load_closing(session, ws.id, ws.members, p.cycle)
     after = rules.reflect(p, closing, ws.me, text, choice, now)
@@ -37,7 +37,7 @@ def write_closing_reflection(
 
 def close_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
     """Once every member has reflected: renew if all chose to, otherwise complete."""
-    ws = open_workspace(session, actor, pairing_id)
+    ws = open_workspace(session, actor, pairing_id, lock=True)
     before = lifecycle_of(session, ws.row)
     closing = load_closing(session, ws.id, ws.members, before.cycle)
     save_lifecycle(session, ws.row, before, rules.close(before, closing, now))
@@ -49,7 +49,7 @@ def request_rematch(
     session: Session, actor: Actor, pairing_id: int, now: datetime, *, reason: str = ""
 ) -> PairingView:
     """One member ends the pairing; every member goes back to the pool."""
-    ws = open_workspace(session, actor, pairing_id)
+    ws = open_workspace(session, actor, pairing_id, lock=True)
     before = lifecycle_of(session, ws.row)
     save_lifecycle(session, ws.row, before, rules.request_rematch(before, ws.me, now, reason))
     session.commit()

@@ -15,7 +15,7 @@ from peermentor.domain import feedback as rules
 from peermentor.domain.errors import NotFound
 from peermentor.domain.feedback import Feedback
 from peermentor.services.access import Actor, Forbidden
-from peermentor.services.workspace.access import open_workspace, require_writable
+from peermentor.services.workspace.access import open_for_writing, open_workspace
 from peermentor.services.workspace.guidance import partner_of
 from peermentor.store.workspace_exchange import load_feedback, load_one_feedback, save_feedback
 from peermentor.store.workspace_repo import NEW_ID
@@ -53,8 +53,7 @@ def give_feedback(
     suggestion: str = "",
     receiver_id: int | None = None,
 ) -> Feedback:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "give feedback in")
+    ws = open_for_writing(session, actor, pairing_id, "give feedback in")
     fb = rules.give_feedback(
         NEW_ID,
         ws.members,
@@ -75,8 +74,7 @@ def give_feedback(
 def acknowledge_feedback(
     session: Session, actor: Actor, pairing_id: int, feedback_id: int, now: datetime
 ) -> Feedback:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "acknowledge feedback in")
+    ws = open_for_writing(session, actor, pairing_id, "acknowledge feedback in")
     fb = load_one_feedback(session, ws.id, ws.members, feedback_id)
     if fb is None:
         raise NotFound("feedback", str(feedback_id))

@@ -15,7 +15,7 @@ from peermentor.domain import gaps as rules
 from peermentor.domain.errors import NotFound
 from peermentor.domain.gaps import Gap, GapBoard
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import Workspace, open_workspace, require_writable
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.workspace_growth import (
     gap_owner,
     load_board,
@@ -43,8 +43,7 @@ def add_gap(
     milestone_id: str | None = None,
 ) -> Gap:
     """Add a gap to the end of one column of the acting member's own board."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "add a gap in")
+    ws = open_for_writing(session, actor, pairing_id, "add a gap in")
     current = load_board(session, ws.id, ws.me)
     board = rules.add_gap(
         current,
@@ -71,8 +70,7 @@ def _change(
     change: Callable[[Workspace, GapBoard], GapBoard],
 ) -> GapBoard:
     """Load the board holding the gap (its owner's), let the domain change it, save."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "change a gap in")
+    ws = open_for_writing(session, actor, pairing_id, "change a gap in")
     owner = gap_owner(session, ws.id, gap_id)
     if owner is None:
         raise NotFound("gap", str(gap_id))

@@ -11,7 +11,7 @@ from peermentor.domain import guidance as rules
 from peermentor.domain.errors import NotFound, ValidationError
 from peermentor.domain.guidance import DirectionCounts, GuidanceRequest
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import Workspace, open_workspace, require_writable
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.workspace_exchange import load_request, load_requests, save_request
 from peermentor.store.workspace_growth import gap_owner
 from peermentor.store.workspace_repo import NEW_ID, member_id
@@ -63,8 +63,7 @@ def ask_for_guidance(
     recipient_id: int | None = None,
     gap_id: int | None = None,
 ) -> GuidanceRequest:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "ask for guidance in")
+    ws = open_for_writing(session, actor, pairing_id, "ask for guidance in")
     if gap_id is not None and gap_owner(session, ws.id, gap_id) is None:
         raise ValidationError("gap_id", f"{gap_id} is not a gap of this pairing")
     req = rules.ask(
@@ -92,8 +91,7 @@ def _load(session: Session, ws: Workspace, request_id: int) -> GuidanceRequest:
 def answer_request(
     session: Session, actor: Actor, pairing_id: int, request_id: int, answer: str, now: datetime
 ) -> GuidanceRequest:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "answer a request in")
+    ws = open_for_writing(session, actor, pairing_id, "answer a request in")
     saved = save_request(
         session, ws.id, rules.answer(_load(session, ws, request_id), ws.me, answer, now)
     )
@@ -104,8 +102,7 @@ def answer_request(
 def close_request(
     session: Session, actor: Actor, pairing_id: int, request_id: int, now: datetime
 ) -> GuidanceRequest:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "close a request in")
+    ws = open_for_writing(session, actor, pairing_id, "close a request in")
     saved = save_request(session, ws.id, rules.close(_load(session, ws, request_id), ws.me, now))
     session.commit()
     return saved

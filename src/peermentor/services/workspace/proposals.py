@@ -143,7 +143,7 @@ def _member_step(
     now: datetime,
     step: Callable[[lifecycle.Pairing, str], lifecycle.Pairing],
 ) -> PairingView:
-    ws: Workspace = open_workspace(session, actor, pairing_id)
+    ws: Workspace = open_workspace(session, actor, pairing_id, lock=True)
     before = lifecycle_of(session, ws.row)
     save_lifecycle(session, ws.row, before, step(before, ws.me))
     session.commit()
@@ -182,7 +182,7 @@ def _admin_step(
     step: Callable[[lifecycle.Pairing], lifecycle.Pairing],
 ) -> str:
     require_admin(actor)
-    row = find_pairing(session, pairing_id)
+    row = find_pairing(session, pairing_id, lock=True)
     before = lifecycle_of(session, row)
     save_lifecycle(session, row, before, step(before))
     session.commit()

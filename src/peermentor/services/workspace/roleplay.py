@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from peermentor.domain import roleplay as rules
 from peermentor.domain import scenarios
 from peermentor.domain.charter import cadence as make_cadence
-from peermentor.domain.errors import NotFound, NotReady
+from peermentor.domain.errors import NotFound, NotReady, ValidationError
 from peermentor.domain.roleplay import Role, RolePlay, RolePlaySchedule
 from peermentor.domain.scenarios import RoleBrief, Scenario
 from peermentor.services.access import Actor, require_admin
 from peermentor.services.access import NotFound as NoSuchThing
-from peermentor.services.workspace.access import Workspace, open_workspace, require_writable
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.models import Program
 from peermentor.store.workspace_practice import (
     add_programme_scenario,
@@ -27,6 +27,11 @@ from peermentor.store.workspace_practice import (
     save_schedule,
 )
 from peermentor.store.workspace_repo import NEW_ID
+
+# Guards that keep dates computable and "what is overdue" cheap to work out: the
+# overdue check walks the schedule from its start, once per page view.
+MAX_START_DISTANCE_DAYS = 366
+MAX_SEQUENCE = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +130,9 @@ def set_schedule(
 ) -> RolePlayBoard:
     """Start (or move) the pairing's role-play schedule; without a cadence, every N days
     as the programme sets it."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "schedule role-plays for")
+    ws = open_for_writing(session, actor, pairing_id, "schedule role-plays for")
+    if abs((start - now.date()).days) > MAX_START_DISTANCE_DAYS:
+        raise ValidationError("start", "must be within a year of today")
     if cadence is None and every_days is None:
         cadence, every_days = "every_n_days", ws.timing.roleplay_cadence_days
     chosen = make_cadence(cadence or "every_n_days", every_days)
@@ -146,12 +152,13 @@ def plan_roleplay(
 ) -> RolePlay:
     """Pick the scenario for a role-play of the schedule (by default the first one not
     yet planned); its date and roles follow from the schedule."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "plan a role-play in")
+    ws = open_for_writing(session, actor, pairing_id, "plan a role-play in")
     schedule, roleplays = _state(session, ws)
     if schedule is None:
         raise NotReady("plan a role-play", "the pairing has no role-play schedule yet")
     planned = {rp.sequence for rp in roleplays}
+    if sequence is not None and sequence > MAX_SEQUENCE:
+        raise ValidationError("sequence", f"must be at most {MAX_SEQUENCE}")
     if sequence is None:
         sequence = rules.next_sequence(planned)
     elif sequence in planned:
@@ -172,8 +179,7 @@ def _get(session: Session, ws: Workspace, roleplay_id: int) -> RolePlay:
 def complete_roleplay(
     session: Session, actor: Actor, pairing_id: int, roleplay_id: int, now: datetime
 ) -> RolePlay:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "complete a role-play in")
+    ws = open_for_writing(session, actor, pairing_id, "complete a role-play in")
     save_roleplay(session, ws.id, rules.complete(_get(session, ws, roleplay_id), ws.me, now))
     session.commit()
     return _get(session, ws, roleplay_id)
@@ -182,8 +188,7 @@ def complete_roleplay(
 def reflect_on_roleplay(
     session: Session, actor: Actor, pairing_id: int, roleplay_id: int, text: str, now: datetime
 ) -> RolePlay:
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "reflect on a role-play in")
+    ws = open_for_writing(session, actor, pairing_id, "reflect on a role-play in")
     save_roleplay(session, ws.id, rules.reflect(_get(session, ws, roleplay_id), ws.me, text, now))
     session.commit()
     return _get(session, ws, roleplay_id)

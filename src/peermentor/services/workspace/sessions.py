@@ -14,7 +14,7 @@ from peermentor.domain import sessions as rules
 from peermentor.domain.errors import NotFound
 from peermentor.domain.sessions import Session as Meeting
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import open_workspace, require_writable
+from peermentor.services.workspace.access import open_for_writing, open_workspace
 from peermentor.store.workspace_exchange import load_sessions, save_session, session_belongs
 from peermentor.store.workspace_repo import NEW_ID
 
@@ -44,8 +44,7 @@ def log_session(
     got: Sequence[str] = (),
 ) -> Meeting:
     """Log a session that has taken place, with the logger's own gave/got if given."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "log a session in")
+    ws = open_for_writing(session, actor, pairing_id, "log a session in")
     meeting = rules.log_session(
         NEW_ID,
         ws.members,
@@ -73,8 +72,7 @@ def record_contribution(
     got: Sequence[str],
 ) -> Meeting:
     """Write (or rewrite) what the acting member brought to and took from a session."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "log a session in")
+    ws = open_for_writing(session, actor, pairing_id, "log a session in")
     if not session_belongs(session, ws.id, session_id):
         raise NotFound("session", str(session_id))
     meeting = _get(session, ws.id, ws.members, str(session_id))

@@ -11,7 +11,7 @@ from peermentor.domain import vision as rules
 from peermentor.domain.errors import NotAllowed
 from peermentor.domain.vision import Milestone, Vision
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import open_workspace, require_writable
+from peermentor.services.workspace.access import open_for_writing, open_workspace
 from peermentor.store.workspace_growth import load_visions, save_vision
 from peermentor.store.workspace_repo import member_id
 
@@ -54,8 +54,7 @@ def write_vision(
     milestones: Sequence[MilestoneInput] = (),
 ) -> Vision:
     """Create or rewrite the vision of `author_id`; only that member may."""
-    ws = open_workspace(session, actor, pairing_id)
-    require_writable(ws, "write a vision in")
+    ws = open_for_writing(session, actor, pairing_id, "write a vision in")
     author = member_id(author_id)
     existing = load_visions(session, ws.id).get(author)
     if existing is None:
