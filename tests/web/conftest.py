@@ -15,6 +15,7 @@ from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM
 from peermentor.services.users import create_admin, create_user
 from peermentor.web.app import create_app
+from peermentor.web.jobs import JobRegistry
 
 ADMIN = ("admin@example.com", "admin-password-1")
 PEER = ("ana@example.com", "ana-password-12")
@@ -40,7 +41,9 @@ def client(session: Session, settings: Settings) -> Iterator[TestClient]:
     create_user(session, SYSTEM, PEER[0], PEER[1])
     session.commit()
     # https base URL: the cookies are Secure, as in production.
-    with TestClient(create_app(settings, store), base_url="https://testserver") as test_client:
+    app = create_app(settings, store)
+    app.state.jobs = JobRegistry(inline=True)  # one shared connection: no second thread
+    with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
 
 

@@ -153,8 +153,11 @@ def change_password(
     return fresh
 
 
-def invite_person(session: Session, actor: Actor, person_id: int, now: datetime) -> str:
-    """A one-time token for the person to set a password; creates their account."""
+def invite_person(
+    session: Session, actor: Actor, person_id: int, now: datetime, *, commit: bool = True
+) -> str:
+    """A one-time token for the person to set a password; creates their account.
+    A caller inviting many people passes commit=False and commits once."""
     require_admin(actor)
     person = session.get(Person, person_id)
     if person is None:
@@ -181,7 +184,8 @@ def invite_person(session: Session, actor: Actor, person_id: int, now: datetime)
             expires_at=now + INVITATION_LIFETIME,
         )
     )
-    session.commit()
+    if commit:
+        session.commit()
     return token
 
 

@@ -333,3 +333,28 @@ def compare_mode(session: Session, actor: Actor, program_name: str, mode: str) -
         "seconds": result.seconds,
         "worst_pair_score": result.quality.worst_pair[1] if result.quality.worst_pair else 0.0,
     }
+
+
+def dry_run(
+    session: Session,
+    actor: Actor,
+    program_name: str,
+    changes: dict[str, Any],
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """What a match with changed settings would give; nothing is stored."""
+    require_admin(actor)
+    program = get_program(session, program_name)
+    try:
+        settings = MatchSettings.from_dict(program_match_settings(program).to_dict() | changes)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(str(error)) from None
+    pinned = _member_ids(session, program.id, ("draft",), pinned_only=True)
+    result = run_matching(
+        pool_of(session, program),
+        settings,
+        pinned=pinned,
+        past_partners=past_partners_of(session),
+        progress=progress,
+    )
+    return MatchOutcome(run_id=0, program=program.name, published=False, result=result).summary()

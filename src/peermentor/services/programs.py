@@ -102,3 +102,11 @@ def list_programs(session: Session, actor: Actor) -> list[ProgramSummary]:
         .order_by(Program.created_at, Program.id)
     )
     return [ProgramSummary(p.id, p.name, p.status, p.starts_on, p.ends_on, int(n)) for p, n in rows]
+
+
+def get_program_by_id(session: Session, actor: Actor, program_id: int) -> Program:
+    require_admin(actor)
+    program = session.get(Program, program_id)
+    if program is None:
+        raise NotFound(f"no programme {program_id}")
+    return program

@@ -8,14 +8,14 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import Session
 
 from peermentor import __version__
 from peermentor.config import Settings
 from peermentor.runtime import Store, open_store
-from peermentor.services import programs as programs_service
 from peermentor.services.access import Forbidden, InvalidInput, NotFound
-from peermentor.web.deps import Caller, LoginRequired, caller, db_session
+from peermentor.web.deps import Caller, LoginRequired, caller
+from peermentor.web.jobs import JobRegistry
+from peermentor.web.pages import admin_health, admin_matching, admin_programs
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.render import render
 from peermentor.web.security import CsrfFailed
@@ -67,16 +67,16 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.secret_key = settings.resolved_secret_key()
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     _install_error_pages(app)
+    app.state.jobs = JobRegistry()
     app.include_router(auth_pages.router)
+    for pages in (admin_programs, admin_matching, admin_health):
+        app.include_router(pages.router)
 
     @app.get("/", include_in_schema=False)
-    def home(
-        request: Request, who: Caller = Depends(caller), session: Session = Depends(db_session)
-    ) -> Response:
-        if not who.actor.is_admin:
-            return render(request, "participant_home.html", {"caller": who})
-        programs = programs_service.list_programs(session, who.actor)
-        return render(request, "home.html", {"caller": who, "programs": programs})
+    def home(request: Request, who: Caller = Depends(caller)) -> Response:
+        if who.actor.is_admin:
+            return RedirectResponse("/admin/programs", status_code=303)
+        return render(request, "participant_home.html", {"caller": who})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

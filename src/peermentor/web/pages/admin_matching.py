@@ -1,0 +1,289 @@
+"""Admin pages: matching settings and dry run, a match run with progress, review and
+hand edits, publish."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from peermentor.matching.settings import CRITERIA, DEFAULT_WEIGHTS
+from peermentor.services import match_review
+from peermentor.services import matching as matching_service
+from peermentor.services import programs as programs_service
+from peermentor.services.access import InvalidInput, NotFound
+from peermentor.web.deps import Caller, db_session
+from peermentor.web.jobs import JobRegistry
+from peermentor.web.pages.admin_programs import admin, admin_form
+from peermentor.web.render import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+PAGE_SIZE = 100
+FormText = Annotated[str, Form()]
+
+
+def _jobs(request: Request) -> JobRegistry:
+    jobs: JobRegistry = request.app.state.jobs
+    return jobs
+
+
+def _settings_from_form(form: dict[str, Any]) -> dict[str, Any]:
+    """Form fields to matching settings; a bad number is refused naming its field."""
+    changes: dict[str, Any] = {"weights": {}}
+    for criterion in CRITERIA:
+        raw = str(form.get(f"weight_{criterion}", "")).strip()
+        try:
+            changes["weights"][criterion] = float(raw) if raw else DEFAULT_WEIGHTS[criterion]
+        except ValueError:
+            label = criterion.replace("_", " ")
+            raise InvalidInput(f"weight of {label}: {raw!r} is not a number") from None
+    for flag in ("forbid_same_team", "forbid_same_department", "allow_past_partners"):
+        changes[flag] = form.get(flag) == "on"
+    gap = str(form.get("max_level_gap", "")).strip()
+    try:
+        changes["max_level_gap"] = int(gap) if gap else None
+    except ValueError:
+        raise InvalidInput(f"largest level gap: {gap!r} is not a whole number") from None
+    changes["odd_mode"] = form.get("odd_mode", "triad")
+    changes["mode"] = form.get("mode", "default")
+    return changes
+
+
+def _settings_page(
+    request: Request, who: Caller, session: Session, program_id: int, **extra: Any
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    settings = matching_service.program_match_settings(program)
+    status = int(extra.pop("status_code", 200))
+    context = {
+        "caller": who,
+        "program": program,
+        "settings": settings,
+        "criteria": CRITERIA,
+        "error": None,
+        "saved": False,
+    } | extra
+    return render(request, "admin/settings.html", context, status_code=status)
+
+
+@router.get("/programs/{program_id}/settings")
+def settings_form(
+    request: Request,
+    program_id: int,
+    who: Caller = Depends(admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _settings_page(request, who, session, program_id)
+
+
+@router.post("/programs/{program_id}/settings")
+async def save_settings(
+    request: Request,
+    program_id: int,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    form = dict(await request.form())
+    try:
+        changes = _settings_from_form(form)
+        if form.get("action") == "dry-run":
+            name, actor, store = program.name, who.actor, request.app.state.store
+
+            def work(progress: Any) -> Any:
+                with store.sessions() as own:
+                    return matching_service.dry_run(own, actor, name, changes, progress)
+
+            session.commit()  # hold no transaction of ours while the job reads
+            job = _jobs(request).start(
+                who.user.id, f"Dry run of {name}", f"/admin/programs/{program_id}/settings", work
+            )
+            return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
+        matching_service.save_match_settings(session, who.actor, program.name, changes)
+    except InvalidInput as error:
+        return _settings_page(request, who, session, program_id, error=str(error), status_code=422)
+    return _settings_page(request, who, session, program_id, saved=True)
+
+
+@router.post("/programs/{program_id}/match")
+def start_match(
+    request: Request,
+    program_id: int,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    name, actor, store = program.name, who.actor, request.app.state.store
+
+    def work(progress: Any) -> Any:
+        with store.sessions() as own:
+            return matching_service.run_match(own, actor, name, progress=progress).summary()
+
+    session.commit()  # hold no transaction of ours while the job writes with its own
+    job = _jobs(request).start(
+        who.user.id, f"Match of {name}", f"/admin/programs/{program_id}/review", work
+    )
+    return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
+
+
+@router.get("/jobs/{job_id}")
+def job_page(request: Request, job_id: str, who: Caller = Depends(admin)) -> Response:
+    job = _jobs(request).get(job_id, who.user.id)
+    if job is None:
+        raise NotFound("no such job (it may have run on another server process)")
+    return render(request, "admin/job.html", {"caller": who, "job": job})
+
+
+@router.get("/programs/{program_id}/review")
+def review(
+    request: Request,
+    program_id: int,
+    page: int = 1,
+    who: Caller = Depends(admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _review_page(request, who, session, program_id, page=page)
+
+
+def _review_page(
+    request: Request, who: Caller, session: Session, program_id: int, page: int = 1, **extra: Any
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    page = max(1, page)
+    pairings, total = match_review.current_pairings(
+        session, who.actor, program.name, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    run = match_review.latest_run(session, who.actor, program.name)
+    status = int(extra.pop("status_code", 200))
+    context = {
+        "caller": who,
+        "program": program,
+        "pairings": pairings,
+        "total": total,
+        "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)),
+        "run": run,
+        "summary": run.summary if run else None,
+        "error": None,
+        "has_draft": any(p.state == "draft" for p in pairings),
+    } | extra
+    return render(request, "admin/review.html", context, status_code=status)
+
+
+def _edit(
+    request: Request, who: Caller, session: Session, program_id: int, change: Any
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    try:
+        change(program.name)
+    except InvalidInput as error:
+        return _review_page(request, who, session, program_id, error=str(error), status_code=422)
+    return RedirectResponse(f"/admin/programs/{program_id}/review", status_code=303)
+
+
+@router.post("/programs/{program_id}/pairings/{pairing_id}/lock")
+def lock(
+    request: Request,
+    program_id: int,
+    pairing_id: int,
+    locked: FormText = "1",
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _edit(
+        request,
+        who,
+        session,
+        program_id,
+        lambda name: match_review.set_locked(session, who.actor, name, pairing_id, locked == "1"),
+    )
+
+
+@router.post("/programs/{program_id}/pairings/{pairing_id}/unpair")
+def unpair(
+    request: Request,
+    program_id: int,
+    pairing_id: int,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _edit(
+        request,
+        who,
+        session,
+        program_id,
+        lambda name: match_review.unpair(session, who.actor, name, pairing_id),
+    )
+
+
+@router.post("/programs/{program_id}/swap")
+def swap(
+    request: Request,
+    program_id: int,
+    first: FormText = "",
+    second: FormText = "",
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _edit(
+        request,
+        who,
+        session,
+        program_id,
+        lambda name: match_review.swap(session, who.actor, name, first.strip(), second.strip()),
+    )
+
+
+@router.post("/programs/{program_id}/pair")
+def pair(
+    request: Request,
+    program_id: int,
+    members: FormText = "",
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    ids = [m for m in members.replace(";", ",").replace(" ", ",").split(",") if m]
+    return _edit(
+        request,
+        who,
+        session,
+        program_id,
+        lambda name: match_review.pair_by_hand(session, who.actor, name, ids),
+    )
+
+
+@router.post("/programs/{program_id}/publish")
+def publish(
+    request: Request,
+    program_id: int,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _edit(
+        request,
+        who,
+        session,
+        program_id,
+        lambda name: matching_service.publish_draft(session, who.actor, name),
+    )
+
+
+@router.get("/programs/{program_id}/match.csv")
+def export_match(
+    program_id: int, who: Caller = Depends(admin), session: Session = Depends(db_session)
+) -> Response:
+    import csv
+    import io
+
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["employee_id", "partner_ids", "pairing_id", "score", "explanation"])
+    writer.writerows(matching_service.export_rows(session, who.actor, program.name))
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="match-{program.id}.csv"'},
+    )

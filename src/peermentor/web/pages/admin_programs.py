@@ -1,0 +1,164 @@
+"""Admin pages: programmes, people upload and export, invitations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peermentor.services import people as people_service
+from peermentor.services import programs as programs_service
+from peermentor.services.access import Forbidden, InvalidInput
+from peermentor.services.auth import invite_person
+from peermentor.services.match_review import latest_run
+from peermentor.store import people_repo
+from peermentor.store.models import User
+from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
+from peermentor.web.render import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # 100,000 people are about 50 MB
+
+
+def admin(who: Caller = Depends(caller)) -> Caller:
+    if not who.actor.is_admin:
+        raise Forbidden("this page is for programme admins")
+    return who
+
+
+def admin_form(who: Caller = Depends(csrf_protected)) -> Caller:
+    return admin(who)
+
+
+@router.get("/programs")
+def programs(
+    request: Request, who: Caller = Depends(admin), session: Session = Depends(db_session)
+) -> Response:
+    items = programs_service.list_programs(session, who.actor)
+    return render(request, "admin/programs.html", {"caller": who, "programs": items, "error": None})
+
+
+@router.post("/programs")
+def create_program(
+    request: Request,
+    name: Annotated[str, Form()] = "",
+    description: Annotated[str, Form()] = "",
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    try:
+        program = programs_service.create_program(session, who.actor, name, description=description)
+        session.commit()
+    except InvalidInput as error:
+        items = programs_service.list_programs(session, who.actor)
+        return render(
+            request,
+            "admin/programs.html",
+            {"caller": who, "programs": items, "error": str(error)},
+            status_code=422,
+        )
+    return RedirectResponse(f"/admin/programs/{program.id}", status_code=303)
+
+
+def _overview(
+    request: Request, who: Caller, session: Session, program_id: int, **extra: object
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    enrolled = next(
+        p.enrolled for p in programs_service.list_programs(session, who.actor) if p.id == program.id
+    )
+    run = latest_run(session, who.actor, program.name)
+    status = int(extra.pop("status_code", 200))  # type: ignore[call-overload]
+    context = {
+        "caller": who,
+        "program": program,
+        "enrolled": enrolled,
+        "run": run,
+        "problems": None,
+        "imported": None,
+        "invitations": None,
+    } | extra
+    return render(request, "admin/program.html", context, status_code=status)
+
+
+@router.get("/programs/{program_id}")
+def program_overview(
+    request: Request,
+    program_id: int,
+    who: Caller = Depends(admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _overview(request, who, session, program_id)
+
+
+@router.post("/programs/{program_id}/people")
+async def upload_people(
+    request: Request,
+    program_id: int,
+    file: UploadFile,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return _overview(
+            request,
+            who,
+            session,
+            program_id,
+            status_code=413,
+            upload_error="The file is larger than 200 MB.",
+        )
+    try:
+        summary = people_service.import_people(session, who.actor, program.name, data)
+    except people_service.ImportRejected as rejected:
+        return _overview(
+            request,
+            who,
+            session,
+            program_id,
+            status_code=422,
+            problems=rejected.problems,
+            filename=file.filename,
+        )
+    return _overview(request, who, session, program_id, imported=summary)
+
+
+@router.get("/programs/{program_id}/people.csv")
+def export_people(
+    program_id: int, who: Caller = Depends(admin), session: Session = Depends(db_session)
+) -> Response:
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    text = people_service.export_people(session, who.actor, program.name)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="people-{program.id}.csv"'},
+    )
+
+
+@router.post("/programs/{program_id}/invitations")
+def invite_everyone(
+    request: Request,
+    program_id: int,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    """One-time links for enrolled people who cannot sign in yet (shown once, here)."""
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    with_password = set(
+        session.scalars(select(User.person_id).where(User.password_hash.is_not(None)))
+    )
+    base = str(request.base_url).rstrip("/")
+    links = []
+    for person in list(people_repo.enrolled_people(session, program.id)):
+        if person.id in with_password or person.opt_out:
+            continue
+        token = invite_person(session, who.actor, person.id, now(), commit=False)
+        links.append((person.name, person.email, f"{base}/invite/{token}"))
+    session.commit()
+    return _overview(request, who, session, program_id, invitations=links)

@@ -1,0 +1,152 @@
+"""The admin's path through the pages: programme, upload, settings, match, review,
+hand edits, publish, health."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from fastapi.testclient import TestClient
+
+from peermentor.demo_org import demo_people_csv
+from tests.web.conftest import ADMIN, PEER, csrf_of, sign_in
+
+
+def create_programme(client: TestClient, csrf: str, name: str = "Spring 2027") -> int:
+    response = client.post(
+        "/admin/programs", data={"name": name, "csrf_token": csrf}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def upload(client: TestClient, csrf: str, program_id: int, text: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/admin/programs/{program_id}/people",
+        data={"csrf_token": csrf},
+        files={"file": ("people.csv", text.encode(), "text/csv")},
+    )
+
+
+def wait_for_job(client: TestClient, location: str) -> str:
+    for _ in range(300):
+        page = client.get(location).text
+        if "Working:" not in page:
+            return page
+        time.sleep(0.1)
+    raise AssertionError("the job did not finish")
+
+
+def test_upload_reports_every_problem_then_accepts_the_fixed_file(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf)
+    good = demo_people_csv(30, seed=4)
+    lines = good.splitlines()
+    broken = lines[:]
+    broken[3] = broken[3].replace("@example.com", "-at-example.com", 1)
+    response = upload(client, csrf, program_id, "\n".join(broken) + "\n")
+    assert response.status_code == 422
+    assert "Nothing was imported" in response.text
+    assert re.search(r"<td>4</td><td>email</td>", response.text)
+    assert "0 people enrolled" in response.text
+    response = upload(client, csrf, program_id, good)
+    assert response.status_code == 200
+    assert "Imported 30 people: 30 new" in response.text
+    assert "30 people enrolled" in response.text
+
+
+def test_run_match_review_swap_publish_and_health(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf)
+    upload(client, csrf, program_id, demo_people_csv(40, seed=6))
+    started = client.post(
+        f"/admin/programs/{program_id}/match", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert started.status_code == 303 and started.headers["location"].startswith("/admin/jobs/")
+    done = wait_for_job(client, started.headers["location"])
+    assert "Done." in done and "Proven upper bound" in done
+    review = client.get(f"/admin/programs/{program_id}/review").text
+    assert "Pairings, weakest first" in review and "Publish" in review
+    ids = re.findall(r"\((E\d{6}), ", review)
+    assert len(ids) >= 4
+    # A swap that breaks a hard rule is refused with the rule named; others go through.
+    for first, second in zip(ids[::2], ids[3::2], strict=False):
+        response = client.post(
+            f"/admin/programs/{program_id}/swap",
+            data={"first": first, "second": second, "csrf_token": csrf},
+        )
+        if response.status_code == 200:
+            assert "locked" in response.text
+            break
+        assert response.status_code == 422 and "hard rule" in response.text
+    else:
+        raise AssertionError("no swap went through")
+    published = client.post(f"/admin/programs/{program_id}/publish", data={"csrf_token": csrf})
+    assert published.status_code == 200 and "proposed" in published.text
+    health = client.get(f"/admin/programs/{program_id}/health").text
+    assert "Proposals waiting for an answer" in health
+    assert "Not enough data yet" in health
+
+
+def test_settings_are_saved_and_bad_ones_named(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf)
+    response = client.post(
+        f"/admin/programs/{program_id}/settings",
+        data={
+            "csrf_token": csrf,
+            "weight_two_way_value": "3",
+            "forbid_same_team": "on",
+            "odd_mode": "waitlist",
+            "mode": "fair",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 200 and "Settings saved" in response.text
+    assert 'name="weight_two_way_value" type="number" step="0.1" min="0" value="3.0"' in (
+        response.text
+    )
+    bad = client.post(
+        f"/admin/programs/{program_id}/settings",
+        data={"csrf_token": csrf, "weight_experience": "lots", "action": "save"},
+    )
+    assert bad.status_code == 422 and "weight of experience" in bad.text
+
+
+def test_dry_run_stores_nothing(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf)
+    upload(client, csrf, program_id, demo_people_csv(20, seed=6))
+    started = client.post(
+        f"/admin/programs/{program_id}/settings",
+        data={"csrf_token": csrf, "action": "dry-run", "odd_mode": "triad", "mode": "default"},
+        follow_redirects=False,
+    )
+    done = wait_for_job(client, started.headers["location"])
+    assert "Done." in done and "Total score" in done
+    assert "No pairings yet" in client.get(f"/admin/programs/{program_id}/review").text
+
+
+def test_participant_is_refused_admin_pages(client: TestClient) -> None:
+    sign_in(client, *PEER)
+    for path in ("/admin/programs", "/admin/programs/1", "/admin/programs/1/review"):
+        assert client.get(path).status_code == 403
+
+
+def test_admin_form_without_csrf_is_refused(client: TestClient) -> None:
+    sign_in(client, *ADMIN)
+    response = client.post("/admin/programs", data={"name": "Sneaky"})
+    assert response.status_code == 403
+    assert "Sneaky" not in client.get("/admin/programs").text
+
+
+def test_invitation_links_for_people_without_a_password(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf)
+    upload(client, csrf, program_id, demo_people_csv(12, seed=6))
+    page = client.post(f"/admin/programs/{program_id}/invitations", data={"csrf_token": csrf}).text
+    links = re.findall(r"<code>(https?://[^<]+/invite/[^<]+)</code>", page)
+    assert 9 <= len(links) <= 12  # everyone but the opted-out
+    token_page = client.get(links[0].split("testserver", 1)[1])
+    assert token_page.status_code == 200 and "Set a password" in token_page.text
+    assert csrf_of(token_page.text)
