@@ -92,8 +92,9 @@ def save_schedule(session: Session, pairing_id: int, schedule: Schedule) -> None
 
 
 def load_roleplays(
-    session: Session, members: Mapping[int, tuple[str, ...]]
+    session: Session, members: Mapping[int, tuple[str, ...]], *, with_reflections: bool = True
 ) -> dict[int, list[RolePlay]]:
+    """Role-plays by pairing; admins' counts pass with_reflections=False."""
     rows = list(
         session.scalars(
             select(RolePlayRow)
@@ -102,7 +103,7 @@ def load_roleplays(
         )
     )
     reflections: dict[int, list[Reflection]] = defaultdict(list)
-    if rows:
+    if rows and with_reflections:
         for r in session.scalars(
             select(RolePlayReflection)
             .where(RolePlayReflection.roleplay_id.in_([row.id for row in rows]))

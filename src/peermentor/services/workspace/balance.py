@@ -12,39 +12,36 @@ from peermentor.domain.balance import BalanceReport
 from peermentor.services.access import Actor
 from peermentor.services.workspace.access import open_workspace
 from peermentor.store.models import Person
-from peermentor.store.workspace_exchange import load_feedback, load_requests, load_sessions
-from peermentor.store.workspace_practice import load_roleplays
+from peermentor.store.workspace_counts import Exchange, load_exchange
 from peermentor.store.workspace_repo import member_id, person_id
 
 
-def balances(
-    session: Session, members: Mapping[int, tuple[str, ...]], *, with_names: bool = True
-) -> dict[int, BalanceReport]:
-    """Balance of many pairings, each table read once. Nudges speak of a peer by first
-    name, as peers do; without names (admins' aggregates use only the indices) they
-    name members by id."""
-    sessions = load_sessions(session, members)
-    requests = load_requests(session, members)
-    feedback = load_feedback(session, members)
-    roleplays = load_roleplays(session, members)
-    names: dict[str, str] = {}
-    if with_names:
-        ids = {person_id(m) for group in members.values() for m in group}
-        names = {
-            member_id(pid): name.split()[0] if name.strip() else name
-            for pid, name in session.execute(
-                select(Person.id, Person.name).where(Person.id.in_(ids))
-            )
-        }
+def report_of(
+    members: tuple[str, ...], exchange: Exchange, names: Mapping[str, str] | None = None
+) -> BalanceReport:
+    return rules.balance(
+        members,
+        sessions=exchange.sessions,
+        requests=exchange.requests,
+        feedback=exchange.feedback,
+        roleplays=exchange.roleplays,
+        names=names,
+    )
+
+
+def first_names(session: Session, members: tuple[str, ...]) -> dict[str, str]:
+    """Nudges speak of a peer by first name, as peers do ("Kim has answered ...")."""
+    rows = session.execute(
+        select(Person.id, Person.name).where(Person.id.in_([person_id(m) for m in members]))
+    )
+    return {member_id(pid): (name.split() or [name])[0] for pid, name in rows}
+
+
+def balances(session: Session, members: Mapping[int, tuple[str, ...]]) -> dict[int, BalanceReport]:
+    """Balance of several pairings of one member, each table read once."""
+    exchange = load_exchange(session, members)
     return {
-        pid: rules.balance(
-            group,
-            sessions=sessions.get(pid, ()),
-            requests=requests.get(pid, ()),
-            feedback=feedback.get(pid, ()),
-            roleplays=roleplays.get(pid, ()),
-            names=names,
-        )
+        pid: report_of(group, exchange[pid], first_names(session, group))
         for pid, group in members.items()
     }
 

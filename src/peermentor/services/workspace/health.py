@@ -19,11 +19,12 @@ from peermentor.domain import lifecycle
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, Aggregate, NotEnoughData
 from peermentor.services.access import Actor, NotFound, require_admin
 from peermentor.services.workspace.access import timing_of
-from peermentor.services.workspace.balance import balances
+from peermentor.services.workspace.balance import report_of
 from peermentor.services.workspace.roleplay import overdue_sequences
 from peermentor.store.models import PAIRING_STATES, Pairing, Program
+from peermentor.store.workspace_counts import load_exchange
 from peermentor.store.workspace_exchange import load_checkins
-from peermentor.store.workspace_practice import load_roleplays, load_schedules
+from peermentor.store.workspace_practice import load_schedules
 from peermentor.store.workspace_repo import members_by_pairing, proposals
 
 CHUNK = 2_000  # pairings per batch: keeps IN-lists inside SQLite's variable limit
@@ -87,14 +88,17 @@ def programme_health(session: Session, actor: Actor, program_id: int, now: datet
     distances: list[float] = []
     for chunk in _chunks(open_pairings):
         schedules = load_schedules(session, chunk)
-        roleplays = load_roleplays(session, chunk)
-        overdue_roleplays += sum(
-            bool(overdue_sequences(schedules.get(pid), roleplays.get(pid, []), now))
-            for pid in chunk
-        )
-        distances += [
-            abs(r.index) for r in balances(session, chunk, with_names=False).values() if r.has_data
-        ]
+        exchange = load_exchange(session, chunk)
+        for pid, group in chunk.items():
+            overdue_roleplays += bool(
+                overdue_sequences(schedules.get(pid), exchange[pid].roleplays, now)
+            )
+            ex = exchange[pid]
+            if not (ex.sessions or ex.requests or ex.feedback or ex.roleplays):
+                continue  # nothing exchanged yet: no balance to count, skip the work
+            report = report_of(group, ex)
+            if report.has_data:
+                distances.append(abs(report.index))
 
     everyone = members_by_pairing(session, program_id, PAIRING_STATES)
     checkins = [
