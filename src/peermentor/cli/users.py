@@ -38,3 +38,25 @@ def _ask_password() -> str:
     if first != getpass.getpass("Repeat password: "):
         fail("the two passwords differ")
     return first
+
+
+@app.command("create-program-admin")
+def create_program_admin(
+    email: Annotated[str, typer.Argument(help="The admin's email, used to log in.")],
+    program: Annotated[str, typer.Option(help="Programme they will manage.")],
+    password: Annotated[
+        str | None, typer.Option(help="Password for a new account; asked for when omitted.")
+    ] = None,
+) -> None:
+    """Make someone the admin of a programme (creating their account if needed)."""
+    with store_session() as session:
+        from peermentor.services.users import find_user
+
+        if find_user(session, email) is None and password is None:
+            password = _ask_password()
+        user, created = users_service.create_program_admin(
+            session, SYSTEM, email, password, program
+        )
+        session.commit()
+        verb = "created" if created else "updated"
+        out.print(f"{verb} {user.email}: programme admin of {program!r}")

@@ -22,7 +22,7 @@ from peermentor.services.matching import (
     pool_of,
     program_match_settings,
 )
-from peermentor.services.programs import get_program
+from peermentor.services.programs import admin_program
 from peermentor.store.models import MatchRun, Pairing, PairingMember, Person, Program
 
 
@@ -75,7 +75,7 @@ def current_pairings(
     """The draft (or, once published, the live) pairings, lowest score first: the
     ones an admin most needs to look at."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     condition = (Pairing.program_id == program.id) & Pairing.state.in_(("draft", *LIVE_STATES))
     total = len(session.scalars(select(Pairing.id).where(condition)).all())
     rows = session.scalars(
@@ -91,7 +91,7 @@ def current_pairings(
 
 def latest_run(session: Session, actor: Actor, program_name: str) -> MatchRun | None:
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     return session.scalar(
         select(MatchRun)
         .where(MatchRun.program_id == program.id, MatchRun.status != "discarded")
@@ -112,7 +112,7 @@ def set_locked(
     session: Session, actor: Actor, program_name: str, pairing_id: int, locked: bool
 ) -> None:
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     _draft(session, program, pairing_id).pinned = locked
     session.commit()
 
@@ -120,7 +120,7 @@ def set_locked(
 def unpair(session: Session, actor: Actor, program_name: str, pairing_id: int) -> list[str]:
     """Remove a draft pairing; its members wait for the next run or a hand pairing."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     pairing = _draft(session, program, pairing_id)
     members = [m.person.employee_id for m in pairing.members]
     session.delete(pairing)
@@ -199,7 +199,7 @@ def swap(
 ) -> list[int]:
     """Exchange two people between their draft pairings; both pairings are locked."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     a, b = _draft_of(session, program, first), _draft_of(session, program, second)
     for employee_id, pairing in ((first, a), (second, b)):
         if pairing is None:
@@ -225,7 +225,7 @@ def pair_by_hand(
 ) -> int:
     """Pair two or three people who are not in any pairing; the pairing is locked."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     ids = tuple(dict.fromkeys(e.strip() for e in employee_ids if e.strip()))
     if len(ids) not in (2, 3):
         raise InvalidInput("a pairing has 2 or 3 different people")
@@ -238,7 +238,7 @@ def pair_by_hand(
 
 def discard_draft(session: Session, actor: Actor, program_name: str) -> None:
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     session.execute(
         delete(Pairing).where(Pairing.program_id == program.id, Pairing.state == "draft")
     )

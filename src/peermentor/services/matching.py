@@ -20,7 +20,7 @@ from peermentor.matching.engine import run_matching
 from peermentor.matching.result import MatchResult
 from peermentor.matching.settings import MatchSettings
 from peermentor.services.access import Actor, InvalidInput, require_admin
-from peermentor.services.programs import get_program
+from peermentor.services.programs import admin_program
 from peermentor.store import people_repo
 from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person, Program
 
@@ -88,7 +88,7 @@ def save_match_settings(
     session: Session, actor: Actor, program_name: str, changes: dict[str, Any]
 ) -> MatchSettings:
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     merged = program_match_settings(program).to_dict() | changes
     try:
         settings = MatchSettings.from_dict(merged)
@@ -160,7 +160,7 @@ def run_match(
     """Match the programme's pool around the pinned pairings; replace the draft."""
     require_admin(actor)
     now = now or datetime.now(UTC)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     settings = program_match_settings(program)
     if mode is not None:
         try:
@@ -255,7 +255,7 @@ def publish_draft(
 ) -> int:
     """Propose every draft pairing of the programme to its members."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     run = session.scalar(
         select(MatchRun)
         .where(MatchRun.program_id == program.id, MatchRun.status == "draft")
@@ -272,7 +272,7 @@ def export_rows(session: Session, actor: Actor, program_name: str) -> Iterator[l
     """One row per enrolled participant: employee_id, partner_ids, pairing_id, score,
     explanation. Current pairings only (draft or live); unmatched people get empties."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     rows = session.execute(
         select(Pairing.id, Pairing.score, Person.employee_id, PairingMember.explanation)
         .join(PairingMember, PairingMember.pairing_id == Pairing.id)
@@ -302,7 +302,7 @@ def score_rows(
 ) -> Iterator[tuple[str, str, float]]:
     """Every allowed pair of the programme's pool with the score the engine maximises."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     settings = program_match_settings(program)
     yield from allowed_pair_scores(pool_of(session, program), settings, past_partners_of(session))
 
@@ -310,7 +310,7 @@ def score_rows(
 def compare_mode(session: Session, actor: Actor, program_name: str, mode: str) -> dict[str, Any]:
     """The figures another mode would reach on the same pool, without storing anything."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     try:
         settings = program_match_settings(program).with_changes(mode=mode)
     except ValueError as error:
@@ -344,7 +344,7 @@ def dry_run(
 ) -> dict[str, Any]:
     """What a match with changed settings would give; nothing is stored."""
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     try:
         settings = MatchSettings.from_dict(program_match_settings(program).to_dict() | changes)
     except (TypeError, ValueError) as error:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain.people import PersonRecord
 from peermentor.people_csv import CsvProblem, parse_people_csv, serialize_people_csv
 from peermentor.services.access import Actor, ServiceError, require_admin
-from peermentor.services.programs import get_or_create_program, get_program
+from peermentor.services.programs import admin_program, get_or_create_program
 from peermentor.store import people_repo
 
 # stage ("reading", "writing"), done, total
@@ -114,7 +114,7 @@ def import_people(
 
 def program_people(session: Session, actor: Actor, program_name: str) -> list[PersonRecord]:
     require_admin(actor)
-    program = get_program(session, program_name)
+    program = admin_program(session, actor, program_name)
     return [
         people_repo.person_to_record(p) for p in people_repo.enrolled_people(session, program.id)
     ]

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from peermentor.services.access import Actor, InvalidInput, NotFound, require_admin
+from peermentor.services.access import Actor, Forbidden, InvalidInput, NotFound, require_admin
+from peermentor.store.auth_models import ProgramAdmin
 from peermentor.store.models import PROGRAM_STATUSES, Enrolment, Program
 
 # Timing rules of the pairing workspace; matching weights and rules live beside them
@@ -39,6 +40,35 @@ def _clean_name(name: str) -> str:
     if len(cleaned) > MAX_NAME_LENGTH:
         raise InvalidInput(f"programme name: at most {MAX_NAME_LENGTH} characters")
     return cleaned
+
+
+def is_program_admin(session: Session, actor: Actor, program_id: int) -> bool:
+    if actor.role in ("org_admin", "system"):
+        return True
+    if actor.role != "program_admin" or actor.user_id is None:
+        return False
+    return (
+        session.scalar(
+            select(ProgramAdmin.id).where(
+                ProgramAdmin.user_id == actor.user_id, ProgramAdmin.program_id == program_id
+            )
+        )
+        is not None
+    )
+
+
+def require_program_admin(session: Session, actor: Actor, program: Program) -> Program:
+    """Organisation admins manage every programme; a programme admin only their own."""
+    require_admin(actor)
+    if not is_program_admin(session, actor, program.id):
+        raise Forbidden(f"you are not an admin of the programme {program.name!r}")
+    return program
+
+
+def admin_program(session: Session, actor: Actor, name: str) -> Program:
+    """The named programme, when the actor may manage it."""
+    require_admin(actor)
+    return require_program_admin(session, actor, get_program(session, name))
 
 
 def find_program(session: Session, name: str) -> Program | None:
@@ -80,12 +110,19 @@ def create_program(
     )
     session.add(program)
     session.flush()
+    if actor.role == "program_admin" and actor.user_id is not None:
+        # Whoever creates a programme manages it.
+        session.add(ProgramAdmin(user_id=actor.user_id, program_id=program.id))
+        session.flush()
     return program
 
 
 def get_or_create_program(session: Session, actor: Actor, name: str) -> Program:
     require_admin(actor)
-    return find_program(session, name) or create_program(session, actor, name)
+    existing = find_program(session, name)
+    if existing is not None:
+        return require_program_admin(session, actor, existing)
+    return create_program(session, actor, name)
 
 
 def list_programs(session: Session, actor: Actor) -> list[ProgramSummary]:
@@ -96,11 +133,16 @@ def list_programs(session: Session, actor: Actor) -> list[ProgramSummary]:
         .group_by(Enrolment.program_id)
         .subquery()
     )
-    rows = session.execute(
+    statement = (
         select(Program, func.coalesce(enrolled.c.n, 0))
         .outerjoin(enrolled, enrolled.c.program_id == Program.id)
         .order_by(Program.created_at, Program.id)
     )
+    if actor.role == "program_admin":
+        statement = statement.join(ProgramAdmin, ProgramAdmin.program_id == Program.id).where(
+            ProgramAdmin.user_id == actor.user_id
+        )
+    rows = session.execute(statement)
     return [ProgramSummary(p.id, p.name, p.status, p.starts_on, p.ends_on, int(n)) for p, n in rows]
 
 
@@ -109,4 +151,19 @@ def get_program_by_id(session: Session, actor: Actor, program_id: int) -> Progra
     program = session.get(Program, program_id)
     if program is None:
         raise NotFound(f"no programme {program_id}")
-    return program
+    return require_program_admin(session, actor, program)
+
+
+def add_program_admin(session: Session, actor: Actor, user_id: int, program_name: str) -> None:
+    """Give a programme admin one more programme (organisation admins only)."""
+    if actor.role not in ("org_admin", "system"):
+        raise Forbidden("only an organisation admin may name programme admins")
+    program = get_program(session, program_name)
+    already = session.scalar(
+        select(ProgramAdmin.id).where(
+            ProgramAdmin.user_id == user_id, ProgramAdmin.program_id == program.id
+        )
+    )
+    if already is None:
+        session.add(ProgramAdmin(user_id=user_id, program_id=program.id))
+        session.flush()

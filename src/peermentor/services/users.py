@@ -61,3 +61,23 @@ def create_admin(session: Session, actor: Actor, email: str, password: str) -> t
     existing.is_active = True
     session.flush()
     return existing, False
+
+
+def create_program_admin(
+    session: Session, actor: Actor, email: str, password: str | None, program_name: str
+) -> tuple[User, bool]:
+    """A programme admin account for one more programme (created when new)."""
+    from peermentor.services.programs import add_program_admin
+
+    require_org_admin(actor)
+    user = find_user(session, email)
+    created = user is None
+    if user is None:
+        if password is None:
+            raise InvalidInput("password: needed for a new account")
+        user = create_user(session, actor, email, password, role="program_admin")
+    elif user.role == "participant":
+        user.role = "program_admin"
+    add_program_admin(session, actor, user.id, program_name)
+    session.flush()
+    return user, created
