@@ -60,36 +60,39 @@ def _row_topk(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return idx, np.take_along_axis(s, idx, axis=1)
 
 
-def _row_topk_grouped(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Same as `_row_topk` on wide rows, without a partition of every row.
+TILE_ROWS = 512
+TILE_COLS = 8192  # a tile of 512 × 8192 float32 (16 MB) stays near the caches
 
-    Columns are dealt into g groups (j mod g); t = the k-th largest group maximum
-    is at most the k-th largest entry (k distinct groups reach t). Every entry ≥ t
-    lies in a group whose maximum is ≥ t, so only those groups are searched.
-    """
-    b, n = s.shape
-    g = max(4 * k, n // 32)
-    gmax = s[:, :g].copy()
-    for a in range(g, n, g):
-        width = min(g, n - a)
-        np.maximum(gmax[:, :width], s[:, a:a + width], out=gmax[:, :width])
-    t = np.partition(gmax, g - k, axis=1)[:, g - k]
-    ri, gi = np.nonzero(gmax >= t[:, None])
-    cols = gi[:, None] + g * np.arange(-(-n // g))[None, :]
-    inside = cols < n
-    cols = np.where(inside, cols, 0)
-    vals = np.where(inside, s[ri[:, None], cols], -np.inf)
-    ri = np.repeat(ri, cols.shape[1])
-    cols, vals = cols.ravel(), vals.ravel()
-    order = np.lexsort((-vals, ri))
-    ri, cols, vals = ri[order], cols[order], vals[order]
-    start = np.searchsorted(ri, np.arange(b))
-    rank = np.arange(len(ri)) - start[ri]
-    keep = rank < k
-    out_i = np.zeros((b, k), dtype=np.int64)
-    out_v = np.full((b, k), -np.inf, dtype=s.dtype)
-    out_i[ri[keep], rank[keep]] = cols[keep]
-    out_v[ri[keep], rank[keep]] = vals[keep]
+
+def _topk_rows(s: Scorer, r0: int, r1: int, k: int, n: int
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Top k (indices, values) of rows r0..r1-1 of the scorer `s`, tile by tile.
+
+    The first tile's k-th best value per row is at most the row's true k-th best,
+    so only entries reaching it in later tiles can belong to the top k: those are
+    kept (a few hundred per row), the rest of each tile is dropped at once."""
+    first = s.block(r0, r1, 0, min(n, TILE_COLS))
+    idx, val = _row_topk(first, k)
+    threshold = val.min(axis=1) if idx.shape[1] == k else np.full(r1 - r0, -np.inf)
+    threshold = np.maximum(threshold, ALLOWED_FLOOR)
+    keep_r = [np.broadcast_to(np.arange(r1 - r0)[:, None], idx.shape).ravel()]
+    keep_c, keep_v = [idx.ravel()], [val.ravel()]
+    for c0 in range(TILE_COLS, n, TILE_COLS):
+        tile = s.block(r0, r1, c0, min(n, c0 + TILE_COLS))
+        ri, ci = np.nonzero(tile >= threshold[:, None])
+        keep_r.append(ri)
+        keep_c.append(ci + c0)
+        keep_v.append(tile[ri, ci])
+    ri, ci, vi = np.concatenate(keep_r), np.concatenate(keep_c), np.concatenate(keep_v)
+    order = np.lexsort((-vi, ri))
+    ri, ci, vi = ri[order], ci[order], vi[order]
+    rank = np.arange(len(ri)) - np.searchsorted(ri, np.arange(r1 - r0))[ri]
+    width = min(k, n)
+    out_i = np.zeros((r1 - r0, width), dtype=np.int64)
+    out_v = np.full((r1 - r0, width), -np.inf, dtype=np.float64)
+    top = rank < width
+    out_i[ri[top], rank[top]] = ci[top]
+    out_v[ri[top], rank[top]] = vi[top]
     return out_i, out_v
 
 
@@ -100,21 +103,18 @@ def topk_edges(
     outside_bound: a certified upper bound on the score of any allowed pair that is
     not an edge (0 where a person's allowed partners are all edges)."""
     n = scorer.n
-    step = block_rows(n)
     us, vs = [], []
     bound = np.zeros(n)
-    wide = n > 8 * max(4 * k, 32) and n > 20_000
-    for r0 in range(0, n, step):
-        r1 = min(n, r0 + step)
-        s = scorer.block(r0, r1)
-        idx, val = (_row_topk_grouped if wide else _row_topk)(s, k)
+    for r0 in range(0, n, TILE_ROWS):
+        r1 = min(n, r0 + TILE_ROWS)
+        idx, val = _topk_rows(scorer, r0, r1, k, n)
         ok = val > ALLOWED_FLOOR
         rows = np.broadcast_to(np.arange(r0, r1)[:, None], idx.shape)
         us.append(rows[ok])
         vs.append(idx[ok])
         full = ok.all(axis=1) & (idx.shape[1] == k)
-        kth = np.where(full, val.min(axis=1, initial=np.inf), -np.inf)
-        bound[r0:r1] = np.where(full, kth.astype(np.float64) + FLOAT32_MARGIN, 0.0)
+        kth = val.min(axis=1, initial=np.inf)
+        bound[r0:r1] = np.where(full, kth + FLOAT32_MARGIN, 0.0)
         if progress:
             progress("scores", r1 / n)
     u = np.concatenate(us).astype(np.int64)

@@ -32,6 +32,7 @@ BIG = 4.0
 ALLOWED_FLOOR = -1.0  # scores at or below this are "not allowed"
 MAX_YEARS = 40
 UNKNOWN_TZ_OVERLAP = 0.5  # neither rewarded nor punished when a zone is missing
+UNKNOWN_LEVEL_SIMILARITY = 0.5
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,15 @@ def tag_matrix(
     vocab = {} if vocab is None else vocab
     rows: list[int] = []
     cols: list[int] = []
+    memo: dict[tuple[str, ...], list[int]] = {}  # tag lists repeat a lot in a cohort
     for r, tags in enumerate(tag_lists):
-        for t in sorted({t.strip().lower() for t in tags if t.strip()}):
-            rows.append(r)
-            cols.append(vocab.setdefault(t, len(vocab)))
+        key = tuple(tags)
+        ids = memo.get(key)
+        if ids is None:
+            clean = sorted({t.strip().lower() for t in key if t.strip()})
+            ids = memo[key] = [vocab.setdefault(t, len(vocab)) for t in clean]
+        rows.extend([r] * len(ids))
+        cols.extend(ids)
     data = np.ones(len(rows))
     m = sp.csr_matrix((data, (rows, cols)), shape=(len(tag_lists), max(1, len(vocab))))
     if normalise != "none":
@@ -121,7 +127,7 @@ def year_similarity(dy: np.ndarray) -> np.ndarray:
     return np.clip((8.0 - dy) / 7.0, 0.0, 1.0)
 
 
-LEVEL_SIMILARITY = (1.0, 0.85, 0.55, 0.15)  # by level gap; 4 or more: 0 (manager-report like)
+LEVEL_SIMILARITY = (1.0, 0.8, 0.45, 0.1)  # by level gap; 4 or more: 0 (manager-report like)
 
 
 def level_similarity(dl: np.ndarray) -> np.ndarray:
@@ -129,22 +135,37 @@ def level_similarity(dl: np.ndarray) -> np.ndarray:
     return np.asarray(table[np.minimum(dl, len(LEVEL_SIMILARITY))])
 
 
+def _kernel_piece(comp: int, codes: np.ndarray, table: np.ndarray, coef: float) -> Piece:
+    """A criterion part that depends on one category of each side: table[c_i, c_j]."""
+    onehot = np.eye(table.shape[0])[codes]
+    return Piece(comp, "lin", table[codes], onehot, coef)
+
+
 def _experience(people: Sequence[PersonRecord], s: MatchSettings) -> list[Piece]:
-    years = np.array([min(round(p.years_experience), MAX_YEARS) for p in people], np.int64)
-    levels = np.array([-1 if p.level is None else p.level for p in people], np.int64)
-    codes, cats = _categories(list(zip(years.tolist(), levels.tolist(), strict=True)))
-    cy = np.array([c[0] for c in cats], np.int64)  # type: ignore[index]
-    cl = np.array([c[1] for c in cats], np.int64)  # type: ignore[index]
-    sim = year_similarity(np.abs(cy[:, None] - cy[None, :]))
-    both = (cl[:, None] >= 0) & (cl[None, :] >= 0)
-    gap = np.abs(cl[:, None] - cl[None, :])
-    sim = sim * np.where(both, level_similarity(gap), 1.0)
-    onehot = np.eye(len(cats))[codes]
-    pieces = [Piece(0, "lin", sim[codes], onehot)]
+    """Half years of experience, half job level. An average rather than a product, so
+    the score stays a sum of cheap per-attribute terms; a manager-and-report gap is
+    far on both, so it still scores about 0."""
+    years = [min(round(p.years_experience), MAX_YEARS) for p in people]
+    y_codes, y_cats = _categories(years)
+    yv = np.array(y_cats, dtype=float)
+    year_table = year_similarity(np.abs(yv[:, None] - yv[None, :]))
+    levels = [-1 if p.level is None else p.level for p in people]
+    l_codes, l_cats = _categories(levels)
+    lv = np.array(l_cats, dtype=np.int64)
+    known = lv >= 0
+    gap = np.abs(lv[:, None] - lv[None, :])
+    both = known[:, None] & known[None, :]
+    if known.any():
+        # Level unknown on one side: neither rewarded nor punished.
+        table = np.where(both, level_similarity(gap), UNKNOWN_LEVEL_SIMILARITY)
+        pieces = [_kernel_piece(0, y_codes, year_table, 0.5),
+                  _kernel_piece(0, l_codes, table, 0.5)]
+    else:  # no levels in this cohort at all: years carry the whole criterion
+        pieces = [_kernel_piece(0, y_codes, year_table, 1.0)]
     if s.max_level_gap is not None:
         too_far = (both & (gap > s.max_level_gap)).astype(float)
         if too_far.any():
-            pieces.append(Piece(-1, "lin", too_far[codes], onehot, -BIG))
+            pieces.append(_kernel_piece(-1, l_codes, too_far, -BIG))
     return pieces
 
 

@@ -68,36 +68,42 @@ class Scorer:
 
     # ---- blocks -------------------------------------------------------------------
 
-    def block(self, r0: int, r1: int) -> np.ndarray:
-        """Scores of rows r0..r1-1 against every column; -inf where never allowed."""
-        s = self.L[r0:r1] @ self.R.T
+    def block(self, r0: int, r1: int, c0: int = 0, c1: int | None = None) -> np.ndarray:
+        """Scores of rows r0..r1-1 against columns c0..c1-1; -inf where never allowed."""
+        c1 = self.n if c1 is None else c1
+        s = self.L[r0:r1] @ self.R[c0:c1].T
         for kind, left, right, scale in self.nonlin:
-            t = left[r0:r1] @ right.T
+            t = left[r0:r1] @ right[c0:c1].T
             if kind == "relu":
                 np.maximum(t, 0, out=t)
             elif kind == "min1":
                 np.minimum(t, scale, out=t)
             else:  # minpair: the weaker of the two directions, at most 1
-                np.minimum(t, (right[r0:r1] @ left.T), out=t)
+                np.minimum(t, right[r0:r1] @ left[c0:c1].T, out=t)
                 np.minimum(t, scale, out=t)
             s += t
-        self._exclude(s, r0, r1)
+        self._exclude(s, r0, r1, c0, c1)
         return s
 
-    def _exclude(self, s: np.ndarray, r0: int, r1: int) -> None:
-        rows = np.arange(r0, r1)
-        s[rows - r0, rows] = -np.inf
+    def _exclude(self, s: np.ndarray, r0: int, r1: int, c0: int, c1: int) -> None:
+        rows = np.arange(max(r0, c0), min(r1, c1))
+        s[rows - r0, rows - c0] = -np.inf
         lo, hi = self.indptr[r0], self.indptr[r1]
         if hi > lo:
-            local = np.repeat(rows - r0, np.diff(self.indptr[r0:r1 + 1]))
-            s[local, self.excluded[lo:hi]] = -np.inf
+            local = np.repeat(np.arange(r1 - r0), np.diff(self.indptr[r0:r1 + 1]))
+            cols = self.excluded[lo:hi]
+            inside = (cols >= c0) & (cols < c1)
+            s[local[inside], cols[inside] - c0] = -np.inf
         if not self.active.all():
-            s[:, ~self.active] = -np.inf
+            s[:, ~self.active[c0:c1]] = -np.inf
             s[~self.active[r0:r1]] = -np.inf
         if self.teams:
             keys = self.f.team_key[r0:r1]
             for key in np.unique(keys[keys >= 0]):
-                s[np.ix_(np.flatnonzero(keys == key), self.teams[int(key)])] = -np.inf
+                members = self.teams[int(key)]
+                members = members[(members >= c0) & (members < c1)]
+                if len(members):
+                    s[np.ix_(np.flatnonzero(keys == key), members - c0)] = -np.inf
 
     # ---- listed pairs ---------------------------------------------------------------
 
@@ -119,8 +125,10 @@ class Scorer:
                 comps[:, p.comp] += p.coef * a
         return np.clip(comps, 0.0, 1.0), penalty
 
-    def allowed(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-        _, penalty = self.components(u, v)
+    def allowed(self, u: np.ndarray, v: np.ndarray, penalty: np.ndarray | None = None
+                ) -> np.ndarray:
+        if penalty is None:
+            _, penalty = self.components(u, v)
         ok = (u != v) & self.active[u] & self.active[v] & (penalty > ALLOWED_FLOOR)
         if len(self.pair_keys):
             ok &= ~np.isin(u.astype(np.int64) * self.n + v, self.pair_keys)
@@ -136,6 +144,7 @@ class Scorer:
         out = np.empty(len(u))
         for c0 in range(0, len(u), chunk):
             uu, vv = u[c0:c0 + chunk], v[c0:c0 + chunk]
-            comps, _ = self.components(uu, vv)
-            out[c0:c0 + chunk] = np.where(self.allowed(uu, vv), comps @ self.f.weights, -np.inf)
+            comps, penalty = self.components(uu, vv)
+            ok = self.allowed(uu, vv, penalty)
+            out[c0:c0 + chunk] = np.where(ok, comps @ self.f.weights, -np.inf)
         return out
