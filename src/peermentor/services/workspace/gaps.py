@@ -2,6 +2,9 @@
 
 Every member reads every board of the pairing (a peer offers help on the other's
 gaps); only the owner changes a board, which the domain enforces.
+
+Gaps carry no time, so `now` is unused here; the changes take it all the same so that
+every workspace use case has one calling convention for the API.
 """
 
 from __future__ import annotations
