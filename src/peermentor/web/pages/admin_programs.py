@@ -98,11 +98,20 @@ def program_overview(
 async def upload_people(
     request: Request,
     program_id: int,
-    file: UploadFile,
+    file: UploadFile | None = None,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
+    if file is None:
+        return _overview(
+            request,
+            who,
+            session,
+            program_id,
+            status_code=422,
+            upload_error="Choose a CSV file to upload.",
+        )
     data = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         return _overview(
