@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from peermentor.domain.people import PersonRecord
+from peermentor.matching.bound import lp_upper_bound
 from peermentor.matching.candidates import all_allowed_edges, topk_edges
 from peermentor.matching.cohort import Cohort, prepare_cohort
 from peermentor.matching.explain import explain_pairing
@@ -50,15 +51,9 @@ def run_matching(
     lap("features")
 
     active_n = int(co.active.sum())
-    full = active_n <= settings.exact_limit
-    scorer = co.scorer(np.float64 if full else np.float32)
+    u, v, w, bound = candidate_graph(co, settings, progress)
+    full = bound is None
     exact_scorer = co.scorer(np.float64)
-    if full:
-        u, v, w = all_allowed_edges(scorer, progress)
-        bound = None
-    else:
-        u, v, bound = topk_edges(scorer, settings.top_k, progress)
-        w = exact_scorer.scores(u, v)
     lap("scores+candidates")
 
     solve = solve_fair if settings.mode == "fair" else solve_matching
@@ -91,7 +86,11 @@ def run_matching(
         (*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))]
     pinned_total = sum(co.pinned_scores)
     triad_room = np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum()
-    upper = float(res.upper_bound) + pinned_total + float(triad_room)
+    matching_bound = float(res.upper_bound)
+    if bound is not None:
+        lp = lp_upper_bound(co.n, u, v, w, bound)
+        matching_bound = min(matching_bound, lp) if lp is not None else matching_bound
+    upper = matching_bound + pinned_total + float(triad_room)
 
     current = np.full(co.n, np.nan)
     current[co.active] = -1.0
@@ -141,6 +140,18 @@ def run_matching(
         edges=len(u),
         full_graph=full,
     )
+
+
+def candidate_graph(
+    co: Cohort, settings: MatchSettings, progress: Progress | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """The solver's graph (u, v, w) and outside bound: every allowed pair (bound None)
+    up to settings.exact_limit active people, else each person's top k."""
+    if int(co.active.sum()) <= settings.exact_limit:
+        u, v, w = all_allowed_edges(co.scorer(np.float64), progress)
+        return u, v, w, None
+    u, v, bound = topk_edges(co.scorer(np.float32), settings.top_k, progress)
+    return u, v, co.scorer(np.float64).scores(u, v), bound
 
 
 def _pairs_of(size: int) -> list[tuple[int, int]]:
