@@ -61,6 +61,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/programs/{program_id}/publish"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/match.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
+    # --- participant pages (web/pages/participant*.py) ---
+    # --- JSON API (web/api/) ---
+    # --- framework ---
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/docs"): EVERYONE,
     ("GET", "/docs/oauth2-redirect"): EVERYONE,

@@ -190,7 +190,7 @@ def run_match(
     outcome = MatchOutcome(run_id=run.id, program=program.name, published=publish, result=result)
     run.summary = outcome.summary()
     if publish:
-        _publish(session, program.id, run, now)
+        _publish(session, actor, program.id, run, now)
     session.commit()
     return outcome
 
@@ -238,16 +238,16 @@ def _store_pairings(
         )
 
 
-def _publish(session: Session, program_id: int, run: MatchRun, now: datetime) -> int:
-    published = session.execute(
-        update(Pairing)
-        .where(Pairing.program_id == program_id, Pairing.state == "draft")
-        .values(state="proposed", published_at=now)
-    )
+def _publish(session: Session, actor: Actor, program_id: int, run: MatchRun, now: datetime) -> int:
+    # The workspace owns what "proposed" means (who is asked, since when).
+    from peermentor.services.workspace.proposals import publish_pairings
+
+    count = publish_pairings(session, actor, program_id, now)
     run.status = "published"
     run.published_at = now
     run.summary = dict(run.summary) | {"published": True}
-    return int(published.rowcount or 0)  # type: ignore[attr-defined]
+    session.commit()
+    return count
 
 
 def publish_draft(
@@ -263,7 +263,7 @@ def publish_draft(
     )
     if run is None:
         raise InvalidInput(f"{program.name!r} has no draft match to publish; run a match first")
-    count = _publish(session, program.id, run, now or datetime.now(UTC))
+    count = _publish(session, actor, program.id, run, now or datetime.now(UTC))
     session.commit()
     return count
 

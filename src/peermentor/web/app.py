@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -13,9 +13,10 @@ from peermentor import __version__
 from peermentor.config import Settings
 from peermentor.runtime import Store, open_store
 from peermentor.services.access import Forbidden, InvalidInput, NotFound
-from peermentor.web.deps import Caller, LoginRequired, caller
+from peermentor.web import api
+from peermentor.web.deps import LoginRequired
 from peermentor.web.jobs import JobRegistry
-from peermentor.web.pages import admin_health, admin_matching, admin_programs
+from peermentor.web.pages import admin_health, admin_matching, admin_programs, participant
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.render import render
 from peermentor.web.security import CsrfFailed
@@ -69,14 +70,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     _install_error_pages(app)
     app.state.jobs = JobRegistry()
     app.include_router(auth_pages.router)
-    for pages in (admin_programs, admin_matching, admin_health):
+    for pages in (admin_programs, admin_matching, admin_health, participant):
         app.include_router(pages.router)
-
-    @app.get("/", include_in_schema=False)
-    def home(request: Request, who: Caller = Depends(caller)) -> Response:
-        if who.actor.is_admin:
-            return RedirectResponse("/admin/programs", status_code=303)
-        return render(request, "participant_home.html", {"caller": who})
+    app.include_router(api.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -25,7 +25,7 @@ from peermentor.services.workspace.proposals import (
 from peermentor.store.models import Enrolment, Person, Program
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-ADMIN = Actor(role="program_admin", user_id=1)
+ADMIN = Actor(role="org_admin", user_id=1)
 
 
 def later(days: float = 0, hours: float = 0) -> datetime:

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from peermentor.domain.checkins import Aggregate, NotEnoughData
-from peermentor.services.access import Actor, Forbidden
+from peermentor.services.access import SYSTEM, Actor, Forbidden
+from peermentor.services.programs import add_program_admin
 from peermentor.services.workspace.charter import agree_charter, edit_charter, set_my_goals
 from peermentor.services.workspace.checkins import check_in
 from peermentor.services.workspace.guidance import answer_request, ask_for_guidance
@@ -16,6 +17,7 @@ from peermentor.services.workspace.health import BalanceDistribution, programme_
 from peermentor.services.workspace.overview import Pending, my_overview
 from peermentor.services.workspace.proposals import accept_proposal
 from peermentor.services.workspace.roleplay import set_schedule
+from peermentor.store.models import User
 from tests.store.workspace.factories import (
     ADMIN,
     NOW,
@@ -127,9 +129,22 @@ def test_health_counts_pairings_with_a_missed_roleplay(pair: World, session: Ses
     assert programme_health(session, ADMIN, pair.program.id, later(days=4)).overdue_roleplays == 1
 
 
-@pytest.mark.parametrize("role", ["program_admin", "org_admin"])
-def test_admins_see_health(pair: World, session: Session, role: str) -> None:
-    assert programme_health(session, Actor(role=role), pair.program.id, NOW).by_state["active"] == 2
+def test_admins_of_the_programme_see_health(pair: World, session: Session) -> None:
+    assert (
+        programme_health(session, Actor(role="org_admin"), pair.program.id, NOW).by_state["active"]
+        == 2
+    )
+    lead = User(email="lead@example.com", role="program_admin")
+    session.add(lead)
+    session.flush()
+    add_program_admin(session, SYSTEM, lead.id, pair.program.name)
+    as_lead = Actor(role="program_admin", user_id=lead.id)
+    assert programme_health(session, as_lead, pair.program.id, NOW).by_state["active"] == 2
+
+
+def test_admin_of_another_programme_cannot_see_health(pair: World, session: Session) -> None:
+    with pytest.raises(Forbidden, match="not an admin of the programme"):
+        programme_health(session, Actor(role="program_admin", user_id=999), pair.program.id, NOW)
 
 
 def test_participants_cannot_see_health(pair: World, session: Session) -> None:

@@ -18,6 +18,7 @@ from peermentor.domain import checkins as pulse
 from peermentor.domain import lifecycle
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, Aggregate, NotEnoughData
 from peermentor.services.access import Actor, NotFound, require_admin
+from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import timing_of
 from peermentor.services.workspace.balance import report_of
 from peermentor.services.workspace.roleplay import overdue_sequences
@@ -67,6 +68,7 @@ def programme_health(session: Session, actor: Actor, program_id: int, now: datet
     program = session.get(Program, program_id)
     if program is None:
         raise NotFound(f"no programme {program_id}")
+    require_program_admin(session, actor, program)
     timing = timing_of(program)
     by_state = dict.fromkeys(PAIRING_STATES, 0)
     for state, n in session.execute(

@@ -15,6 +15,7 @@ from peermentor.domain import lifecycle
 from peermentor.domain.errors import ValidationError
 from peermentor.domain.validation import MAX_MEMBERS, MIN_MEMBERS, require_aware, require_members
 from peermentor.services.access import Actor, NotFound, require_admin
+from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import (
     Workspace,
     find_pairing,
@@ -104,8 +105,10 @@ def publish_pairings(session: Session, actor: Actor, program_id: int, now: datet
     pairings, which must not be 50,000 round trips."""
     require_admin(actor)
     require_aware("now", now)
-    if session.get(Program, program_id) is None:
+    program = session.get(Program, program_id)
+    if program is None:
         raise NotFound(f"no programme {program_id}")
+    require_program_admin(session, actor, program)
     drafts = (Pairing.program_id == program_id, Pairing.state == "draft")
     sizes = session.execute(
         select(PairingMember.pairing_id, func.count())
@@ -183,6 +186,9 @@ def _admin_step(
 ) -> str:
     require_admin(actor)
     row = find_pairing(session, pairing_id, lock=True)
+    program = session.get(Program, row.program_id)
+    assert program is not None
+    require_program_admin(session, actor, program)
     before = lifecycle_of(session, row)
     save_lifecycle(session, row, before, step(before))
     session.commit()

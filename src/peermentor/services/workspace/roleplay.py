@@ -16,6 +16,7 @@ from peermentor.domain.roleplay import Role, RolePlay, RolePlaySchedule
 from peermentor.domain.scenarios import RoleBrief, Scenario
 from peermentor.services.access import Actor, require_admin
 from peermentor.services.access import NotFound as NoSuchThing
+from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.models import Program
 from peermentor.store.workspace_practice import (
@@ -100,8 +101,10 @@ def add_scenario(
 ) -> Scenario:
     """A programme admin adds a scenario (name, brief for each role) to the library."""
     require_admin(actor)
-    if session.get(Program, program_id) is None:
+    program = session.get(Program, program_id)
+    if program is None:
         raise NoSuchThing(f"no programme {program_id}")
+    require_program_admin(session, actor, program)
     scenario = scenarios.programme_scenario(
         scenario_id,
         str(program_id),
