@@ -62,38 +62,34 @@ def _row_topk(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 
 TILE_ROWS = 512
 TILE_COLS = 8192  # a tile of 512 × 8192 float32 (16 MB) stays near the caches
+FIRST_MIN_COLS = 2048
 
 
-def _topk_rows(s: Scorer, r0: int, r1: int, k: int, n: int
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Top k (indices, values) of rows r0..r1-1 of the scorer `s`, tile by tile.
+def first_width(n: int) -> int:
+    """Columns every row is first scored against, to learn a threshold."""
+    return int(min(n, max(FIRST_MIN_COLS, min(TILE_COLS, n // 8))))
 
-    The first tile's k-th best value per row is at most the row's true k-th best,
-    so only entries reaching it in later tiles can belong to the top k: those are
-    kept (a few hundred per row), the rest of each tile is dropped at once."""
-    first = s.block(r0, r1, 0, min(n, TILE_COLS))
-    idx, val = _row_topk(first, k)
-    threshold = val.min(axis=1) if idx.shape[1] == k else np.full(r1 - r0, -np.inf)
-    threshold = np.maximum(threshold, ALLOWED_FLOOR)
-    keep_r = [np.broadcast_to(np.arange(r1 - r0)[:, None], idx.shape).ravel()]
-    keep_c, keep_v = [idx.ravel()], [val.ravel()]
-    for c0 in range(TILE_COLS, n, TILE_COLS):
-        tile = s.block(r0, r1, c0, min(n, c0 + TILE_COLS))
-        ri, ci = np.nonzero(tile >= threshold[:, None])
-        keep_r.append(ri)
-        keep_c.append(ci + c0)
-        keep_v.append(tile[ri, ci])
-    ri, ci, vi = np.concatenate(keep_r), np.concatenate(keep_c), np.concatenate(keep_v)
-    order = np.lexsort((-vi, ri))
-    ri, ci, vi = ri[order], ci[order], vi[order]
-    rank = np.arange(len(ri)) - np.searchsorted(ri, np.arange(r1 - r0))[ri]
-    width = min(k, n)
-    out_i = np.zeros((r1 - r0, width), dtype=np.int64)
-    out_v = np.full((r1 - r0, width), -np.inf, dtype=np.float64)
-    top = rank < width
-    out_i[ri[top], rank[top]] = ci[top]
-    out_v[ri[top], rank[top]] = vi[top]
-    return out_i, out_v
+
+class _Kept:
+    """Entries (row, col, score) that may still be in their row's top k."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> None:
+        self.parts.append((rows.astype(np.int32), cols.astype(np.int32),
+                           vals.astype(np.float32)))
+
+    def top(self, n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: its k best (row, col, value), best first, allowed pairs only."""
+        r, c, v = (np.concatenate(x) for x in zip(*self.parts, strict=True))
+        ok = v > ALLOWED_FLOOR
+        r, c, v = r[ok], c[ok], v[ok]
+        order = np.lexsort((-v, r))
+        r, c, v = r[order], c[order], v[order]
+        rank = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
+        top = rank < k
+        return r[top].astype(np.int64), c[top].astype(np.int64), v[top].astype(np.float64)
 
 
 def topk_edges(
@@ -101,24 +97,51 @@ def topk_edges(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Edges (u < v) joining each active person to their k best allowed partners, and
     outside_bound: a certified upper bound on the score of any allowed pair that is
-    not an edge (0 where a person's allowed partners are all edges)."""
+    not an edge (0 where a person's allowed partners are all edges).
+
+    Every pair is scored once, in float32 tiles. First each row against the first
+    w0 columns: their k-th best is a threshold at most the row's true k-th best.
+    Then the upper triangle of the rest; a tile serves its rows and, read down its
+    columns, the rows of its columns (scores are symmetric). Only entries reaching
+    their row's threshold are kept, a few hundred per row at most."""
     n = scorer.n
-    us, vs = [], []
-    bound = np.zeros(n)
+    w0 = first_width(n)
+    thr = np.full(n, ALLOWED_FLOOR)
+    kept = _Kept()
+    tiles_total = -(-n // TILE_ROWS) * (1 + max(0, -(-(n - w0) // TILE_COLS)))
+    tiles_done = 0
     for r0 in range(0, n, TILE_ROWS):
         r1 = min(n, r0 + TILE_ROWS)
-        idx, val = _topk_rows(scorer, r0, r1, k, n)
-        ok = val > ALLOWED_FLOOR
-        rows = np.broadcast_to(np.arange(r0, r1)[:, None], idx.shape)
-        us.append(rows[ok])
-        vs.append(idx[ok])
-        full = ok.all(axis=1) & (idx.shape[1] == k)
-        kth = val.min(axis=1, initial=np.inf)
-        bound[r0:r1] = np.where(full, kth + FLOAT32_MARGIN, 0.0)
+        tile = scorer.block(r0, r1, 0, w0)
+        idx, val = _row_topk(tile, k)
+        if idx.shape[1] == k:
+            thr[r0:r1] = np.maximum(val.min(axis=1), ALLOWED_FLOOR)
+        kept.add(np.repeat(np.arange(r0, r1), idx.shape[1]), idx.ravel(), val.ravel())
+        if r1 > w0:  # rows past the first columns: read down, the tile serves columns < w0
+            lo = max(r0, w0) - r0
+            ri, ci = np.nonzero(tile[lo:] >= thr[None, :w0])
+            kept.add(ci, ri + r0 + lo, tile[lo:][ri, ci])
+        tiles_done += 1
+    for r0 in range(w0, n, TILE_ROWS):
+        r1 = min(n, r0 + TILE_ROWS)
+        for c0 in range(r0, n, TILE_COLS):
+            c1 = min(n, c0 + TILE_COLS)
+            tile = scorer.block(r0, r1, c0, c1)
+            ri, ci = np.nonzero(tile >= thr[r0:r1, None])
+            kept.add(ri + r0, ci + c0, tile[ri, ci])
+            off = max(c0, r1)  # the diagonal square is already read both ways as rows
+            if off < c1:
+                part = tile[:, off - c0:]
+                ri, ci = np.nonzero(part >= thr[None, off:c1])
+                kept.add(ci + off, ri + r0, part[ri, ci])
+            tiles_done += 1
         if progress:
-            progress("scores", r1 / n)
-    u = np.concatenate(us).astype(np.int64)
-    v = np.concatenate(vs).astype(np.int64)
-    key = np.unique(np.minimum(u, v) * n + np.maximum(u, v))
-    lo, hi = np.divmod(key, n)
-    return lo, hi, np.clip(bound, 0.0, None)
+            progress("scores", min(1.0, tiles_done / tiles_total))
+    rows, cols, vals = kept.top(n, k)
+    counts = np.bincount(rows, minlength=n)
+    kth = np.full(n, np.inf)
+    np.minimum.at(kth, rows, vals)
+    bound = np.where(counts >= k, kth + FLOAT32_MARGIN, 0.0)
+    key = np.unique(np.minimum(rows, cols) * n + np.maximum(rows, cols))
+    first, second = np.divmod(key, n)
+    return first, second, np.clip(bound, 0.0, None)

@@ -18,11 +18,15 @@ def cohort():  # type: ignore[no-untyped-def]
     return prepare_cohort(people, MatchSettings(forbid_same_team=True))
 
 
-def test_topk_is_exact_and_bounds_every_pair_left_out(cohort, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("rows", "cols", "first", "k"),
+                         [(37, 53, 41, 7), (16, 100, 64, 3), (512, 8192, 2048, 20)])
+def test_topk_is_exact_and_bounds_every_pair_left_out(  # type: ignore[no-untyped-def]
+    cohort, monkeypatch, rows, cols, first, k
+) -> None:
     # Small tiles, so the tiled search really runs across many tiles.
-    monkeypatch.setattr(candidates, "TILE_ROWS", 37)
-    monkeypatch.setattr(candidates, "TILE_COLS", 53)
-    k = 7
+    monkeypatch.setattr(candidates, "TILE_ROWS", rows)
+    monkeypatch.setattr(candidates, "TILE_COLS", cols)
+    monkeypatch.setattr(candidates, "FIRST_MIN_COLS", first)
     u, v, bound = candidates.topk_edges(cohort.scorer(np.float32), k)
     n = cohort.n
     full = cohort.scorer(np.float64).block(0, n)
