@@ -35,7 +35,9 @@ def run_engine(n: int, mode: str, graph_file: str) -> dict[str, object]:
     from peermentor.matching.settings import MatchSettings
 
     people = generate_organisation(n, SEED)
-    settings = MatchSettings(mode=mode)  # type: ignore[arg-type]
+    # Waitlist, not triads, on odd counts: then the engine's total is a matching's total
+    # and compares one to one with the baselines' on the same graph.
+    settings = MatchSettings(mode=mode, odd_mode="waitlist")  # type: ignore[arg-type]
     result = run_matching(people, settings)
     out: dict[str, object] = {
         "n": n, "mode": mode, "seconds": result.seconds, "timings": result.timings,

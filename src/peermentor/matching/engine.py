@@ -74,7 +74,8 @@ def run_matching(
     hopeful = [x for x in left if x not in reasons]
     joined: dict[int, int] = {}
     if hopeful and settings.odd_mode == "triad":
-        joined, hopeful_left = join_leftovers(exact_scorer, pairs, hopeful, set())
+        joined, hopeful_left = join_leftovers(exact_scorer, pairs, hopeful, set(),
+                                              fair=settings.mode == "fair")
         for x in hopeful_left:
             reasons[x] = NO_TRIAD
     else:

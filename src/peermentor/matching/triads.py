@@ -12,10 +12,12 @@ def join_leftovers(
     pairs: list[tuple[int, int]],
     leftovers: list[int],
     closed: set[int],
+    fair: bool = False,
 ) -> tuple[dict[int, int], list[int]]:
     """Place each leftover x into the pair (a, b) maximising score(x,a) + score(x,b),
     with both new pairs allowed. `closed` holds indices of pairs that may not grow
-    (pinned ones). Each pair takes at most one extra person.
+    (pinned ones). Each pair takes at most one extra person. With `fair`, the pair
+    where the weaker of the two new pairs is best, as the fair mode favours the worst.
 
     Returns {pair index: x} and the leftovers that found no place.
     """
@@ -30,7 +32,8 @@ def join_leftovers(
     unplaced: list[int] = []
     for x in leftovers:
         xs = np.full(len(pairs), x, dtype=np.intp)
-        gain = scorer.scores(xs, a) + scorer.scores(xs, b)
+        sa, sb = scorer.scores(xs, a), scorer.scores(xs, b)
+        gain = np.minimum(sa, sb) if fair else sa + sb
         gain[taken] = -np.inf
         best = int(np.argmax(gain))
         if np.isfinite(gain[best]):
