@@ -13,7 +13,7 @@ from datetime import datetime
 import numpy as np
 
 from peermentor.domain.people import PersonRecord
-from peermentor.matching.features import overlap_hours, tz_offsets
+from peermentor.matching.features import tz_offsets
 from peermentor.matching.settings import MatchSettings
 
 # Goal tags that read as a verb phrase after "You both want to".
@@ -74,6 +74,24 @@ def _differ(a: str, b: str) -> bool:
     return bool(a.strip()) and bool(b.strip()) and not _same(a, b)
 
 
+_OFFSETS: dict[tuple[str, datetime], float | None] = {}
+
+
+def _offset(zone: str, at: datetime) -> float | None:
+    """UTC offset in hours at `at` (cached: explanations ask for the same few zones)."""
+    key = (zone, at)
+    if key not in _OFFSETS:
+        off = float(tz_offsets([zone], at)[0])
+        _OFFSETS[key] = None if np.isnan(off) else off
+    return _OFFSETS[key]
+
+
+def _overlap(a: float, b: float, start: float, end: float) -> float:
+    # The same circle-of-24-hours rule as features.overlap_hours, for one pair.
+    return max(0.0, *(min(start - a, start - b + s) + end - start - max(start - a, start - b + s)
+                      for s in (-24.0, 0.0, 24.0)))
+
+
 def pair_sentences(
     me: PersonRecord, other: PersonRecord, at: datetime, workday: tuple[float, float]
 ) -> list[str]:
@@ -111,9 +129,9 @@ def pair_sentences(
         out.append(f"{name} is based in {other.location.strip()}, you in {me.location.strip()}.")
     out.append(f"{name} has {_years(other.years_experience)} of experience, "
                f"you have {_number(me.years_experience)}.")
-    offsets = tz_offsets([me.timezone, other.timezone], at)
-    if not np.isnan(offsets).any():
-        h = float(overlap_hours(offsets[:1], offsets[1:], *workday)[0])
+    a, b = _offset(me.timezone, at), _offset(other.timezone, at)
+    if a is not None and b is not None:
+        h = _overlap(a, b, *workday)
         if h >= 0.5:
             out.append(f"Your working hours overlap by {_hours(h)}.")
         else:
