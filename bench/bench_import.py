@@ -139,7 +139,7 @@ def main() -> None:
                 "< 30 s, < 1024 MiB" if n == 100_000 else "",
             )
             print(json.dumps({"people": n, "ours": ours, "baseline": base}), file=sys.stderr)
-    Console().print(table)
+    Console(width=120).print(table)
 
 
 if __name__ == "__main__":
