@@ -1,18 +1,126 @@
-"""Participant pages: the dashboard ("what now?") and the pairing workspace."""
+"""Participant pages: the dashboard ("what now?") and the pairing workspace.
+
+This module holds the dashboard, a pairing's overview and the answer to a proposal;
+the workspace pages live in the participant_* modules included below, so the app
+includes one router for all of them.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from datetime import datetime
+from typing import Annotated
 
-from peermentor.web.deps import Caller, caller
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from peermentor.services.workspace.balance import pairing_balance
+from peermentor.services.workspace.overview import my_overview
+from peermentor.services.workspace.proposals import (
+    accept_proposal,
+    decline_proposal,
+    get_pairing,
+)
+from peermentor.web.deps import Caller, caller, db_session, now
+from peermentor.web.pages import (
+    participant_charter,
+    participant_exchange,
+    participant_growth,
+    participant_practice,
+)
+from peermentor.web.pages.participant_common import (
+    NOTICES,
+    Member,
+    attempt,
+    done,
+    member,
+    member_form,
+    page,
+)
 from peermentor.web.render import render
 
 router = APIRouter(include_in_schema=False)
+for pages in (participant_charter, participant_growth, participant_exchange, participant_practice):
+    router.include_router(pages.router)
+
+STATE_WORDS = {
+    "proposed": "proposed: waiting for everyone's answer",
+    "active": "active",
+    "paused": "paused",
+    "completed": "completed",
+    "dissolved": "ended",
+}
+COMPONENT_WORDS = {
+    "sessions": "Sessions where you brought something",
+    "guidance": "Requests answered",
+    "feedback": "Feedback given",
+    "roleplay": "Role-plays played as counterpart",
+}
 
 
 @router.get("/")
-def home(request: Request, who: Caller = Depends(caller)) -> Response:
+def home(
+    request: Request,
+    who: Caller = Depends(caller),
+    session: Session = Depends(db_session),
+    clock: datetime = Depends(now),
+) -> Response:
     if who.actor.is_admin:
         return RedirectResponse("/admin/programs", status_code=303)
-    return render(request, "participant_home.html", {"caller": who})
+    context = {
+        "caller": who,
+        "overview": my_overview(session, who.actor, clock),
+        "state_words": STATE_WORDS,
+        "notice": NOTICES.get(request.query_params.get("notice", "")),
+    }
+    return render(request, "participant_home.html", context)
+
+
+def _overview(request: Request, m: Member, status: int = 200, **extra: object) -> Response:
+    summary = next(
+        p for p in my_overview(m.session, m.who.actor, m.clock).pairings if p.pairing_id == m.ws.id
+    )
+    view = get_pairing(m.session, m.who.actor, m.pairing_id, m.clock)
+    context = {
+        "heading": "Your pairing",
+        "p": summary,
+        "answers": view.members if view.state == "proposed" else (),
+        "report": pairing_balance(m.session, m.who.actor, m.pairing_id) if m.writable else None,
+        "state_words": STATE_WORDS,
+        "component_words": COMPONENT_WORDS,
+    } | extra
+    return page(request, m, "participant/overview.html", "", context, status)
+
+
+@router.get("/pairings/{pairing_id}")
+def pairing_overview(request: Request, m: Member = Depends(member)) -> Response:
+    return _overview(request, m)
+
+
+@router.post("/pairings/{pairing_id}/accept")
+def accept(request: Request, m: Member = Depends(member_form)) -> Response:
+    return attempt(
+        m,
+        lambda: accept_proposal(m.session, m.who.actor, m.pairing_id, m.clock),
+        lambda status, extra: _overview(request, m, status, **extra),
+        "accept",
+        {},
+        lambda: done(m, "", "accepted"),
+    )
+
+
+@router.post("/pairings/{pairing_id}/decline")
+def decline(
+    request: Request,
+    reason: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    return attempt(
+        m,
+        lambda: decline_proposal(m.session, m.who.actor, m.pairing_id, m.clock, reason=reason),
+        lambda status, extra: _overview(request, m, status, **extra),
+        "decline",
+        {"reason": reason},
+        # The pairing is over for them; the dashboard is where they go next.
+        lambda: RedirectResponse("/?notice=declined", status_code=303),
+    )

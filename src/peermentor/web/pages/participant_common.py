@@ -1,0 +1,243 @@
+"""What every participant page shares: who may open it, how a change is answered.
+
+A page handler here authorises (a participant who is a member of the pairing in the
+path), calls one workspace use case, and answers with post/redirect/get: 303 back to
+the page with a short notice, or the page again with the problem next to the form
+(422 for a bad value, 409 for a step that is not possible yet). The services check
+membership again; the check up front only makes an outsider's answer the same 403
+whatever the form held.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from fastapi import Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from peermentor.domain.errors import (
+    DomainError,
+    InvalidTransition,
+    NotAllowed,
+    NotAMember,
+    NotReady,
+    ValidationError,
+)
+from peermentor.domain.errors import NotFound as NoSuchItem
+from peermentor.services.access import Forbidden, NotFound
+from peermentor.services.workspace.access import WRITABLE, Workspace, open_workspace
+from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
+from peermentor.web.render import render
+
+# The notices a redirect may ask for, by key: the query string names one of these and
+# never carries text of its own, so a link cannot make the page say something else.
+NOTICES = {
+    "accepted": "You accepted the pairing.",
+    "declined": "You declined the pairing. You are back in the pool for the next match.",
+    "charter": "Charter saved. Everyone is asked to agree the new version.",
+    "goals": "Your goals are saved. Everyone is asked to agree the new version.",
+    "agreed": "You agreed the charter.",
+    "vision": "Your vision is saved.",
+    "gap": "Gap added.",
+    "moved": "Gap moved.",
+    "gap-status": "Gap status changed.",
+    "removed": "Gap removed.",
+    "asked": "Your request was sent.",
+    "answered": "Your answer was sent.",
+    "closed": "Request closed.",
+    "logged": "Session logged.",
+    "contribution": "Your part of the session is saved.",
+    "scheduled": "Role-play schedule saved.",
+    "planned": "Role-play planned.",
+    "completed": "Role-play marked as done.",
+    "reflected": "Your reflection is saved.",
+    "feedback": "Feedback sent.",
+    "acknowledged": "Feedback acknowledged.",
+    "checked-in": "Thank you: your check-in is saved.",
+    "closing": "Your closing reflection is saved.",
+    "ended": "The cycle is closed.",
+    "rematch": "You asked for a rematch. You are back in the pool for the next match.",
+}
+
+# The pages of one pairing, in the order of its life (for the in-pairing navigation).
+SECTIONS = (
+    ("", "Overview"),
+    ("charter", "Charter"),
+    ("vision", "Vision"),
+    ("gaps", "Gaps"),
+    ("requests", "Requests"),
+    ("sessions", "Sessions"),
+    ("roleplays", "Role-plays"),
+    ("feedback", "Feedback"),
+    ("checkins", "Check-ins"),
+    ("closing", "Closing"),
+)
+
+
+def participant(who: Caller = Depends(caller)) -> Caller:
+    """Admins never open a pairing's pages: they are not members, and what a pair
+    writes to each other is not theirs to read."""
+    if who.actor.is_admin:
+        raise Forbidden("these pages are for the members of a pairing")
+    return who
+
+
+def participant_form(who: Caller = Depends(csrf_protected)) -> Caller:
+    return participant(who)
+
+
+@dataclass(frozen=True)
+class Member:
+    """The caller, known to be a member of the pairing in the path."""
+
+    who: Caller
+    session: Session
+    clock: datetime
+    ws: Workspace
+
+    @property
+    def pairing_id(self) -> int:
+        return self.ws.id
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Member id -> full name, for every member of the pairing."""
+        return {str(m.person_id): m.person.name for m in self.ws.row.members}
+
+    @property
+    def writable(self) -> bool:
+        return self.ws.row.state in WRITABLE
+
+
+def _member(pairing_id: int, who: Caller, session: Session, clock: datetime) -> Member:
+    return Member(who, session, clock, open_workspace(session, who.actor, pairing_id))
+
+
+def member(
+    pairing_id: int,
+    who: Caller = Depends(participant),
+    session: Session = Depends(db_session),
+    clock: datetime = Depends(now),
+) -> Member:
+    return _member(pairing_id, who, session, clock)
+
+
+def member_form(
+    pairing_id: int,
+    who: Caller = Depends(participant_form),
+    session: Session = Depends(db_session),
+    clock: datetime = Depends(now),
+) -> Member:
+    return _member(pairing_id, who, session, clock)
+
+
+def page(
+    request: Request,
+    m: Member,
+    template: str,
+    section: str,
+    context: Mapping[str, Any],
+    status_code: int = 200,
+) -> Response:
+    """Render a page of the pairing with what its layout needs."""
+    notice = NOTICES.get(request.query_params.get("notice", ""))
+    base = {
+        "caller": m.who,
+        "pairing": m.ws.row,
+        "pairing_id": m.pairing_id,
+        "me": m.ws.me,
+        "names": m.names,
+        "partners": m.ws.partners,
+        "partner_options": [(p, m.names[p]) for p in m.ws.partners],
+        "writable": m.writable,
+        "section": section,
+        "sections": SECTIONS,
+        "notice": notice,
+        "form_id": None,
+        "form": {},
+        "errors": {},
+        "problem": None,
+    }
+    return render(request, template, base | dict(context), status_code=status_code)
+
+
+def done(m: Member, section: str, notice: str, anchor: str = "") -> Response:
+    """Post/redirect/get: back to the page, which shows the notice."""
+    path = f"/pairings/{m.pairing_id}" + (f"/{section}" if section else "")
+    return RedirectResponse(f"{path}?notice={notice}{anchor}", status_code=303)
+
+
+Redisplay = Callable[[int, dict[str, Any]], Response]
+
+
+def attempt(
+    m: Member,
+    change: Callable[[], object],
+    redisplay: Redisplay,
+    form_id: str,
+    form: Mapping[str, Any],
+    success: Callable[[], Response],
+    aliases: Mapping[str, str] | None = None,
+) -> Response:
+    """Run one change; on a refused value show the form again with what was typed.
+
+    Domain errors become the statuses of domain.errors: a bad value 422 next to its
+    field, a step not possible now 409 above the form, not allowed 403, unknown 404.
+    aliases: the domain's name of a field -> the form's name of its input, where the
+    two differ (norms.other -> other_norms)."""
+    try:
+        change()
+    except DomainError as error:
+        m.session.rollback()  # release the pairing's lock and any half-made change
+        keep = {"form_id": form_id, "form": dict(form)}
+        if isinstance(error, ValidationError):
+            field = (aliases or {}).get(error.field, error.field)
+            return redisplay(422, keep | {"errors": {field: error.message}})
+        if isinstance(error, NotReady | InvalidTransition):
+            return redisplay(409, keep | {"problem": _sentence(str(error))})
+        if isinstance(error, NotAllowed | NotAMember):
+            raise Forbidden(str(error)) from error
+        if isinstance(error, NoSuchItem):
+            raise NotFound(str(error)) from error
+        raise
+    return success()
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def whole_number(field: str, text: str) -> int:
+    """A number typed into a form; refused with the field named, like any other value."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValidationError(field, "enter a whole number") from None
+
+
+def optional_number(field: str, text: str) -> int | None:
+    return None if not text.strip() else whole_number(field, text)
+
+
+def lines(text: str) -> list[str]:
+    """One item a line (goals, milestones, topics ...); blank lines are skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def chosen_id(field: str, text: str) -> int:
+    """The id of the item a small form acts on (a gap, a request ...)."""
+    if not text.strip():
+        raise ValidationError(field, "choose the item to act on")
+    return whole_number(field, text)
+
+
+def form_date(field: str, text: str) -> date:
+    """A date from a date input (browsers send YYYY-MM-DD whatever they display)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(field, "enter a date as YYYY-MM-DD") from None

@@ -1,0 +1,307 @@
+"""What the members exchange: guidance requests both ways, the session log, feedback."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from peermentor.domain.feedback import Dimension
+from peermentor.services.workspace.feedback import (
+    acknowledge_feedback,
+    give_feedback,
+    list_feedback,
+)
+from peermentor.services.workspace.gaps import get_gap_boards
+from peermentor.services.workspace.guidance import (
+    answer_request,
+    ask_for_guidance,
+    close_request,
+    list_requests,
+)
+from peermentor.services.workspace.sessions import list_sessions, log_session, record_contribution
+from peermentor.web.pages.participant_common import (
+    Member,
+    attempt,
+    chosen_id,
+    done,
+    form_date,
+    lines,
+    member,
+    member_form,
+    optional_number,
+    page,
+    whole_number,
+)
+
+router = APIRouter(prefix="/pairings/{pairing_id}", include_in_schema=False)
+
+DIMENSIONS = (
+    (Dimension.BEHAVIOUR.value, "Behaviour"),
+    (Dimension.ATTITUDE.value, "Attitude"),
+    (Dimension.PERFORMANCE.value, "Performance"),
+)
+# The services name the addressee of a request or feedback; the form names a person.
+RECIPIENT_ALIASES = {"recipient": "recipient_id", "receiver": "receiver_id"}
+
+
+def _redisplay(show: Any, request: Request, m: Member) -> Any:
+    return lambda status, extra: show(request, m, status, **extra)
+
+
+# --- guidance requests ---
+
+
+def _show_requests(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
+    board = list_requests(m.session, m.who.actor, m.pairing_id, m.clock)
+    gaps = get_gap_boards(m.session, m.who.actor, m.pairing_id)
+    context = {
+        "heading": "Guidance requests",
+        "board": board,
+        "gap_titles": {g.gap_id: g.title for b in gaps.values() for g in b.gaps},
+        "gap_options": [("", "None")]
+        + [(g.gap_id, f"{g.title} ({m.names[b.owner_id]})") for b in gaps.values() for g in b.gaps],
+    } | extra
+    return page(request, m, "participant/requests.html", "requests", context, status)
+
+
+@router.get("/requests")
+def requests_page(request: Request, m: Member = Depends(member)) -> Response:
+    return _show_requests(request, m)
+
+
+@router.post("/requests")
+def ask(
+    request: Request,
+    topic: Annotated[str, Form()] = "",
+    detail: Annotated[str, Form()] = "",
+    recipient_id: Annotated[str, Form()] = "",
+    gap_id: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    def change() -> None:
+        ask_for_guidance(
+            m.session,
+            m.who.actor,
+            m.pairing_id,
+            m.clock,
+            topic=topic,
+            detail=detail,
+            recipient_id=optional_number("recipient_id", recipient_id),
+            gap_id=optional_number("gap_id", gap_id),
+        )
+
+    form = {"topic": topic, "detail": detail, "recipient_id": recipient_id, "gap_id": gap_id}
+    return attempt(
+        m,
+        change,
+        _redisplay(_show_requests, request, m),
+        "ask",
+        form,
+        lambda: done(m, "requests", "asked"),
+        RECIPIENT_ALIASES,
+    )
+
+
+@router.post("/requests/answer")
+def answer(
+    request: Request,
+    request_id: Annotated[str, Form()] = "",
+    answer: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    def change() -> None:
+        rid = chosen_id("request_id", request_id)
+        answer_request(m.session, m.who.actor, m.pairing_id, rid, answer, m.clock)
+
+    return attempt(
+        m,
+        change,
+        _redisplay(_show_requests, request, m),
+        f"answer-{request_id}",
+        {"answer": answer},
+        lambda: done(m, "requests", "answered"),
+    )
+
+
+@router.post("/requests/close")
+def close(
+    request: Request,
+    request_id: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    def change() -> None:
+        rid = chosen_id("request_id", request_id)
+        close_request(m.session, m.who.actor, m.pairing_id, rid, m.clock)
+
+    return attempt(
+        m,
+        change,
+        _redisplay(_show_requests, request, m),
+        f"close-{request_id}",
+        {},
+        lambda: done(m, "requests", "closed"),
+    )
+
+
+# --- sessions ---
+
+
+def _show_sessions(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
+    meetings = list_sessions(m.session, m.who.actor, m.pairing_id)
+    context = {
+        "heading": "Sessions",
+        "meetings": tuple(reversed(meetings)),  # newest first
+        "today": m.clock.date().isoformat(),
+    } | extra
+    return page(request, m, "participant/sessions.html", "sessions", context, status)
+
+
+@router.get("/sessions")
+def sessions_page(request: Request, m: Member = Depends(member)) -> Response:
+    return _show_sessions(request, m)
+
+
+@router.post("/sessions")
+def log(
+    request: Request,
+    held_on: Annotated[str, Form()] = "",
+    duration_minutes: Annotated[str, Form()] = "",
+    topics: Annotated[str, Form()] = "",
+    gave: Annotated[str, Form()] = "",
+    got: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    def change() -> None:
+        log_session(
+            m.session,
+            m.who.actor,
+            m.pairing_id,
+            m.clock,
+            held_on=form_date("held_on", held_on),
+            duration_minutes=whole_number("duration_minutes", duration_minutes),
+            topics=lines(topics),
+            gave=lines(gave),
+            got=lines(got),
+        )
+
+    form = {
+        "held_on": held_on,
+        "duration_minutes": duration_minutes,
+        "topics": topics,
+        "gave": gave,
+        "got": got,
+    }
+    return attempt(
+        m,
+        change,
+        _redisplay(_show_sessions, request, m),
+        "log",
+        form,
+        lambda: done(m, "sessions", "logged"),
+    )
+
+
+@router.post("/sessions/contribution")
+def contribution(
+    request: Request,
+    session_id: Annotated[str, Form()] = "",
+    gave: Annotated[str, Form()] = "",
+    got: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    """A member who did not log the session writes their own gave/got afterwards."""
+
+    def change() -> None:
+        sid = chosen_id("session_id", session_id)
+        record_contribution(
+            m.session, m.who.actor, m.pairing_id, sid, m.clock, gave=lines(gave), got=lines(got)
+        )
+
+    return attempt(
+        m,
+        change,
+        _redisplay(_show_sessions, request, m),
+        f"contribution-{session_id}",
+        {"gave": gave, "got": got},
+        lambda: done(m, "sessions", "contribution"),
+    )
+
+
+# --- feedback ---
+
+
+def _show_feedback(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
+    mine = list_feedback(m.session, m.who.actor, m.pairing_id)
+    context = {"heading": "Feedback", "feedback": mine, "dimensions": DIMENSIONS} | extra
+    return page(request, m, "participant/feedback.html", "feedback", context, status)
+
+
+@router.get("/feedback")
+def feedback_page(request: Request, m: Member = Depends(member)) -> Response:
+    return _show_feedback(request, m)
+
+
+@router.post("/feedback")
+def give(
+    request: Request,
+    dimension: Annotated[str, Form()] = "",
+    situation: Annotated[str, Form()] = "",
+    behaviour: Annotated[str, Form()] = "",
+    impact: Annotated[str, Form()] = "",
+    suggestion: Annotated[str, Form()] = "",
+    receiver_id: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    def change() -> None:
+        give_feedback(
+            m.session,
+            m.who.actor,
+            m.pairing_id,
+            m.clock,
+            dimension=dimension,
+            situation=situation,
+            behaviour=behaviour,
+            impact=impact,
+            suggestion=suggestion,
+            receiver_id=optional_number("receiver_id", receiver_id),
+        )
+
+    form = {
+        "dimension": dimension,
+        "situation": situation,
+        "behaviour": behaviour,
+        "impact": impact,
+        "suggestion": suggestion,
+        "receiver_id": receiver_id,
+    }
+    return attempt(
+        m,
+        change,
+        _redisplay(_show_feedback, request, m),
+        "give",
+        form,
+        lambda: done(m, "feedback", "feedback"),
+        RECIPIENT_ALIASES,
+    )
+
+
+@router.post("/feedback/acknowledge")
+def acknowledge(
+    request: Request,
+    feedback_id: Annotated[str, Form()] = "",
+    m: Member = Depends(member_form),
+) -> Response:
+    def change() -> None:
+        fid = chosen_id("feedback_id", feedback_id)
+        acknowledge_feedback(m.session, m.who.actor, m.pairing_id, fid, m.clock)
+
+    return attempt(
+        m,
+        change,
+        _redisplay(_show_feedback, request, m),
+        f"ack-{feedback_id}",
+        {},
+        lambda: done(m, "feedback", "acknowledged"),
+    )
