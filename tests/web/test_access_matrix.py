@@ -100,6 +100,12 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
             "pairing_id": str(mine.id),
             "job_id": "not-a-job-of-yours",
             "token": "not-a-real-token",
+            # Sub-resources of the API's workspace: the pairing is still proposed, so a
+            # member's change stops at 409/422 before the id is looked up, and anyone
+            # else is refused before that.
+            **dict.fromkeys(
+                ("gap_id", "request_id", "session_id", "feedback_id", "roleplay_id"), "1"
+            ),
         },
     )
     for client in clients.values():
@@ -146,7 +152,10 @@ def test_every_route_is_in_the_matrix(world: World) -> None:
 
 def test_each_role_gets_what_the_matrix_says(world: World, session: Session) -> None:
     failures = []
-    for (method, template), rules in sorted(MATRIX.items()):
+    # Signing out drops the clients' cookies (the savepoint cannot undo that): walk it
+    # last, so the routes sorted after it (PUT) are still asked by signed-in clients.
+    last = ("POST", "/logout")
+    for (method, template), rules in sorted(MATRIX.items(), key=lambda r: (r[0] == last, r[0])):
         path = template
         for name, value in world.params.items():
             path = path.replace("{" + name + "}", value)

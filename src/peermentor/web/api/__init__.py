@@ -1,11 +1,27 @@
 """The JSON API under /api: thin adapters over the same services as the pages.
 
 Callers authenticate with the session cookie (then every change must carry the
-X-CSRF-Token header) or with `Authorization: Bearer <API token>`.
+X-CSRF-Token header) or with `Authorization: Bearer <API token>` (POST /api/me/tokens).
+Every route authorises (a dependency), calls one use case, and maps its refusals
+(errors.ApiRoute): 403 not allowed, 404 not found, 409 not now, 422 a field named.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from peermentor.web.api import (
+    admin,
+    charter,
+    closing,
+    exchange,
+    feedback,
+    growth,
+    me,
+    pairings,
+    practice,
+)
+
 router = APIRouter(prefix="/api")
+for _area in (pairings, charter, growth, exchange, feedback, practice, closing, me, admin):
+    router.include_router(_area.router)

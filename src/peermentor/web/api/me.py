@@ -1,0 +1,97 @@
+"""The caller's own things: "what now?" across their pairings, and API tokens for scripts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from pydantic import Field
+
+from peermentor.domain.lifecycle import PairingState
+from peermentor.services import auth
+from peermentor.services.workspace import overview as service
+from peermentor.web.api.common import Body, Clock, Db, Out, api_router
+from peermentor.web.deps import Caller, caller, csrf_protected
+
+router = api_router("me")
+
+
+class PeerOut(Out):
+    person_id: int
+    name: str
+    why_matched: str
+
+
+class PendingOut(Out):
+    kind: str  # accept, agree_charter, answer_request, overdue_roleplay, check_in, ...
+    count: int
+    overdue: bool
+
+
+class PairingSummaryOut(Out):
+    pairing_id: int
+    program_id: int
+    program_name: str
+    state: PairingState
+    cycle: int
+    why_matched: str  # the explanation written for me
+    peers: list[PeerOut]
+    pending: list[PendingOut]
+    balance_index: float | None  # from my side; below 0, the others give more than I do
+    nudges: list[str]  # addressed to me
+
+
+class OverviewOut(Out):
+    pairings: list[PairingSummaryOut]  # open ones first, newest first
+    pending_count: int
+
+
+class TokenIn(Body):
+    name: str = Field(min_length=1, max_length=100, description="what the token is for")
+
+
+class TokenOut(Out):
+    name: str
+    token: str = Field(description="shown once; send it as `Authorization: Bearer <token>`")
+
+
+@router.get(
+    "/me/overview", response_model=OverviewOut, summary="What now? My pairings and what waits"
+)
+def overview(who: Annotated[Caller, Depends(caller)], session: Db, now: Clock) -> OverviewOut:
+    found = service.my_overview(session, who.actor, now)
+    return OverviewOut(
+        pairings=[
+            PairingSummaryOut(
+                pairing_id=p.pairing_id,
+                program_id=p.program_id,
+                program_name=p.program_name,
+                state=PairingState(p.state),
+                cycle=p.cycle,
+                why_matched=p.why,
+                peers=[
+                    PeerOut(person_id=q.person_id, name=q.name, why_matched=q.why) for q in p.peers
+                ],
+                pending=[
+                    PendingOut(kind=x.kind, count=x.count, overdue=x.overdue) for x in p.pending
+                ],
+                balance_index=p.balance_index,
+                nudges=list(p.nudges),
+            )
+            for p in found.pairings
+        ],
+        pending_count=found.pending_count,
+    )
+
+
+@router.post(
+    "/me/tokens",
+    response_model=TokenOut,
+    status_code=201,
+    summary="Create a personal API token for scripts",
+)
+def create_token(
+    body: TokenIn, who: Annotated[Caller, Depends(csrf_protected)], session: Db, now: Clock
+) -> TokenOut:
+    token = auth.create_api_token(session, who.actor, body.name, now)
+    return TokenOut(name=body.name, token=token)

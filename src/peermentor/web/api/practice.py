@@ -1,0 +1,305 @@
+"""Practice and pulse: role-plays (schedule, scenarios, rotating roles, reflections) and
+check-ins."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from peermentor.domain import checkins as checkin_rules
+from peermentor.domain import roleplay as roleplay_rules
+from peermentor.domain.charter import MAX_EVERY_DAYS, CadenceKind
+from peermentor.domain.checkins import CheckIn
+from peermentor.domain.errors import NotFound, ValidationError
+from peermentor.domain.roleplay import Role, RolePlay
+from peermentor.domain.scenarios import Scenario
+from peermentor.services.workspace import checkins as checkin_service
+from peermentor.services.workspace import roleplay as service
+from peermentor.services.workspace.roleplay import MAX_SEQUENCE
+from peermentor.web.api.common import (
+    Body,
+    Clock,
+    Db,
+    Member,
+    MemberChange,
+    Out,
+    PathId,
+    api_router,
+    pid,
+)
+
+router = api_router("role-play and check-ins")
+BASE = "/pairings/{pairing_id}"
+Rating = Annotated[int, Field(ge=1, le=5)]
+
+# --- role-play ---
+
+
+class RoleOut(Out):
+    person_id: int
+    role: Role
+
+
+class ReflectionOut(Out):
+    person_id: int
+    text: str
+    at: datetime
+
+
+class RolePlayOut(Out):
+    roleplay_id: int
+    scenario_id: str
+    sequence: int
+    scheduled_on: date
+    roles: list[RoleOut]
+    completed_at: datetime | None
+    reflections: list[ReflectionOut]
+
+
+class ScheduleOut(Out):
+    start: date
+    cadence: CadenceKind
+    every_days: int | None
+
+
+class RolePlaysOut(Out):
+    schedule: ScheduleOut | None
+    roleplays: list[RolePlayOut]
+    overdue: list[int]  # sequences due by now and not completed
+    next_sequence: int | None
+    next_on: date | None
+    next_roles: list[RoleOut]
+
+
+class ScheduleIn(Body):
+    start: date = Field(description="within a year of today")
+    cadence: CadenceKind | None = Field(None, description="default: the programme's cadence")
+    every_days: int | None = Field(None, ge=1, le=MAX_EVERY_DAYS)
+
+
+class PlanIn(Body):
+    scenario_id: str = Field(min_length=1, max_length=100)
+    sequence: int | None = Field(None, ge=0, le=MAX_SEQUENCE, description="default: the next")
+
+
+class ReflectionIn(Body):
+    reflection: str = Field(min_length=1, max_length=roleplay_rules.MAX_REFLECTION)
+
+
+class RoleBriefOut(Out):
+    name: str
+    brief: str
+
+
+class ScenarioOut(Out):
+    scenario_id: str
+    title: str
+    situation: str
+    practising: RoleBriefOut
+    counterpart: RoleBriefOut
+    practise: str
+    source: str  # "library" or the id of the programme that added it
+
+
+def _roles(pairs: tuple[tuple[str, Role], ...]) -> list[RoleOut]:
+    return [RoleOut(person_id=pid(m), role=r) for m, r in pairs]
+
+
+def roleplay_out(rp: RolePlay) -> RolePlayOut:
+    return RolePlayOut(
+        roleplay_id=int(rp.roleplay_id),
+        scenario_id=rp.scenario_id,
+        sequence=rp.sequence,
+        scheduled_on=rp.scheduled_on,
+        roles=_roles(rp.roles),
+        completed_at=rp.completed_at,
+        reflections=[
+            ReflectionOut(person_id=pid(r.member_id), text=r.text, at=r.at) for r in rp.reflections
+        ],
+    )
+
+
+def scenario_out(s: Scenario) -> ScenarioOut:
+    return ScenarioOut(
+        scenario_id=s.scenario_id,
+        title=s.title,
+        situation=s.situation,
+        practising=RoleBriefOut(name=s.practising.name, brief=s.practising.brief),
+        counterpart=RoleBriefOut(name=s.counterpart.name, brief=s.counterpart.brief),
+        practise=s.practise,
+        source=s.source,
+    )
+
+
+def board_out(board: service.RolePlayBoard) -> RolePlaysOut:
+    schedule = board.schedule
+    return RolePlaysOut(
+        schedule=None
+        if schedule is None
+        else ScheduleOut(
+            start=schedule.start,
+            cadence=schedule.cadence.kind,
+            every_days=schedule.cadence.every_days,
+        ),
+        roleplays=[roleplay_out(rp) for rp in board.roleplays],
+        overdue=list(board.overdue),
+        next_sequence=board.next_sequence,
+        next_on=board.next_on,
+        next_roles=_roles(board.next_roles),
+    )
+
+
+@router.get(
+    BASE + "/roleplays", response_model=RolePlaysOut, summary="Role-play schedule and history"
+)
+def roleplays(pairing_id: PathId, who: Member, session: Db, now: Clock) -> RolePlaysOut:
+    return board_out(service.roleplay_board(session, who.actor, pairing_id, now))
+
+
+@router.put(
+    BASE + "/roleplays/schedule", response_model=RolePlaysOut, summary="Start or move the schedule"
+)
+def schedule(
+    pairing_id: PathId, body: ScheduleIn, who: MemberChange, session: Db, now: Clock
+) -> RolePlaysOut:
+    return board_out(
+        service.set_schedule(
+            session,
+            who.actor,
+            pairing_id,
+            now,
+            start=body.start,
+            cadence=body.cadence,
+            every_days=body.every_days,
+        )
+    )
+
+
+@router.post(
+    BASE + "/roleplays",
+    response_model=RolePlayOut,
+    status_code=201,
+    summary="Pick the scenario of a scheduled role-play",
+)
+def plan(
+    pairing_id: PathId, body: PlanIn, who: MemberChange, session: Db, now: Clock
+) -> RolePlayOut:
+    try:
+        planned = service.plan_roleplay(
+            session, who.actor, pairing_id, body.scenario_id, now, sequence=body.sequence
+        )
+    except NotFound as missing:
+        # An unknown scenario is a bad field of this body, not a missing resource.
+        raise ValidationError("scenario_id", str(missing)) from None
+    return roleplay_out(planned)
+
+
+@router.post(
+    BASE + "/roleplays/{roleplay_id}/complete",
+    response_model=RolePlayOut,
+    summary="Mark a role-play as done",
+)
+def complete(
+    pairing_id: PathId, roleplay_id: PathId, who: MemberChange, session: Db, now: Clock
+) -> RolePlayOut:
+    return roleplay_out(service.complete_roleplay(session, who.actor, pairing_id, roleplay_id, now))
+
+
+@router.put(
+    BASE + "/roleplays/{roleplay_id}/reflection",
+    response_model=RolePlayOut,
+    summary="Write my reflection on a role-play",
+)
+def reflect(
+    pairing_id: PathId,
+    roleplay_id: PathId,
+    body: ReflectionIn,
+    who: MemberChange,
+    session: Db,
+    now: Clock,
+) -> RolePlayOut:
+    return roleplay_out(
+        service.reflect_on_roleplay(
+            session, who.actor, pairing_id, roleplay_id, body.reflection, now
+        )
+    )
+
+
+@router.get(
+    BASE + "/scenarios",
+    response_model=list[ScenarioOut],
+    summary="The scenario library and the programme's own scenarios",
+)
+def scenarios(pairing_id: PathId, who: Member, session: Db) -> list[ScenarioOut]:
+    return [scenario_out(s) for s in service.list_scenarios(session, who.actor, pairing_id)]
+
+
+# --- check-ins ---
+
+
+class CheckInOut(Out):
+    at: datetime
+    trust: int
+    candour: int
+    mutual_benefit: int
+    progress: int
+    note: str
+
+
+class CheckInsOut(Out):
+    mine: list[CheckInOut]  # only my own answers: the partner's stay theirs
+    due: bool
+    next_due: datetime | None
+
+
+class CheckInIn(Body):
+    trust: Rating
+    candour: Rating
+    mutual_benefit: Rating
+    progress: Rating
+    note: str = Field("", max_length=checkin_rules.MAX_NOTE)
+
+
+def _checkin(c: CheckIn) -> CheckInOut:
+    return CheckInOut(
+        at=c.at,
+        trust=c.trust,
+        candour=c.candour,
+        mutual_benefit=c.mutual_benefit,
+        progress=c.progress,
+        note=c.note,
+    )
+
+
+def checkins_out(found: checkin_service.MyCheckIns) -> CheckInsOut:
+    return CheckInsOut(
+        mine=[_checkin(c) for c in found.mine], due=found.due, next_due=found.next_due
+    )
+
+
+@router.get(BASE + "/checkins", response_model=CheckInsOut, summary="My check-ins; one due?")
+def my_checkins(pairing_id: PathId, who: Member, session: Db, now: Clock) -> CheckInsOut:
+    return checkins_out(checkin_service.my_checkins(session, who.actor, pairing_id, now))
+
+
+@router.post(
+    BASE + "/checkins", response_model=CheckInsOut, status_code=201, summary="Check in (1 to 5)"
+)
+def check_in(
+    pairing_id: PathId, body: CheckInIn, who: MemberChange, session: Db, now: Clock
+) -> CheckInsOut:
+    return checkins_out(
+        checkin_service.check_in(
+            session,
+            who.actor,
+            pairing_id,
+            now,
+            trust=body.trust,
+            candour=body.candour,
+            mutual_benefit=body.mutual_benefit,
+            progress=body.progress,
+            note=body.note,
+        )
+    )
