@@ -13,19 +13,24 @@ from numba import njit
 
 from peermentor.matching.solver_kernels import (
     BASE,
+    C_FREESET,
     CEP,
     DUAL,
     EV_BLOSSOM_ZERO,
     EV_VERTEX_ZERO,
     FIRST,
+    FREESET,
     INB,
     LABEL,
     LABELEND,
     MATE,
     NEXT,
+    OWNER,
     PARENT,
     PREV,
+    SETID,
     SIGN,
+    SIZE,
     assign_label,
     dual_now,
     heap_push,
@@ -33,6 +38,7 @@ from peermentor.matching.solver_kernels import (
     scan_outer_vertex,
     scan_unlabeled_vertex,
     set_sign,
+    top,
     touch,
 )
 
@@ -47,7 +53,7 @@ def find_base(st, endp, v, w, pathbuf):
     base = -1
     while v != -1 or w != -1:
         if v != -1:
-            b = st[INB, v]
+            b = top(st, v)
             if st[LABEL, b] & 4:
                 base = st[BASE, b]
                 break
@@ -58,7 +64,7 @@ def find_base(st, endp, v, w, pathbuf):
                 v = -1
             else:
                 t = endp[st[LABELEND, b]]
-                v = endp[st[LABELEND, st[INB, t]]]
+                v = endp[st[LABELEND, top(st, t)]]
         if w != -1:
             v, w = w, v
     for i in range(npath):
@@ -72,19 +78,19 @@ def add_blossom(st, n, base, k, endp, freeb, cnt, clock, adj_start, adj_p, wt,
     """Shrink the odd cycle closed by tight S-S edge k into a new S blossom."""
     v = endp[2 * k]
     w = endp[2 * k + 1]
-    bb = st[INB, base]
+    bb = top(st, base)
     na = 0
-    bv = st[INB, v]
+    bv = top(st, v)
     while bv != bb:
         bufa[na] = bv
         na += 1
-        bv = st[INB, endp[st[LABELEND, bv]]]
+        bv = top(st, endp[st[LABELEND, bv]])
     nb = 0
-    bw = st[INB, w]
+    bw = top(st, w)
     while bw != bb:
         bufb[nb] = bw
         nb += 1
-        bw = st[INB, endp[st[LABELEND, bw]]]
+        bw = top(st, endp[st[LABELEND, bw]])
     cnt[2] -= 1
     b = freeb[cnt[2]]
     st[BASE, b] = base
@@ -120,20 +126,78 @@ def add_blossom(st, n, base, k, endp, freeb, cnt, clock, adj_start, adj_p, wt,
     st[DUAL, b] = 0
     st[SIGN, b] = 0
     set_sign(st, touched, cnt, b, 1, clock)
-    nleaf = leaves(st, n, b, leafbuf, stack)
+    # Membership: the largest child's set becomes b's; only the other children's
+    # vertices are relabelled. Vertices of T children turn S and need a visit.
+    total = 0
+    best = bb
+    c = bb
+    while True:
+        total += st[SIZE, c]
+        if st[SIZE, c] > st[SIZE, best]:
+            best = c
+        c = st[NEXT, c]
+        if c == bb:
+            break
+    s_best = st[SETID, best]
     nnew = 0
-    for i in range(nleaf):
-        x = leafbuf[i]
-        if st[LABEL, st[INB, x]] & 3 == 2:
-            bufa[nnew] = x  # a T vertex turns S: it needs events of its own
-            nnew += 1
-        st[INB, x] = b
+    c = bb
+    while True:
+        was_inner = (st[LABEL, c] & 3) == 2
+        if c != best or was_inner:
+            nleaf = leaves(st, n, c, leafbuf, stack)
+            for i in range(nleaf):
+                x = leafbuf[i]
+                if c != best:
+                    st[INB, x] = s_best
+                if was_inner:
+                    bufa[nnew] = x
+                    nnew += 1
+        if c != best:
+            st[FREESET, cnt[C_FREESET]] = st[SETID, c]
+            cnt[C_FREESET] += 1
+        c = st[NEXT, c]
+        if c == bb:
+            break
+    st[OWNER, s_best] = b
+    st[SETID, b] = s_best
+    st[SIZE, b] = total
     for i in range(nnew):
         x = bufa[i]
         set_sign(st, touched, cnt, x, -1, clock)
         hk, hv = heap_push(hk, hv, cnt, clock + st[DUAL, x], x * 4 + EV_VERTEX_ZERO)
-        hk, hv = scan_outer_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt)
+        hk, hv = scan_outer_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt,
+                                   touched)
     return hk, hv
+
+
+@njit(cache=True)
+def split_sets(st, n, b, cnt, leafbuf, stack):
+    """Give each child of blossom b its own vertex set (b is being dissolved).
+
+    The largest child inherits b's set; the others' vertices move to fresh sets."""
+    first = st[FIRST, b]
+    best = first
+    c = st[NEXT, first]
+    while c != first:
+        if st[SIZE, c] > st[SIZE, best]:
+            best = c
+        c = st[NEXT, c]
+    c = first
+    while True:
+        if c != best:
+            cnt[C_FREESET] -= 1
+            s = st[FREESET, cnt[C_FREESET]]
+            st[OWNER, s] = c
+            st[SETID, c] = s
+            nleaf = leaves(st, n, c, leafbuf, stack)
+            for i in range(nleaf):
+                st[INB, leafbuf[i]] = s
+        c = st[NEXT, c]
+        if c == first:
+            break
+    s_b = st[SETID, b]
+    st[OWNER, s_b] = best
+    st[SETID, best] = s_b
 
 
 @njit(cache=True)
@@ -190,7 +254,7 @@ def augment_from(st, n, s, p, endp, jobs):
     """Give S vertex s the remote endpoint p (-1: leave it free) and flip the
     alternating path from s's blossom up to the root of the tree."""
     while True:
-        bs = st[INB, s]
+        bs = top(st, s)
         if bs >= n:
             augment_blossom(st, n, bs, s, endp, jobs)
         st[MATE, s] = p
@@ -198,7 +262,7 @@ def augment_from(st, n, s, p, endp, jobs):
         if le == -1:
             return
         t = endp[le]
-        bt = st[INB, t]
+        bt = top(st, t)
         le2 = st[LABELEND, bt]
         s = endp[le2]
         j = endp[le2 ^ 1]
@@ -225,11 +289,9 @@ def expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start, adj_p, wt
         st[PARENT, c] = -1
         st[LABEL, c] = 0
         touch(st, touched, cnt, c)
-        nleaf = leaves(st, n, c, leafbuf, stack)
-        for j in range(nleaf):
-            st[INB, leafbuf[j]] = c
+    split_sets(st, n, b, cnt, leafbuf, stack)
     entry_vertex = endp[st[LABELEND, b] ^ 1]
-    entry = st[INB, entry_vertex]
+    entry = top(st, entry_vertex)
     pos = 0
     while childbuf[pos] != entry:
         pos += 1
@@ -239,7 +301,7 @@ def expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start, adj_p, wt
     # From the entry child to the base: T, S, T, S, ..., T (base child).
     while j != 0:
         hk, hv = assign_label(st, n, endp[p ^ 1], 2, p, True, clock, endp, adj_start,
-                              adj_p, wt, hk, hv, cnt, touched, leafbuf, stack)
+                              adj_p, wt, hk, hv, cnt, touched, leafbuf, stack, True)
         if forward:
             p = st[CEP, childbuf[(j + 1) % nchild]]
             j = (j + 2) % nchild
@@ -247,7 +309,7 @@ def expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start, adj_p, wt
             p = st[CEP, childbuf[j - 2]] ^ 1
             j = j - 2
     hk, hv = assign_label(st, n, endp[p ^ 1], 2, p, False, clock, endp, adj_start,
-                          adj_p, wt, hk, hv, cnt, touched, leafbuf, stack)
+                          adj_p, wt, hk, hv, cnt, touched, leafbuf, stack, True)
     # The other children leave the tree; S neighbours may now reach them.
     j = (1 if forward else nchild - 1) % nchild
     while childbuf[j] != entry:
@@ -279,6 +341,7 @@ def expand_zero_blossom(st, n, b, freeb, cnt, leafbuf, stack, jobs):
     while njobs > 0:
         njobs -= 1
         b = jobs[njobs]
+        split_sets(st, n, b, cnt, leafbuf, stack)
         first = st[FIRST, b]
         c = first
         while True:
@@ -286,10 +349,6 @@ def expand_zero_blossom(st, n, b, freeb, cnt, leafbuf, stack, jobs):
             if c >= n and st[DUAL, c] == 0:
                 jobs[njobs] = c
                 njobs += 1
-            else:
-                nleaf = leaves(st, n, c, leafbuf, stack)
-                for i in range(nleaf):
-                    st[INB, leafbuf[i]] = c
             c = st[NEXT, c]
             if c == first:
                 break

@@ -33,18 +33,30 @@ FIRST = 4  # child that holds the base (children form a cycle via NEXT/PREV)
 NEXT = 5
 PREV = 6
 CEP = 7  # endpoint of the edge from this child to NEXT[child]; endp[CEP[c]] is in c
-INB = 8  # top-level blossom that holds vertex v (vertex columns only)
+INB = 8  # set id of vertex v; the set's OWNER is v's top-level blossom (see top())
 MATE = 9
 SIGN = 10  # dual drift per unit of clock: -1 (S vertex / T blossom), +1, 0 frozen
 STAMP = 11  # clock value when DUAL was last materialised
 DUAL = 12
 TOUCH = 13  # 1 when the id appears in the touched list of the current stage
-NROWS = 14
+OWNER = 14  # per set id: the top-level blossom (or vertex) whose leaves form the set
+SETID = 15  # per top-level id: its set id
+SIZE = 16  # number of vertices in a blossom
+FREESET = 17  # stack of unused set ids (count in cnt[C_FREESET])
+BESTKEY = 18  # per vertex: smallest pending key of an edge event from an S vertex
+NROWS = 19
+
+NO_KEY = np.int64(2**62)
 
 # Counters in the small ``cnt`` array.
 C_HEAP = 0
 C_TOUCHED = 1
 C_FREEB = 2
+C_FREESET = 8
+# Statistics (read by the benchmark): ids touched, stages run, stages stopped by budget.
+C_STAT_TOUCHED = 3
+C_STAT_STAGES = 4
+C_STAT_BUDGET_STOPS = 9
 
 # Event kinds packed into the heap payload (payload = id * 4 + kind).
 EV_EDGE = 0
@@ -65,7 +77,24 @@ def new_state(n: int) -> np.ndarray:
         st[CEP, x] = -1
         st[MATE, x] = -1
         st[INB, x] = x if x < n else -1
+        # Set ids: vertex v starts in set v; ids n..2n-1 are free.
+        st[OWNER, x] = x if x < n else -1
+        st[SETID, x] = x if x < n else -1
+        st[SIZE, x] = 1 if x < n else 0
+        st[BESTKEY, x] = NO_KEY
+        if x >= n:
+            st[FREESET, x - n] = x
     return st
+
+
+@njit(cache=True)
+def top(st, v):
+    """Top-level blossom (or v itself) that holds vertex v.
+
+    Vertices point to a set and sets to their owner, so that merging blossoms only
+    relabels the vertices of the smaller children and expanding one only those of
+    the children other than the largest (no quadratic cost for deep nestings)."""
+    return st[OWNER, st[INB, v]]
 
 
 # ---------------------------------------------------------------- event heap
@@ -170,21 +199,29 @@ def leaves(st, n, b, out, stack):
 
 # ---------------------------------------------------------------- scanning
 @njit(cache=True)
-def scan_outer_vertex(st, s, clock, endp, adj_start, adj_p, wt, hk, hv, cnt):
+def scan_outer_vertex(st, s, clock, endp, adj_start, adj_p, wt, hk, hv, cnt, touched):
     """Push the edge events of a vertex that just became S (outer)."""
-    bs = st[INB, s]
+    bs = top(st, s)
     ds = dual_now(st, s, clock)
     for idx in range(adj_start[s], adj_start[s + 1]):
         p = adj_p[idx]
         x = endp[p]
-        bx = st[INB, x]
+        bx = top(st, x)
         if bx == bs:
             continue
         lab = st[LABEL, bx] & 3
         if lab == 2:
             continue  # slack of an S-T edge does not move
         slack = ds + dual_now(st, x, clock) - 2 * wt[p >> 1]
-        key = clock + (slack >> 1 if lab == 1 else slack)
+        if lab == 1:
+            key = clock + (slack >> 1)
+        else:
+            # Unlabeled x: only its earliest event matters (Dijkstra's decrease-key).
+            key = clock + slack
+            if key >= st[BESTKEY, x]:
+                continue
+            st[BESTKEY, x] = key
+            touch(st, touched, cnt, x)
         hk, hv = heap_push(hk, hv, cnt, key, (p >> 1) * 4 + EV_EDGE)
     return hk, hv
 
@@ -193,28 +230,37 @@ def scan_outer_vertex(st, s, clock, endp, adj_start, adj_p, wt, hk, hv, cnt):
 def scan_unlabeled_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt):
     """Push events for edges from S vertices to a vertex that just lost its T label."""
     dx = dual_now(st, x, clock)
+    bx = top(st, x)
+    st[BESTKEY, x] = NO_KEY
     for idx in range(adj_start[x], adj_start[x + 1]):
         p = adj_p[idx]
         s = endp[p]
-        if st[LABEL, st[INB, s]] & 3 != 1 or st[INB, s] == st[INB, x]:
+        bs = top(st, s)
+        if st[LABEL, bs] & 3 != 1 or bs == bx:
             continue
         slack = dx + dual_now(st, s, clock) - 2 * wt[p >> 1]
+        if clock + slack >= st[BESTKEY, x]:
+            continue
+        st[BESTKEY, x] = clock + slack
         hk, hv = heap_push(hk, hv, cnt, clock + slack, (p >> 1) * 4 + EV_EDGE)
     return hk, hv
 
 
 @njit(cache=True)
 def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, wt,
-                 hk, hv, cnt, touched, leafbuf, stack):
+                 hk, hv, cnt, touched, leafbuf, stack, already_inner=False):
     """Give w's top-level blossom label S (1) or T (2), reached through endpoint p.
 
-    A T blossom's mate blossom becomes S right away (when ``label_mate``)."""
+    A T blossom's mate blossom becomes S right away (when ``label_mate``). With
+    ``already_inner`` the T blossom was part of an expanding T blossom: its vertices
+    already drift as inner vertices and need no visit."""
     while True:
-        b = st[INB, w]
+        b = top(st, w)
         st[LABEL, b] = label
         st[LABELEND, b] = p
         touch(st, touched, cnt, b)
-        nleaf = leaves(st, n, b, leafbuf, stack)
+        skip_leaves = label == 2 and already_inner
+        nleaf = 0 if skip_leaves else leaves(st, n, b, leafbuf, stack)
         if label == 1:
             if b >= n:
                 set_sign(st, touched, cnt, b, 1, clock)
@@ -224,7 +270,7 @@ def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, 
                 v = leafbuf[i]
                 hk, hv = heap_push(hk, hv, cnt, clock + st[DUAL, v], v * 4 + EV_VERTEX_ZERO)
                 hk, hv = scan_outer_vertex(st, v, clock, endp, adj_start, adj_p, wt,
-                                           hk, hv, cnt)
+                                           hk, hv, cnt, touched)
             return hk, hv
         if b >= n:
             set_sign(st, touched, cnt, b, -1, clock)
@@ -237,3 +283,4 @@ def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, 
         w = endp[mp]
         label = 1
         p = mp ^ 1
+        already_inner = False

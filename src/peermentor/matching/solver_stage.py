@@ -30,15 +30,19 @@ from peermentor.matching.solver_blossom import (
 )
 from peermentor.matching.solver_kernels import (
     BASE,
+    BESTKEY,
     C_HEAP,
+    C_STAT_BUDGET_STOPS,
+    C_STAT_STAGES,
+    C_STAT_TOUCHED,
     C_TOUCHED,
     DUAL,
     EV_EDGE,
     EV_VERTEX_ZERO,
-    INB,
     LABEL,
     LABELEND,
     MATE,
+    NO_KEY,
     PARENT,
     SIGN,
     STAMP,
@@ -47,23 +51,31 @@ from peermentor.matching.solver_kernels import (
     dual_now,
     heap_pop,
     heap_push,
+    top,
 )
 
 # Stage outcomes (also used as error codes by the driver).
 OUT_AUGMENTED = 0
 OUT_ROOT_ZERO = 1
 OUT_VERTEX_ZERO = 2
+OUT_BUDGET = 3  # the stage hit its work budget and stopped (state still valid)
 OUT_BROKEN = -1  # an invariant failed: a negative slack or an empty event heap
 
 
 @njit(cache=True)
 def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touched,
-              leafbuf, stack, bufa, bufb, jobs):
+              leafbuf, stack, bufa, bufb, jobs, budget):
+    """Grow one tree from ``root``. With budget > 0, stop once the stage has touched
+    that many ids: every event leaves the invariants intact, so stopping between
+    events is safe; the root then simply keeps a smaller positive dual."""
     clock = 0
     outcome = OUT_BROKEN
     hk, hv = assign_label(st, n, root, 1, -1, True, clock, endp, adj_start, adj_p, wt,
                           hk, hv, cnt, touched, leafbuf, stack)
     while cnt[C_HEAP] > 0:
+        if budget > 0 and cnt[C_TOUCHED] > budget:
+            outcome = OUT_BUDGET
+            break
         key, val = heap_pop(hk, hv, cnt)
         if key < clock:
             break  # negative slack: dual feasibility was lost
@@ -74,8 +86,8 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
             pa = 2 * ident
             a = endp[pa]
             b = endp[pa + 1]
-            ba = st[INB, a]
-            bb = st[INB, b]
+            ba = top(st, a)
+            bb = top(st, b)
             if ba == bb:
                 continue
             if st[LABEL, ba] != 1:
@@ -113,7 +125,7 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
                                   wt, hk, hv, cnt, touched, leafbuf, stack)
         elif kind == EV_VERTEX_ZERO:
             v = ident
-            if st[LABEL, st[INB, v]] != 1:
+            if st[LABEL, top(st, v)] != 1:
                 continue
             d = dual_now(st, v, clock)
             if d > 0:
@@ -133,10 +145,8 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
                                           adj_p, wt, hk, hv, touched, leafbuf, stack,
                                           bufa)
     # Materialise the lazy duals and forget the tree.
-    cnt[3] += cnt[C_TOUCHED]
-    if clock > 0:
-        cnt[4] += 1
-        cnt[7] += clock
+    cnt[C_STAT_TOUCHED] += cnt[C_TOUCHED]
+    cnt[C_STAT_STAGES] += 1
     for i in range(cnt[C_TOUCHED]):
         x = touched[i]
         st[DUAL, x] = dual_now(st, x, clock)
@@ -145,6 +155,8 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
         st[LABEL, x] = 0
         st[LABELEND, x] = -1
         st[TOUCH, x] = 0
+        if x < n:
+            st[BESTKEY, x] = NO_KEY
     for i in range(cnt[C_TOUCHED]):
         x = touched[i]
         if x >= n and st[PARENT, x] == -1 and st[BASE, x] != -1 and st[DUAL, x] == 0:
@@ -156,7 +168,7 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
 
 @njit(cache=True)
 def run_roots(st, n, roots, lo, hi, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv,
-              touched, leafbuf, stack, bufa, bufb, jobs):
+              touched, leafbuf, stack, bufa, bufb, jobs, budget):
     """Run one stage for each still-free root with positive dual in roots[lo:hi].
 
     Returns the number of stages run, or -1 - index of the root whose stage broke."""
@@ -166,9 +178,11 @@ def run_roots(st, n, roots, lo, hi, endp, adj_start, adj_p, wt, freeb, cnt, hk, 
         if st[MATE, r] != -1 or st[DUAL, r] <= 0:
             continue
         outcome, hk, hv = run_stage(st, n, r, endp, adj_start, adj_p, wt, freeb, cnt,
-                                    hk, hv, touched, leafbuf, stack, bufa, bufb, jobs)
+                                    hk, hv, touched, leafbuf, stack, bufa, bufb, jobs,
+                                    budget)
         stages += 1
-        cnt[5 + outcome] += 1
+        if outcome == OUT_BUDGET:
+            cnt[C_STAT_BUDGET_STOPS] += 1
         if outcome == OUT_BROKEN:
             return -1 - i, hk, hv
         # An S vertex reaching zero first may leave r matched and another vertex free;
