@@ -62,6 +62,48 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}/match.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
     # --- participant pages (web/pages/participant*.py) ---
+    # "/" (the dashboard) is above: every signed-in user gets it (admins are sent on).
+    # A pairing's pages: its members only; admins never read what a pair writes.
+    **dict.fromkeys(
+        [
+            ("GET", "/pairings/{pairing_id}"),
+            ("POST", "/pairings/{pairing_id}/accept"),
+            ("GET", "/pairings/{pairing_id}/charter"),
+            ("POST", "/pairings/{pairing_id}/charter"),
+            ("POST", "/pairings/{pairing_id}/charter/agree"),
+            ("POST", "/pairings/{pairing_id}/charter/goals"),
+            ("GET", "/pairings/{pairing_id}/checkins"),
+            ("POST", "/pairings/{pairing_id}/checkins"),
+            ("GET", "/pairings/{pairing_id}/closing"),
+            ("POST", "/pairings/{pairing_id}/closing"),
+            ("POST", "/pairings/{pairing_id}/closing/close"),
+            ("POST", "/pairings/{pairing_id}/closing/rematch"),
+            ("POST", "/pairings/{pairing_id}/decline"),
+            ("GET", "/pairings/{pairing_id}/feedback"),
+            ("POST", "/pairings/{pairing_id}/feedback"),
+            ("POST", "/pairings/{pairing_id}/feedback/acknowledge"),
+            ("GET", "/pairings/{pairing_id}/gaps"),
+            ("POST", "/pairings/{pairing_id}/gaps"),
+            ("POST", "/pairings/{pairing_id}/gaps/move"),
+            ("POST", "/pairings/{pairing_id}/gaps/remove"),
+            ("POST", "/pairings/{pairing_id}/gaps/status"),
+            ("GET", "/pairings/{pairing_id}/requests"),
+            ("POST", "/pairings/{pairing_id}/requests"),
+            ("POST", "/pairings/{pairing_id}/requests/answer"),
+            ("POST", "/pairings/{pairing_id}/requests/close"),
+            ("GET", "/pairings/{pairing_id}/roleplays"),
+            ("POST", "/pairings/{pairing_id}/roleplays"),
+            ("POST", "/pairings/{pairing_id}/roleplays/complete"),
+            ("POST", "/pairings/{pairing_id}/roleplays/reflect"),
+            ("POST", "/pairings/{pairing_id}/roleplays/schedule"),
+            ("GET", "/pairings/{pairing_id}/sessions"),
+            ("POST", "/pairings/{pairing_id}/sessions"),
+            ("POST", "/pairings/{pairing_id}/sessions/contribution"),
+            ("GET", "/pairings/{pairing_id}/vision"),
+            ("POST", "/pairings/{pairing_id}/vision"),
+        ],
+        dict.fromkeys(ROLES, DENY) | {"anonymous": LOGIN, "member": ALLOW},
+    ),
     # --- JSON API (web/api/) ---
     # The pairing's workspace: its members, and nobody else (admins are not members).
     **{
