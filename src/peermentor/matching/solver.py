@@ -30,12 +30,7 @@ import numpy as np
 
 from peermentor.matching.solver_cert import optimality_violations, weight_certificate
 from peermentor.matching.solver_kernels import C_FREESET, DUAL, MATE, new_state
-from peermentor.matching.solver_lp import (
-    auction_warm_start,
-    double_cover,
-    fractional_certificate,
-    round_fractional,
-)
+from peermentor.matching.solver_lp import auction, fractional_certificate, round_fractional
 from peermentor.matching.solver_stage import greedy_kernel, run_roots, warm_start
 
 Progress = Callable[[float], None]
@@ -192,50 +187,45 @@ def _outside(n: int, outside_bound: np.ndarray | None) -> np.ndarray:
     return np.maximum(ob, 0.0)
 
 
-# Up to this many vertices every stage runs to completion (exact result). Above it a
-# stage stops after STAGE_BUDGET touched ids: the result stays a valid matching with a
-# valid certificate, and the few roots left behind cost little (see the benchmark).
-EXACT_UP_TO = 20_000
-STAGE_BUDGET = 20_000
-# The fractional phase is only a warm start and a certificate: a root left behind there
-# just starts the exact phase a little further from the optimum.
-LP_STAGE_BUDGET = 5_000
+# Stages run to completion unless the caller sets ``max_stage_work``: then a stage
+# stops after touching that many vertices/blossoms. The result is still a valid
+# matching with a valid certificate (every event keeps the invariants), only maybe not
+# optimal; ``exact`` says which. Measured on 20-candidate graphs, exact runs take a
+# few seconds at 100,000 people, so the default is exact.
+# Bids of the warm-start auction per vertex: more bids leave fewer roots for the exact
+# engine but cost more than they save beyond about this (measured at 100,000).
+AUCTION_BIDS_PER_VERTEX = 10
 FIRST_ROUND_BUDGET = 500
 
 
 def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
-                 budget: int | None = None, lp_budget: int = LP_STAGE_BUDGET) -> SolveResult:
+                 budget: int = 0) -> SolveResult:
     n = g.n
     m = g.eu.shape[0]
     if n == 0:
         return SolveResult(np.zeros(0, dtype=np.int64), 0.0, 0.0, True, 0)
-    if budget is None:
-        budget = 0 if n <= EXACT_UP_TO else STAGE_BUDGET
     bits = _scale_bits(n)
     scale = float(2**bits)
     wt = np.rint(g.w * scale).astype(np.int64)
-    # 1. Fractional LP (Hungarian method on the double cover, auction warm start).
-    #    The hidden-pair arcs i_L - i_R (weight outside_bound_i) make its duals a
+    # 1. Auction on the double cover (solver_lp.py): LP duals and a successor map.
+    #    Hidden pairs compete through outside_bound, so these duals are already a
     #    certificate over all allowed pairs.
-    bu, bv = double_cover(n, g.eu, g.ev)
-    cover_w = np.concatenate([np.repeat(g.w, 2), np.minimum(ob, 1.0)])
-    cover = _as_graph(2 * n, bu, bv, cover_w)
-    cover_wt = np.concatenate([np.repeat(wt, 2), np.ceil(np.minimum(ob, 1.0) * scale)
-                               .astype(np.int64)])
-    lp = _Engine(cover, cover_wt)
-    auction_warm_start(n, cover.endp, cover.adj_start, cover.adj_p, lp.wt, lp.st, 20 * n)
-    lp.run(progress, 0.0, 0.5, lp_budget)
-    lp_bound, bad = fractional_certificate(lp.st, n, scale, g.eu, g.ev, g.w, ob)
+    wt_hidden = np.ceil(np.minimum(ob, 1.0) * scale).astype(np.int64)
+    q, price, obj, obj_edge = auction(n, g.endp, g.adj_start, g.adj_p, wt, wt_hidden,
+                                      AUCTION_BIDS_PER_VERTEX * n)
+    lp_bound, bad = fractional_certificate(q, price, scale, g.eu, g.ev, g.w, ob)
     if bad:
         raise RuntimeError(f"fractional certificate failed on {bad} constraints")
-    # 2. General engine on doubled weights 2 W, from the rounded fractional optimum.
+    if progress is not None:
+        progress(0.1)
+    # 2. Blossom engine on doubled weights 2 W from the rounded fractional solution.
     wt = 2 * wt
     bits += 1
     scale = float(2**bits)
     eng = _Engine(g, wt)
-    round_fractional(n, lp.st, cover.endp, g.eu, g.ev, wt, eng.st)
-    del lp, cover
-    eng.run(progress, 0.5, 0.8, budget)
+    round_fractional(n, q, price, obj, obj_edge, g.eu, g.ev, wt, eng.st)
+    del q, price, obj, obj_edge
+    eng.run(progress, 0.1, 0.9, budget)
     bound, bad = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob)
     if bad:
         raise RuntimeError(f"dual certificate failed on {bad} constraints")
@@ -247,7 +237,7 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
         shift = (n // 2 + 1) * (2**bits)
         eng.wt = wt + shift
         eng.st[DUAL, :n] += shift
-        eng.run(progress, 0.8, 1.0, budget)
+        eng.run(progress, 0.9, 1.0, budget)
     exact = optimality_violations(eng.st, n, g.eu, g.ev, eng.wt) == 0
     if progress is not None:
         progress(1.0)
@@ -256,10 +246,14 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
 
 def solve_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
                    outside_bound: np.ndarray | None = None,
-                   progress: Progress | None = None) -> SolveResult:
-    """Maximum-cardinality matching of greatest weight, with a certified upper bound."""
+                   progress: Progress | None = None,
+                   max_stage_work: int | None = None) -> SolveResult:
+    """Maximum-cardinality matching of greatest weight, with a certified upper bound.
+
+    ``max_stage_work`` (optional) caps the work of one search stage, trading the
+    exactness guarantee for a time guarantee; the default solves exactly."""
     g = _as_graph(n, u, v, w)
-    return _solve_graph(g, _outside(n, outside_bound), progress)
+    return _solve_graph(g, _outside(n, outside_bound), progress, max_stage_work or 0)
 
 
 def max_cardinality(n: int, u: np.ndarray, v: np.ndarray) -> int:
