@@ -1,0 +1,182 @@
+"""Every API endpoint asked by its owner (ana), the partner (kim), a participant outside
+the pairing, and a programme admin, on SQLite and PostgreSQL.
+
+ana owns what the setup makes (her gap, her request to kim, her feedback to kim), so
+a row says what each persona may do with it: kim may answer ana's request but not
+close it, may acknowledge the feedback given to him but not edit ana's gap. Every
+call runs in its own savepoint, so each persona meets the same state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from peermentor.services.workspace.charter import edit_charter, set_my_goals
+from peermentor.services.workspace.closing import write_closing_reflection
+from peermentor.services.workspace.feedback import give_feedback
+from peermentor.services.workspace.gaps import add_gap
+from peermentor.services.workspace.guidance import ask_for_guidance
+from peermentor.services.workspace.proposals import pause_pairing
+from peermentor.services.workspace.roleplay import complete_roleplay, plan_roleplay, set_schedule
+from peermentor.services.workspace.sessions import log_session
+from peermentor.services.workspace.vision import write_vision
+from tests.api.conftest import Api
+from tests.store.workspace.factories import NOW
+
+PERSONAS = ("ana", "kim", "outsider", "admin")
+NO, GONE = 403, 404
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str  # under /api/pairings/{pairing}, unless it starts with /api
+    ana: int
+    kim: int
+    outsider: int = NO
+    admin: int = NO
+    body: Any = None
+    world: str = "active"  # active (furnished), paused (furnished), proposed
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.path} [{self.world}]"
+
+
+SCENARIO = {
+    "scenario_id": "asking-for-a-raise",
+    "title": "Asking for a raise",
+    "situation": "A yearly review",
+    "practising": {"name": "Employee", "brief": "Make the case"},
+    "counterpart": {"name": "Manager", "brief": "Weigh it"},
+    "practise": "Stating value plainly",
+}
+FEEDBACK = {"dimension": "performance", "situation": "S", "behaviour": "B", "impact": "I"}
+CHECK_IN = {"trust": 4, "candour": 4, "mutual_benefit": 3, "progress": 5}
+
+ROWS = [
+    Row("GET", "", 200, 200),
+    Row("POST", "/accept", 200, 200, world="proposed"),
+    Row("POST", "/decline", 200, 200, body={"reason": "busy"}, world="proposed"),
+    Row("POST", "/pause", 200, 200, body={"reason": "holiday"}),
+    Row("POST", "/resume", 200, 200, world="paused"),
+    Row("GET", "/charter", 200, 200),
+    Row("PATCH", "/charter", 200, 200, body={"purpose": "Learn to lead", "candour": True}),
+    Row("PUT", "/charter/goals", 200, 200, body={"goals": ["Speak up"]}),
+    Row("POST", "/charter/agree", 200, 200),
+    Row("GET", "/visions", 200, 200),
+    Row("PUT", "/visions/mine", 200, 200, body={"horizon_years": 3, "statement": "Lead"}),
+    Row("GET", "/gaps", 200, 200),
+    Row("POST", "/gaps", 201, 201, body={"title": "Budgets", "category": "skill"}),
+    Row("PATCH", "/gaps/{gap}", 200, NO, body={"status": "in_progress"}),
+    Row("DELETE", "/gaps/{gap}", 200, NO),
+    Row("PUT", "/gaps/{gap}/milestone", 200, NO, body={"milestone_id": "m1"}),
+    Row("POST", "/gaps/{gap}/move", 200, NO, body={"to": "backburner", "index": 0}),
+    Row("GET", "/requests", 200, 200),
+    Row("POST", "/requests", 201, 201, body={"topic": "Hiring"}),
+    Row("POST", "/requests/{request}/answer", NO, 200, body={"answer": "Ask early"}),
+    Row("POST", "/requests/{request}/close", 200, NO),
+    Row("GET", "/sessions", 200, 200),
+    Row("POST", "/sessions", 201, 201, body={"held_on": "2026-03-01", "duration_minutes": 30}),
+    Row("PUT", "/sessions/{session}/contribution", 200, 200, body={"gave": ["a"], "got": ["b"]}),
+    Row("GET", "/feedback", 200, 200),
+    Row("POST", "/feedback", 201, 201, body=FEEDBACK),
+    Row("POST", "/feedback/{feedback}/acknowledge", NO, 200),
+    Row("GET", "/roleplays", 200, 200),
+    Row("PUT", "/roleplays/schedule", 200, 200, body={"start": "2026-03-09"}),
+    Row("POST", "/roleplays", 201, 201, body={"scenario_id": "negotiating-scope"}),
+    Row("POST", "/roleplays/{roleplay}/complete", 200, 200),
+    Row("PUT", "/roleplays/{roleplay}/reflection", 200, 200, body={"reflection": "Calmer"}),
+    Row("GET", "/scenarios", 200, 200),
+    Row("GET", "/checkins", 200, 200),
+    Row("POST", "/checkins", 201, 201, body=CHECK_IN),
+    Row("GET", "/balance", 200, 200),
+    Row("GET", "/closing", 200, 200),
+    Row("PUT", "/closing/reflection", 200, 200, body={"reflection": "Grew", "choice": "renew"}),
+    Row("POST", "/close", 200, 200),
+    Row("POST", "/rematch", 200, 200, body={"reason": "different goals"}),
+    Row("GET", "/api/me/overview", 200, 200, outsider=200, admin=200),
+    Row("POST", "/api/me/tokens", 201, 201, outsider=201, admin=201, body={"name": "cron"}),
+    Row("POST", "/api/programs/{program}/publish", NO, NO, admin=200),
+    Row("GET", "/api/programs/{program}/health", NO, NO, admin=200),
+    Row("POST", "/api/programs/{program}/scenarios", NO, NO, admin=201, body=SCENARIO),
+    Row("POST", "/api/pairings/{pairing}/withdraw", NO, NO, admin=200, world="proposed"),
+    Row("POST", "/api/pairings/{pairing}/dissolve", NO, NO, admin=200, body={"reason": "x"}),
+]
+
+
+def furnish(api: Api, session: Session) -> dict[str, int]:
+    """One of everything, made by ana (or for her to own), through the services."""
+    w, pid = api.world, api.world.pairing_id
+    ana, kim = w.ana, w.kim
+    edit_charter(session, ana, pid, NOW, purpose="Grow together")
+    for who in (ana, kim):
+        set_my_goals(session, who, pid, ["A goal"], NOW)
+    write_vision(
+        session, ana, pid, w.pid("ana"), NOW, horizon_years=5, statement="V", milestones=["M"]
+    )
+    gap = add_gap(session, ana, pid, NOW, title="Public speaking", category="skill")
+    request = ask_for_guidance(session, ana, pid, NOW, topic="Salary talk")
+    met = log_session(session, ana, pid, NOW, held_on=date(2026, 3, 1), duration_minutes=45)
+    fb = give_feedback(
+        session, ana, pid, NOW, dimension="behaviour", situation="S", behaviour="B", impact="I"
+    )
+    set_schedule(session, ana, pid, NOW, start=date(2026, 3, 2), cadence="weekly")
+    rp = plan_roleplay(session, ana, pid, "onboarding-new-hire", NOW)
+    complete_roleplay(session, ana, pid, int(rp.roleplay_id), NOW)
+    for who in (ana, kim):
+        write_closing_reflection(session, who, pid, "A good cycle", "complete", NOW)
+    return {
+        "gap": int(gap.gap_id),
+        "request": int(request.request_id),
+        "session": int(met.session_id),
+        "feedback": int(fb.feedback_id),
+        "roleplay": int(rp.roleplay_id),
+    }
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda r: r.id)
+def test_each_persona_gets_what_the_row_says(
+    row: Row, request: pytest.FixtureRequest, session: Session
+) -> None:
+    api: Api = request.getfixturevalue("proposed_api" if row.world == "proposed" else "pair_api")
+    ids = {} if row.world == "proposed" else furnish(api, session)
+    if row.world == "paused":
+        pause_pairing(session, api.world.ana, api.world.pairing_id, NOW)
+    ids |= {"pairing": api.world.pairing_id, "program": api.world.program.id}
+    path = row.path if row.path.startswith("/api") else "/api/pairings/{pairing}" + row.path
+    path = path.format(**ids)
+    got = {}
+    for who in PERSONAS:
+        # On the connection itself: the ORM's begin_nested() would wait for a first
+        # query of this session to emit its SAVEPOINT, and the app's changes would stay.
+        savepoint = session.connection().begin_nested()
+        try:
+            response = api.call(who, row.method, path, row.body)
+        finally:
+            savepoint.rollback()
+        got[who] = response.status_code
+    expected = {"ana": row.ana, "kim": row.kim, "outsider": row.outsider, "admin": row.admin}
+    assert got == expected
+
+
+def test_every_api_route_has_a_row(pair_api: Api) -> None:
+    from tests.web.test_access_matrix import all_routes
+
+    routes = {r for r in all_routes(pair_api.app.routes) if r[1].startswith("/api/")}
+    covered = set()
+    for row in ROWS:
+        path = row.path if row.path.startswith("/api") else "/api/pairings/{pairing}" + row.path
+        covered.add((row.method, path))
+    names = {"{pairing_id}": "{pairing}", "{program_id}": "{program}", "_id}": "}"}
+    normalised = set()
+    for method, path in routes:
+        for old, new in names.items():
+            path = path.replace(old, new)
+        normalised.add((method, path))
+    assert normalised == covered
