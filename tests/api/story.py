@@ -8,9 +8,11 @@ from typing import Any
 from tests.api.conftest import Api
 
 
-def live_the_story(api: Api, names: list[str], secret: str = "") -> dict[str, Any]:
+def live_the_story(
+    api: Api, names: list[str], secret: str = "", *, close: bool = True
+) -> dict[str, Any]:
     """accept, charter, vision, gaps, requests, session, role-play, feedback, check-in,
-    balance, close; returns the ids it made, for callers that look further."""
+    balance, and (unless told not to) close; returns the ids it made."""
     w, p = api.world, api.pairing
     first, second = names[0], names[1]
     ids: dict[str, Any] = {}
@@ -145,6 +147,13 @@ def live_the_story(api: Api, names: list[str], secret: str = "") -> dict[str, An
     balance = api.ok(first, "GET", p("/balance"))
     assert balance["has_data"] and balance["index"] == 0 and balance["nudges"] == []
 
+    if close:
+        close_the_cycle(api, names, secret)
+    return ids
+
+
+def close_the_cycle(api: Api, names: list[str], secret: str = "") -> None:
+    p = api.pairing
     api.clock.move(days=30)
     for n in names:
         closing = api.ok(
@@ -154,5 +163,4 @@ def live_the_story(api: Api, names: list[str], secret: str = "") -> dict[str, An
             {"reflection": f"Closing {secret}", "choice": "complete"},
         )
     assert closing["outcome"] == "complete"
-    assert api.ok(second, "POST", p("/close"))["state"] == "completed"
-    return ids
+    assert api.ok(names[1], "POST", p("/close"))["state"] == "completed"
