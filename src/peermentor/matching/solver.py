@@ -281,7 +281,12 @@ def solve_fair(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
         return full
     target = full.cardinality
     levels = np.unique(g.w)
-    lo, hi = 0, levels.shape[0] - 1  # levels[lo] always works (all edges)
+    # The unconstrained optimum is itself a maximum-cardinality matching: its lightest
+    # pair is a threshold that works, so the search starts there.
+    matched = full.mate[g.eu] == g.ev
+    lightest = float(g.w[matched].min()) if target else float(levels[0])
+    lo = int(np.searchsorted(levels, lightest))
+    hi = levels.shape[0] - 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
         keep = g.w >= levels[mid]
@@ -306,8 +311,11 @@ def greedy_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> Solv
     g = _as_graph(n, u, v, w)
     order = np.argsort(-g.w, kind="stable").astype(np.int64)
     mate = greedy_kernel(n, g.eu, g.ev, order)
-    bound = float(np.minimum(g.w.sum(), n / 2.0)) if g.eu.shape[0] else 0.0
-    return _result(g, mate, bound, False)
+    # y_i = (heaviest edge at i) / 2 is a feasible LP dual: a valid, loose bound.
+    best = np.zeros(n, dtype=np.float64)
+    np.maximum.at(best, g.eu, g.w)
+    np.maximum.at(best, g.ev, g.w)
+    return _result(g, mate, float(best.sum() / 2.0), False)
 
 
 __all__ = ["SolveResult", "greedy_matching", "max_cardinality", "solve_fair",

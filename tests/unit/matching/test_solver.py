@@ -217,3 +217,39 @@ def test_fair_prefers_balanced_pairs() -> None:
     fair = solve_fair(4, u, v, w)
     assert fair.total == pytest.approx(0.95)
     assert fair.cardinality == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(graphs(max_n=22), st.integers(1, 12))
+def test_capped_stage_work_stays_valid_and_certified(graph: Edges, cap: int) -> None:
+    """With a tiny work cap the result may miss the optimum, but it is still a valid
+    matching, ``exact`` is honest and the bound still covers the optimum."""
+    n, u, v, w = graph
+    res = solve_matching(n, u, v, w, max_stage_work=cap)
+    assert_valid_matching(res, n, u, v, w)
+    card, best = nx_optimum(n, u, v, w)
+    weight_only = sum(_nx(n, u, v, w)[a][b]["weight"]
+                      for a, b in nx.max_weight_matching(_nx(n, u, v, w)))
+    assert res.cardinality <= card
+    assert res.upper_bound >= weight_only - 1e-9
+    if res.exact:
+        assert res.cardinality == card
+        assert res.total == pytest.approx(best, rel=1e-9, abs=1e-9)
+
+
+def test_certificate_check_rejects_broken_duals() -> None:
+    """The bound is re-verified in floating point: corrupt duals are caught."""
+    from peermentor.matching.solver_lp import fractional_certificate
+
+    u = np.array([0, 1])
+    v = np.array([1, 2])
+    w = np.array([0.5, 0.25])
+    scale = 2.0**20
+    good = np.array([0, 1, 0]) * int(scale), np.array([0, 1, 0]) * int(scale)
+    bound, bad = fractional_certificate(good[0], good[1], scale, u, v, w, np.zeros(3))
+    assert bad == 0 and bound >= 0.5
+    broken = np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64)
+    _, bad = fractional_certificate(broken[0], broken[1], scale, u, v, w, np.zeros(3))
+    assert bad == 2
+    _, bad = fractional_certificate(good[0], good[1], scale, u, v, w, np.array([0.0, 0.0, 0.9]))
+    assert bad == 1
