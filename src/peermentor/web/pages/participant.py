@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from peermentor.domain.balance import NUDGE_THRESHOLD
 from peermentor.services.workspace.balance import pairing_balance
 from peermentor.services.workspace.overview import my_overview
 from peermentor.services.workspace.proposals import (
@@ -50,6 +51,9 @@ STATE_WORDS = {
     "completed": "completed",
     "dissolved": "ended",
 }
+# The meter reads "leaning" where the domain starts nudging: one side gives about
+# twice what the other does.
+BALANCE_LEAN = round(NUDGE_THRESHOLD, 3)
 COMPONENT_WORDS = {
     "sessions": "Sessions where you brought something",
     "guidance": "Requests answered",
@@ -71,6 +75,7 @@ def home(
         "caller": who,
         "overview": my_overview(session, who.actor, clock),
         "state_words": STATE_WORDS,
+        "balance_lean": BALANCE_LEAN,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
     }
     return render(request, "participant_home.html", context)
@@ -87,6 +92,7 @@ def _overview(request: Request, m: Member, status: int = 200, **extra: object) -
         "answers": view.members if view.state == "proposed" else (),
         "report": pairing_balance(m.session, m.who.actor, m.pairing_id) if m.writable else None,
         "state_words": STATE_WORDS,
+        "balance_lean": BALANCE_LEAN,
         "component_words": COMPONENT_WORDS,
     } | extra
     return page(request, m, "participant/overview.html", "", context, status)

@@ -68,6 +68,7 @@ def _show_roleplays(request: Request, m: Member, status: int = 200, **extra: Any
     scenarios = list_scenarios(m.session, m.who.actor, m.pairing_id)
     planned = {rp.sequence for rp in board.roleplays}
     # Missed ones nobody planned may still be caught up, with the roles they had.
+    # (Sequences count from 0 in the domain; people count from 1.)
     missed = [n for n in board.overdue if n not in planned]
     context = {
         "heading": "Role-plays",
@@ -77,7 +78,7 @@ def _show_roleplays(request: Request, m: Member, status: int = 200, **extra: Any
         "unplanned_overdue": missed,
         "sequence_options": [
             ("", "The next one not yet planned"),
-            *((str(n), f"Number {n}, missed") for n in missed),
+            *((str(n), f"Number {n + 1}, missed") for n in missed),
         ],
         "cadences": SCHEDULE_CADENCES,
         "today": m.clock.date().isoformat(),
