@@ -1,0 +1,67 @@
+"""Who the API is talking to: a script with a personal API token needs no CSRF token;
+a browser session must send X-CSRF-Token on every change; nobody else gets in."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from peermentor.services.passwords import hash_password
+from peermentor.services.users import find_user
+from tests.api.conftest import Api
+from tests.web.conftest import sign_in
+
+PASSWORD = "ana-password-12"
+
+
+def _browser(api: Api, session: Session) -> tuple[TestClient, str]:
+    """ana signed in through the login form: a cookie client and its CSRF token."""
+    user = find_user(session, api.world.people["ana"].email)
+    assert user is not None
+    user.password_hash = hash_password(PASSWORD)
+    session.commit()
+    client = TestClient(api.app, base_url="https://testserver")
+    return client, sign_in(client, user.email, PASSWORD)
+
+
+def test_a_script_with_an_api_token_changes_things_without_csrf(proposed_api: Api) -> None:
+    response = proposed_api.client("ana").post(proposed_api.pairing("/accept"))
+    assert response.status_code == 200, response.text
+
+
+def test_a_cookie_caller_without_the_csrf_header_is_refused_a_change(
+    proposed_api: Api, session: Session
+) -> None:
+    browser, csrf = _browser(proposed_api, session)
+    accept = proposed_api.pairing("/accept")
+    assert browser.get(proposed_api.pairing()).status_code == 200  # reads need no token
+    refused = browser.post(accept)
+    assert refused.status_code == 403 and "detail" in refused.json()
+    assert browser.post(accept, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert browser.post(accept, headers={"X-CSRF-Token": csrf}).status_code == 200
+
+
+def test_a_signed_in_user_makes_a_token_that_a_script_then_uses(
+    proposed_api: Api, session: Session
+) -> None:
+    browser, csrf = _browser(proposed_api, session)
+    made = browser.post("/api/me/tokens", json={"name": "cron"}, headers={"X-CSRF-Token": csrf})
+    assert made.status_code == 201 and made.json()["name"] == "cron"
+    script = TestClient(
+        proposed_api.app,
+        base_url="https://testserver",
+        headers={"Authorization": f"Bearer {made.json()['token']}"},
+    )
+    assert script.post(proposed_api.pairing("/accept")).status_code == 200
+
+
+def test_strangers_and_bad_tokens_get_401_in_json(proposed_api: Api) -> None:
+    anonymous = TestClient(proposed_api.app, base_url="https://testserver")
+    forged = TestClient(
+        proposed_api.app, base_url="https://testserver", headers={"Authorization": "Bearer pm_x"}
+    )
+    for client in (anonymous, forged):
+        for method, path in [("GET", proposed_api.pairing()), ("POST", "/api/me/tokens")]:
+            response = client.request(method, path, json={"name": "x"})
+            assert response.status_code == 401
+            assert response.json() == {"detail": "sign in or send an API token"}
