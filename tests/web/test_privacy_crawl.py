@@ -1,0 +1,159 @@
+"""A secret planted in every private field of a pairing reaches its members and no
+one else: crawl every page and API response each other role can reach, and every
+export, and look for it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from peermentor.config import Settings
+from peermentor.runtime import Store
+from peermentor.services.access import SYSTEM
+from peermentor.services.matching import export_rows, score_rows
+from peermentor.services.people import export_people
+from peermentor.services.users import create_admin, create_program_admin, create_user
+from peermentor.web.app import create_app
+from peermentor.web.jobs import JobRegistry
+from tests.store.workspace.factories import make_program, make_world
+from tests.store.workspace.test_story import live_the_story
+from tests.web.access_matrix import MATRIX
+from tests.web.conftest import csrf_of
+
+SECRET = "PLANTED-c0ffee-5ecret"
+PASSWORD = "crawl-password-1"
+MAX_PAGES = 400
+
+
+@dataclass
+class Crawl:
+    clients: dict[str, TestClient]
+    params: dict[str, str]
+    program_name: str
+
+
+def _sign_in(client: TestClient, email: str) -> None:
+    form = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+@pytest.fixture
+def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
+    world = make_world(session, active=False)
+    live_the_story(world, session, ["ana", "kim"], SECRET)
+    make_program(session, name="Another programme")
+    for key in ("ana", "outsider"):
+        person = world.people[key]
+        create_user(session, SYSTEM, person.email, PASSWORD, person_id=person.id)
+    create_program_admin(session, SYSTEM, "lead@example.com", PASSWORD, world.program.name)
+    create_program_admin(session, SYSTEM, "elsewhere@example.com", PASSWORD, "Another programme")
+    create_admin(session, SYSTEM, "org@example.com", PASSWORD)
+    session.commit()
+    factory = sessionmaker(
+        bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    app = create_app(
+        Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret"),
+        Store(engine=session.connection().engine, sessions=factory),
+    )
+    app.state.jobs = JobRegistry(inline=True)
+    emails = {
+        "member": world.people["ana"].email,
+        "other_participant": world.people["outsider"].email,
+        "program_admin": "lead@example.com",
+        "other_program_admin": "elsewhere@example.com",
+        "org_admin": "org@example.com",
+    }
+    clients = {}
+    for role in ("anonymous", *emails):
+        client = TestClient(app, base_url="https://testserver")
+        client.__enter__()
+        if role in emails:
+            _sign_in(client, emails[role])
+        clients[role] = client
+    yield Crawl(
+        clients,
+        {"program_id": str(world.program.id), "pairing_id": str(world.pairing_id)},
+        world.program.name,
+    )
+    for client in clients.values():
+        client.__exit__(None, None, None)
+
+
+def _seeds(params: dict[str, str]) -> list[str]:
+    """Every GET route of the app with the planted pairing and programme filled in."""
+    seeds = []
+    for method, template in MATRIX:
+        if method != "GET":
+            continue
+        path = template
+        for name, value in params.items():
+            path = path.replace("{" + name + "}", value)
+        if "{" not in path:
+            seeds.append(path)
+    return seeds
+
+
+def _links(body: str, base: str) -> list[str]:
+    found = []
+    for href in re.findall(r'href="([^"#]+)"', body):
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+        if parts.netloc in ("", "testserver") and not parts.path.startswith("/static"):
+            found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def crawl_as(client: TestClient, seeds: list[str]) -> dict[str, str]:
+    """GET the seeds and every same-site link found on the way (GET only: no side
+    effects), return url -> body."""
+    seen: dict[str, str] = {}
+    queue = list(seeds)
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen or path.startswith("/logout"):
+            continue
+        response = client.get(path)
+        seen[path] = response.text
+        if "html" in response.headers.get("content-type", ""):
+            queue += [
+                p for p in _links(response.text, "https://testserver" + path) if p not in seen
+            ]
+    return seen
+
+
+def test_the_member_sees_the_secret_so_the_crawl_can_find_it(crawl: Crawl) -> None:
+    bodies = crawl_as(crawl.clients["member"], _seeds(crawl.params))
+    assert any(SECRET in body for body in bodies.values()), sorted(bodies)
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["anonymous", "other_participant", "program_admin", "other_program_admin", "org_admin"],
+)
+def test_no_one_else_ever_sees_the_secret(crawl: Crawl, role: str) -> None:
+    bodies = crawl_as(crawl.clients[role], _seeds(crawl.params))
+    leaks = [url for url, body in bodies.items() if SECRET in body]
+    assert not leaks, f"{role} saw the secret at {leaks}"
+    assert len(bodies) >= 5
+
+
+def test_no_export_holds_the_secret(crawl: Crawl, session: Session) -> None:
+    exports = [
+        export_people(session, SYSTEM, crawl.program_name),
+        "\n".join(",".join(r) for r in export_rows(session, SYSTEM, crawl.program_name)),
+        "\n".join(f"{a},{b},{s}" for a, b, s in score_rows(session, SYSTEM, crawl.program_name)),
+    ]
+    assert all(SECRET not in text for text in exports)
