@@ -50,12 +50,12 @@ def build_demo(session: Session, people: int = 300, seed: int = 7) -> DemoLogins
 
 def _demo_pair(session: Session) -> list[Person]:
     """Both members of the best-scoring two-person pairing: a match worth showing."""
-    best = session.scalar(
+    for pairing in session.scalars(
         select(Pairing)
         .where(Pairing.state == "proposed", Pairing.pinned.is_(False))
         .order_by(Pairing.score.desc(), Pairing.id)
-        .limit(1)
-    )
-    if best is None:
-        return []
-    return [member.person for member in best.members]
+        .limit(20)
+    ):
+        if len(pairing.members) == 2:
+            return [member.person for member in pairing.members]
+    return []
