@@ -40,9 +40,10 @@ class Cohort:
 
     def scorer(self, dtype: type = np.float64, everyone: bool = False) -> Scorer:
         """A scorer over the active people (or everyone eligible), built once."""
-        key = (np.dtype(dtype).name, everyone)
+        # With nobody pinned both are the same: build (and hold in memory) one.
+        key = (np.dtype(dtype).name, everyone or bool(self.active.all()))
         if key not in self._scorers:
-            active = None if everyone else self.active
+            active = None if key[1] else self.active
             self._scorers[key] = Scorer(self.feats, self.indptr, self.excluded, active, dtype)
         return self._scorers[key]
 
