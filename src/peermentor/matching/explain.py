@@ -127,8 +127,11 @@ def pair_sentences(
                    f"you in {me.department.strip()}.")
     if _differ(me.location, other.location):
         out.append(f"{name} is based in {other.location.strip()}, you in {me.location.strip()}.")
-    out.append(f"{name} has {_years(other.years_experience)} of experience, "
-               f"you have {_number(me.years_experience)}.")
+    if _number(me.years_experience) == _number(other.years_experience):
+        out.append(f"You both have {_years(me.years_experience)} of experience.")
+    else:
+        out.append(f"{name} has {_years(other.years_experience)} of experience, "
+                   f"you have {_number(me.years_experience)}.")
     a, b = _offset(me.timezone, at), _offset(other.timezone, at)
     if a is not None and b is not None:
         h = _overlap(a, b, *workday)

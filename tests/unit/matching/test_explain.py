@@ -49,6 +49,8 @@ def check_sentence(s: str, me: PersonRecord, other: PersonRecord) -> None:
         (rf"{name} has ([\d.]+) years? of experience, you have ([\d.]+)\.$",
          lambda m: float(m[1]) == other.years_experience
          and float(m[2]) == me.years_experience),
+        (r"You both have ([\d.]+) years? of experience\.$",
+         lambda m: float(m[1]) == other.years_experience == me.years_experience),
         (r"You both speak (.+)\.$", lambda m: items(m[1]) <= low(me.languages)
          & low(other.languages)),
         (r"Your working hours overlap by ([\d.]+) hours?\.$",
