@@ -6,6 +6,7 @@ No skipping: a missing browser is a broken setup, and the tests say so by failin
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -35,6 +36,7 @@ CHROMIUM_ARGS = [
 class Server:
     url: str
     database: Path
+    peers: list[tuple[str, str, str]]  # (email, password, name) of one demo pair
 
 
 def _free_port() -> int:
@@ -67,13 +69,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "PEERMENTOR_INSECURE_COOKIES": "true",
     }
     command = [sys.executable, "-m", "peermentor"]
-    subprocess.run(
+    built = subprocess.run(
         [*command, "demo", "--people", "60", "--no-serve", "--database", str(database)],
-        env=env,
+        env=env | {"COLUMNS": "200"},
         cwd=folder,
         check=True,
         capture_output=True,
+        text=True,
     )
+    peers = re.findall(r"peer\s+(\S+@\S+)\s+password (\S+)\s+\((.+)\)", built.stdout)
     port = _free_port()
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
@@ -86,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, process)
-        yield Server(url=url, database=database)
+        yield Server(url=url, database=database, peers=peers)
     finally:
         process.terminate()
         process.wait(timeout=10)
