@@ -32,7 +32,11 @@ def run_matching(
     pinned: Iterable[Sequence[str]] = (),
     past_partners: Iterable[frozenset[str]] = (),
     progress: Progress | None = None,
+    on_graph: Callable[[int, np.ndarray, np.ndarray, np.ndarray], None] | None = None,
 ) -> MatchResult:
+    """Pair `people` under `settings`; see MatchResult. `on_graph(n, u, v, w)`, if
+    given, receives the exact graph handed to the solver (for benchmarks and audits).
+    """
     from peermentor.matching.solver import solve_fair, solve_matching
 
     settings = settings or MatchSettings()
@@ -53,6 +57,8 @@ def run_matching(
     active_n = int(co.active.sum())
     u, v, w, bound = candidate_graph(co, settings, progress)
     full = bound is None
+    if on_graph:
+        on_graph(co.n, u, v, w)
     exact_scorer = co.scorer(np.float64)
     lap("scores+candidates")
 
