@@ -125,3 +125,16 @@ def test_a_rematch_ends_the_pairing(pairings: Pairings, ana: Browser) -> None:
     response = ana.post(pairings.url("closing/rematch"), reason="Different goals")
     assert response.status_code == 303 and response.headers["location"] == "/?notice=rematch"
     assert "ended" in text_of(ana.get("/"))
+
+
+def test_a_button_form_without_its_item_says_so_above_the_page(
+    pairings: Pairings, ana: Browser
+) -> None:
+    response = ana.post(pairings.url("requests/close"))
+    assert response.status_code == 422
+    assert '<p class="error" role="alert">Choose the item to act on.</p>' in response.text
+    page = ana.submit(pairings.url("gaps"), title="Budgeting", category="skill")
+    gap_id = re.search(r'<li id="gap-(\d+)"', page).group(1)  # type: ignore[union-attr]
+    response = ana.post(pairings.url("gaps/move"), gap_id=gap_id, to="sideways", index="0")
+    assert response.status_code == 422
+    assert "is not one of: now, next, backburner" in response.text

@@ -179,7 +179,7 @@ def attempt(
     change: Callable[[], object],
     redisplay: Redisplay,
     form_id: str,
-    form: Mapping[str, Any],
+    form: Mapping[str, Any],  # the fields the person filled in, to show again
     success: Callable[[], Response],
     aliases: Mapping[str, str] | None = None,
 ) -> Response:
@@ -196,7 +196,11 @@ def attempt(
         keep = {"form_id": form_id, "form": dict(form)}
         if isinstance(error, ValidationError):
             field = (aliases or {}).get(error.field, error.field)
-            return redisplay(422, keep | {"errors": {field: error.message}})
+            if field in form:
+                return redisplay(422, keep | {"errors": {field: error.message}})
+            # Not a field the person typed (a hidden id, a rule on the whole form):
+            # say it above the page, where it is seen whichever form was sent.
+            return redisplay(422, keep | {"problem": _sentence(error.message)})
         if isinstance(error, NotReady | InvalidTransition):
             return redisplay(409, keep | {"problem": _sentence(str(error))})
         if isinstance(error, NotAllowed | NotAMember):

@@ -177,7 +177,7 @@ def move(
         change,
         lambda status, extra: _show_gaps(request, m, status, **extra),
         f"gap-{gap_id}",
-        {"gap_id": gap_id},
+        {},
         lambda: done(m, "gaps", "moved", f"#gap-{int(gap_id)}"),
     )
 
@@ -198,7 +198,7 @@ def set_status(
         change,
         lambda code, extra: _show_gaps(request, m, code, **extra),
         f"gap-{gap_id}",
-        {"gap_id": gap_id, "status": status},
+        {"status": status},
         lambda: done(m, "gaps", "gap-status", f"#gap-{int(gap_id)}"),
     )
 
@@ -217,6 +217,6 @@ def remove(
         change,
         lambda status, extra: _show_gaps(request, m, status, **extra),
         f"gap-{gap_id}",
-        {"gap_id": gap_id},
+        {},
         lambda: done(m, "gaps", "removed"),
     )

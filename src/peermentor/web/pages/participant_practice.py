@@ -209,7 +209,8 @@ def checkins_page(request: Request, m: Member = Depends(member)) -> Response:
 @router.post("/checkins")
 async def pulse(request: Request, m: Member = Depends(member_form)) -> Response:
     # The four ratings share one shape, so they are read from the form by name.
-    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    sent = await request.form()
+    form = {k: str(sent.get(k, "")) for k in (*DIMENSIONS, "note")}
 
     def change() -> None:
         scores = {d: whole_number(d, form.get(d, "") or "0") for d in DIMENSIONS}
