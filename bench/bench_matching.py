@@ -33,7 +33,11 @@ def run_engine(n: int, mode: str, graph_file: str) -> dict[str, object]:
     from peermentor.demo_org import generate_organisation
     from peermentor.matching.engine import run_matching
     from peermentor.matching.settings import MatchSettings
+    from peermentor.matching.solver import solve_fair, solve_matching
 
+    # Compile (or load) the solver's JIT kernels before anything is timed.
+    for solve in (solve_matching, solve_fair):
+        solve(3, np.array([0, 1]), np.array([1, 2]), np.array([0.5, 0.25]))
     people = generate_organisation(n, SEED)
     # Waitlist, not triads, on odd counts: then the engine's total is a matching's total
     # and compares one to one with the baselines' on the same graph.
