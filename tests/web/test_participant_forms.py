@@ -41,14 +41,14 @@ def test_a_bad_value_is_shown_next_to_its_field_and_the_input_is_kept(
 ) -> None:
     response = ana.post(pairings.url("gaps"), title="   ", category="skill", priority="now")
     assert response.status_code == 422
-    assert field_error(response.text, "gap-title") == "must not be empty"
+    assert field_error(response.text, "gap-title") == "Must not be empty."
     assert '<option value="now" selected>' in response.text
 
     response = ana.post(
         pairings.url("feedback"), dimension="attitude", situation="Standup", behaviour="Late"
     )
     assert response.status_code == 422
-    assert field_error(response.text, "fb-impact") == "must not be empty"
+    assert field_error(response.text, "fb-impact") == "Must not be empty."
     assert ">Standup</textarea>" in response.text and ">Late</textarea>" in response.text
 
     future = (datetime.now(UTC) + timedelta(days=3)).date().isoformat()
@@ -56,7 +56,7 @@ def test_a_bad_value_is_shown_next_to_its_field_and_the_input_is_kept(
     assert response.status_code == 422
     assert "once it has taken place" in field_error(response.text, "held-on")
     response = ana.post(pairings.url("sessions"), held_on="2026-01-01", duration_minutes="half")
-    assert field_error(response.text, "duration") == "enter a whole number"
+    assert field_error(response.text, "duration") == "Enter a whole number."
 
     response = ana.post(pairings.url("vision"), horizon_years="7", statement="Lead a guild")
     assert response.status_code == 422
@@ -67,12 +67,12 @@ def test_a_bad_value_is_shown_next_to_its_field_and_the_input_is_kept(
 
     response = ana.post(pairings.url("checkins"), candour="4", mutual_benefit="4", progress="9")
     assert response.status_code == 422
-    assert field_error(response.text, "trust")  # the first refusal is named
+    assert field_error(response.text, "trust") == "Choose a number from 1 to 5."
     assert 'id="candour-4" name="candour" value="4" checked' in response.text
 
     response = ana.post(pairings.url("charter"), purpose="x", cadence="every_n_days")
     assert response.status_code == 422
-    assert "required" in field_error(response.text, "every_days")
+    assert "Is required" in field_error(response.text, "every_days")
 
 
 def test_a_step_not_possible_yet_says_why_with_409(pairings: Pairings, ana: Browser) -> None:

@@ -197,7 +197,7 @@ def attempt(
         if isinstance(error, ValidationError):
             field = (aliases or {}).get(error.field, error.field)
             if field in form:
-                return redisplay(422, keep | {"errors": {field: error.message}})
+                return redisplay(422, keep | {"errors": {field: _sentence(error.message)}})
             # Not a field the person typed (a hidden id, a rule on the whole form):
             # say it above the page, where it is seen whichever form was sent.
             return redisplay(422, keep | {"problem": _sentence(error.message)})

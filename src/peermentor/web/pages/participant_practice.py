@@ -213,7 +213,10 @@ async def pulse(request: Request, m: Member = Depends(member_form)) -> Response:
     form = {k: str(sent.get(k, "")) for k in (*DIMENSIONS, "note")}
 
     def change() -> None:
-        scores = {d: whole_number(d, form.get(d, "") or "0") for d in DIMENSIONS}
+        for d in DIMENSIONS:
+            if not form[d]:
+                raise ValidationError(d, f"choose a number from {LOW} to {HIGH}")
+        scores = {d: whole_number(d, form[d]) for d in DIMENSIONS}
         check_in(m.session, m.who.actor, m.pairing_id, m.clock, note=form.get("note", ""), **scores)
 
     return attempt(
