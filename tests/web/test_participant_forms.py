@@ -138,3 +138,8 @@ def test_a_button_form_without_its_item_says_so_above_the_page(
     response = ana.post(pairings.url("gaps/move"), gap_id=gap_id, to="sideways", index="0")
     assert response.status_code == 422
     assert "is not one of: now, next, backburner" in response.text
+
+
+def test_a_nul_character_is_refused_not_a_server_error(pairings: Pairings, ana: Browser) -> None:
+    response = ana.post(pairings.url("charter"), purpose="Grow\x00together", cadence="weekly")
+    assert response.status_code == 422 and "cannot be stored" in response.text

@@ -28,7 +28,7 @@ from peermentor.domain.errors import (
     ValidationError,
 )
 from peermentor.domain.errors import NotFound as NoSuchItem
-from peermentor.services.access import Forbidden, NotFound
+from peermentor.services.access import Forbidden, InvalidInput, NotFound
 from peermentor.services.workspace.access import WRITABLE, Workspace, open_workspace
 from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
 from peermentor.web.render import render
@@ -126,13 +126,19 @@ def member(
     return _member(pairing_id, who, session, clock)
 
 
-def member_form(
+async def member_form(
+    request: Request,
     pairing_id: int,
     who: Caller = Depends(participant_form),
     session: Session = Depends(db_session),
     clock: datetime = Depends(now),
 ) -> Member:
-    return _member(pairing_id, who, session, clock)
+    found = _member(pairing_id, who, session, clock)
+    # PostgreSQL cannot store a NUL character in text; nobody types one, so a form
+    # holding one is refused whole rather than failing at the database.
+    if any("\x00" in value for value in (await request.form()).values() if isinstance(value, str)):
+        raise InvalidInput("The form held a character that cannot be stored (NUL).")
+    return found
 
 
 def page(
