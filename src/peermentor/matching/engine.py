@@ -92,7 +92,8 @@ def run_matching(
     groups: list[tuple[int, ...]] = [
         (*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))]
     pinned_total = sum(co.pinned_scores)
-    triad_room = np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum()
+    triad_room = (np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum()
+                  if joined else 0.0)
     matching_bound = float(res.upper_bound)
     if bound is not None:
         lp = lp_upper_bound(co.n, u, v, w, bound)

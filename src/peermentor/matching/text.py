@@ -93,7 +93,8 @@ def goal_text_embedding(statements: Sequence[str]) -> np.ndarray:
     else:
         # Fit on an evenly spread, deterministic sample; project everyone.
         step = max(1, len(distinct) // SVD_SAMPLE)
-        svd = TruncatedSVD(n_components=min(DIM, x.shape[1] - 1), random_state=SVD_SEED)
+        svd = TruncatedSVD(n_components=min(DIM, x.shape[1] - 1), n_iter=2,
+                           random_state=SVD_SEED)
         svd.fit(x[::step])
         emb = normalize(svd.transform(x))
     where = {t: i for i, t in enumerate(distinct)}

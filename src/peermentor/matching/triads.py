@@ -50,7 +50,8 @@ def best_two_sums(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.nda
     full graph, the top k with k >= 2 on candidates)."""
     nodes = np.concatenate([u, v])
     weights = np.concatenate([w, w])
-    order = np.lexsort((-weights, nodes))
+    by_weight = np.argsort(-weights, kind="stable")
+    order = by_weight[np.argsort(nodes[by_weight], kind="stable")]  # by node, best first
     nodes, weights = nodes[order], weights[order]
     start = np.searchsorted(nodes, np.arange(n))
     rank = np.arange(len(nodes)) - start[nodes]
