@@ -114,6 +114,8 @@ class Member:
 
 
 def _member(pairing_id: int, who: Caller, session: Session, clock: datetime) -> Member:
+    if not 0 < pairing_id < 2**31:  # no such row, and the database could not compare it
+        raise NotFound(f"no pairing {pairing_id}")
     return Member(who, session, clock, open_workspace(session, who.actor, pairing_id))
 
 
@@ -224,9 +226,14 @@ def _sentence(text: str) -> str:
 def whole_number(field: str, text: str) -> int:
     """A number typed into a form; refused with the field named, like any other value."""
     try:
-        return int(text.strip())
+        number = int(text.strip())
     except ValueError:
         raise ValidationError(field, "enter a whole number") from None
+    # Every number on these forms is small or an id; a 30-digit one would only reach
+    # the database as a value its integer columns cannot compare.
+    if abs(number) >= 2**31:
+        raise ValidationError(field, "is too large")
+    return number
 
 
 def optional_number(field: str, text: str) -> int | None:
