@@ -19,6 +19,8 @@ from peermentor.matching.triads import best_two_sums, join_leftovers
 
 Progress = Callable[[str, float], None]
 
+# Below this gap the solver's own certificate is kept; above, the LP bound is tried.
+LP_WORTH_IT = 1e-3
 NO_PARTNER = "no allowed partner: every possible partner is ruled out by a hard rule"
 WAITLISTED = "waitlisted: odd number"
 NO_ROOM = "no partner left: every allowed partner is already paired"
@@ -95,7 +97,8 @@ def run_matching(
     triad_room = (np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum()
                   if joined else 0.0)
     matching_bound = float(res.upper_bound)
-    if bound is not None:
+    solver_gap = (matching_bound - res.total) / matching_bound if matching_bound > 0 else 0.0
+    if bound is not None and solver_gap > LP_WORTH_IT:
         lp = lp_upper_bound(co.n, u, v, w, bound)
         matching_bound = min(matching_bound, lp) if lp is not None else matching_bound
     upper = matching_bound + pinned_total + float(triad_room)
