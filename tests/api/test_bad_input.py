@@ -62,6 +62,8 @@ CASES: list[tuple[str, str, str, Any, list[Any]]] = [
     ("ana", "POST", "/requests", {"topic": "x", "gap_id": 999_999}, ["body", "gap_id"]),
     ("ana", "POST", "/requests", {"topic": "x", "recipient_id": "{ana}"}, ["body", "recipient_id"]),
     ("ana", "POST", "/requests", {"topic": "x", "gap_id": 2**40}, ["body", "gap_id"]),
+    ("ana", "POST", "/requests", {"topic": "x", "recipient_id": 999_999}, ["body", "recipient_id"]),
+    ("ana", "POST", "/feedback", {**FEEDBACK, "receiver_id": 999_999}, ["body", "receiver_id"]),
     (
         "ana",
         "POST",

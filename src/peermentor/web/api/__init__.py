@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from peermentor.web.api import (
     admin,
     charter,
+    checkins,
     closing,
     exchange,
     feedback,
@@ -23,5 +24,7 @@ from peermentor.web.api import (
 )
 
 router = APIRouter(prefix="/api")
-for _area in (pairings, charter, growth, exchange, feedback, practice, closing, me, admin):
+# In the order of the life of a pairing, so the OpenAPI document reads that way.
+AREAS = (pairings, charter, growth, exchange, feedback, practice, checkins, closing, me, admin)
+for _area in AREAS:
     router.include_router(_area.router)

@@ -33,8 +33,24 @@ BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Clock = Annotated[datetime, Depends(deps.now)]  # a dependency, so tests can move time
 
 
+class Problem(BaseModel):
+    """Why a request was refused, in words (422s have FastAPI's list shape instead)."""
+
+    detail: str
+
+
+# Documented on every route, so a client knows the refusals before meeting one.
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem, "description": "The body could not be read (not UTF-8)"},
+    401: {"model": Problem, "description": "Not signed in and no API token"},
+    403: {"model": Problem, "description": "Not allowed (or the CSRF header is missing)"},
+    404: {"model": Problem, "description": "No such thing"},
+    409: {"model": Problem, "description": "Not in the pairing's current state"},
+}
+
+
 def api_router(tag: str) -> APIRouter:
-    return APIRouter(tags=[tag], route_class=ApiRoute)
+    return APIRouter(tags=[tag], route_class=ApiRoute, responses=REFUSALS)
 
 
 def _check_text(value: Any) -> Any:
@@ -96,6 +112,7 @@ def member_writing(
 
 
 def _program_admin(session: Session, who: Caller, program_id: int) -> Caller:
+    require_admin(who.actor)  # first: a participant learns not even whether it exists
     program = session.get(Program, program_id)
     if program is None:
         raise NotFound(f"no programme {program_id}")
@@ -123,7 +140,7 @@ def pairing_admin_writing(
     session: Session = Depends(db_session),
 ) -> Caller:
     """An admin of the programme the pairing in the path belongs to."""
-    require_admin(who.actor)  # before the look-up: a participant learns not even whether it exists
+    require_admin(who.actor)  # before the look-up, as above
     return _program_admin(session, who, find_pairing(session, pairing_id).program_id)
 
 
