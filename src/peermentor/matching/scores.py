@@ -52,7 +52,7 @@ class Scorer:
             else:
                 # Positive scales commute with max/min, so fold them into the left side.
                 self.nonlin.append((p.kind, (p.left * scale).astype(dtype),
-                                    p.right.astype(dtype), scale))
+                                    p.right.astype(dtype, copy=False), scale))
         self.L: np.ndarray = np.ascontiguousarray(np.hstack(lin_l), dtype=dtype)
         self.R: np.ndarray = np.ascontiguousarray(np.hstack(lin_r), dtype=dtype)
         self.pair_keys = np.asarray(
