@@ -5,20 +5,30 @@ greatest total weight (the same optimum as networkx ``max_weight_matching(G,
 maxcardinality=True)``), and it returns a proven upper bound on the weight of ANY
 matching over the given edges plus the hidden pairs described by ``outside_bound``.
 
-How (see solver_stage.py for the engine):
+How:
 
-1. Weights are rounded to integers W = round(w * 2**K) so that the primal-dual
-   blossom algorithm runs in exact integer arithmetic.
-2. Phase 1 solves maximum WEIGHT matching from a warm start (feasible duals + greedy
-   matching on tight edges). Its duals are an LP certificate of the weight optimum:
-   that is the upper bound (with a margin for the rounding, and raised by
-   outside_bound / 2), re-verified in floating point on the real weights.
-3. Phase 2 turns that into the lexicographic optimum: add C = (n // 2 + 1) * 2**K to
-   every weight and every vertex dual. The phase-1 state stays optimal-dual-feasible;
-   only the free vertices now have positive duals, so the engine runs one short stage
-   per free vertex. With that C, one more pair is worth more than any weight change.
-4. The final state is re-checked (complementary slackness): ``exact`` reports that
-   proof, not an assumption.
+1. Weights are rounded to integers W = round(w * 2**K) (K <= 40) so that everything
+   below runs in exact integer arithmetic; the rounding moves a total by < n * 1e-12.
+2. Warm start (solver_lp.py): an auction on the bipartite double cover approaches
+   the fractional matching LP; its prices are LP duals (already a certificate over
+   all allowed pairs: hidden pairs bid through outside_bound) and its assignment,
+   rounded along tight edges, is a matching that leaves few free vertices.
+3. Maximum WEIGHT matching by the primal-dual blossom engine (solver_stage.py, one
+   lazily-updated alternating tree per free vertex with positive dual), on doubled
+   weights 2 W. Its final duals (vertex and blossom) are the LP certificate of the
+   weight optimum; with outside_bound they are raised to cover the hidden pairs and
+   re-verified in floating point on the real weights. The bound returned is the
+   smaller of this one and the auction's.
+4. Maximum cardinality first: add C = (n // 2 + 1) * 2**(K+1) to every weight and every
+   vertex dual. The weight-optimal state stays valid and only free vertices get a
+   positive dual, so the engine runs one stage per free vertex; with that C one more
+   pair outweighs any change of weight.
+5. The final state is re-checked (complementary slackness on every edge and blossom):
+   ``exact`` reports that proof, not an assumption.
+
+The kernels are compiled by Numba (``cache=True``): the first call in a new
+environment compiles for a few seconds (call ``precompile()`` at start-up to pay it
+early); later processes load the compiled code from the on-disk cache.
 """
 
 from __future__ import annotations
@@ -110,9 +120,14 @@ class _Engine:
         self.bufb = np.empty(2 * n + 1, dtype=np.int64)
         self.jobs = np.empty(4 * n + 2, dtype=np.int64)
 
-    def warm_start(self) -> None:
+    def warm_start(self, first: np.ndarray | None = None) -> None:
+        """Tight duals and a greedy matching on tight edges, heaviest first, trying the
+        edges flagged in ``first`` before all others."""
         g = self.g
-        edge_order = np.argsort(-self.wt, kind="stable").astype(np.int64)
+        key = -self.wt.astype(np.float64)
+        if first is not None:
+            key = np.where(first, key - 2.0**62, key)
+        edge_order = np.argsort(key, kind="stable").astype(np.int64)
         vertex_order = np.arange(g.n, dtype=np.int64)
         warm_start(g.n, g.endp, g.adj_start, g.adj_p, self.wt, vertex_order, edge_order,
                    self.st)
@@ -174,8 +189,8 @@ def _result(g: _Graph, mate: np.ndarray, upper_bound: float, exact: bool) -> Sol
         total = float(g.w[matched].sum())
     else:
         total = 0.0
-    return SolveResult(mate=mate, total=total, upper_bound=max(upper_bound, total),
-                       exact=exact, cardinality=int(idx.shape[0] // 2))
+    return SolveResult(mate=mate, total=total, upper_bound=upper_bound, exact=exact,
+                       cardinality=int(idx.shape[0] // 2))
 
 
 def _outside(n: int, outside_bound: np.ndarray | None) -> np.ndarray:
@@ -226,7 +241,8 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
     round_fractional(n, q, price, obj, obj_edge, g.eu, g.ev, wt, eng.st)
     del q, price, obj, obj_edge
     eng.run(progress, 0.1, 0.9, budget)
-    bound, bad = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob)
+    bound, bad = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob, g.adj_start,
+                                    g.adj_p)
     if bad:
         raise RuntimeError(f"dual certificate failed on {bad} constraints")
     bound = min(bound, lp_bound)
@@ -238,7 +254,7 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
         eng.wt = wt + shift
         eng.st[DUAL, :n] += shift
         eng.run(progress, 0.9, 1.0, budget)
-    exact = optimality_violations(eng.st, n, g.eu, g.ev, eng.wt) == 0
+    exact = optimality_violations(eng.st, n, g.eu, g.ev, eng.wt, g.adj_start, g.adj_p) == 0
     if progress is not None:
         progress(1.0)
     return _result(g, eng.partner(), bound, exact)
@@ -256,13 +272,15 @@ def solve_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
     return _solve_graph(g, _outside(n, outside_bound), progress, max_stage_work or 0)
 
 
-def max_cardinality(n: int, u: np.ndarray, v: np.ndarray) -> int:
-    """Size of a maximum matching (the engine with unit weights)."""
+def max_cardinality(n: int, u: np.ndarray, v: np.ndarray,
+                    prefer: np.ndarray | None = None) -> int:
+    """Size of a maximum matching (the engine with unit weights). Edges flagged in
+    ``prefer`` (say, a known large matching) seed the warm start."""
     if n == 0 or len(u) == 0:
         return 0
     g = _as_graph(n, u, v, np.ones(len(u), dtype=np.float64))
     eng = _Engine(g, np.ones(len(u), dtype=np.int64))
-    eng.warm_start()
+    eng.warm_start(prefer)
     eng.run(None, 0.0, 1.0)
     return int(np.count_nonzero(eng.st[MATE, :n] >= 0) // 2)
 
@@ -290,7 +308,8 @@ def solve_fair(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
     while lo < hi:
         mid = (lo + hi + 1) // 2
         keep = g.w >= levels[mid]
-        if max_cardinality(n, g.eu[keep], g.ev[keep]) == target:
+        # The optimum's pairs that survive the threshold seed the check.
+        if max_cardinality(n, g.eu[keep], g.ev[keep], matched[keep]) == target:
             lo = mid
         else:
             hi = mid - 1
@@ -318,5 +337,14 @@ def greedy_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> Solv
     return _result(g, mate, float(best.sum() / 2.0), False)
 
 
-__all__ = ["SolveResult", "greedy_matching", "max_cardinality", "solve_fair",
+def precompile() -> None:
+    """Compile (or load from the on-disk cache) every kernel by solving a tiny graph."""
+    u = np.array([0, 1, 2, 3, 4, 0], dtype=np.int64)
+    v = np.array([1, 2, 3, 4, 0, 2], dtype=np.int64)
+    w = np.array([0.5, 0.25, 1.0, 0.75, 0.5, 0.125])
+    solve_fair(6, u, v, w, outside_bound=np.full(6, 0.1))
+    greedy_matching(6, u, v, w)
+
+
+__all__ = ["SolveResult", "greedy_matching", "max_cardinality", "precompile", "solve_fair",
            "solve_matching"]
