@@ -150,3 +150,14 @@ def test_invitation_links_for_people_without_a_password(client: TestClient) -> N
     token_page = client.get(links[0].split("testserver", 1)[1])
     assert token_page.status_code == 200 and "Set a password" in token_page.text
     assert csrf_of(token_page.text)
+
+
+def test_absurd_ids_are_refused_not_crashed(client: TestClient) -> None:
+    sign_in(client, *ADMIN)
+    huge = "9" * 30
+    for path in (
+        f"/admin/programs/{huge}",
+        f"/admin/programs/{huge}/review",
+        f"/admin/programs/{huge}/health",
+    ):
+        assert client.get(path).status_code == 422

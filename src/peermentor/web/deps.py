@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from peermentor.services import auth as auth_service
@@ -23,6 +24,11 @@ from peermentor.web.security import (
     SESSION_COOKIE,
     check_session_csrf,
 )
+
+# Database ids are 32-bit on every backend; a longer number is a 422, not an overflow.
+MAX_ID = 2_147_483_647
+ProgramId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PairingId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class LoginRequired(Exception):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
 from peermentor.services import programs as programs_service
 from peermentor.services.workspace.health import programme_health
-from peermentor.web.deps import Caller, db_session, now
+from peermentor.web.deps import Caller, ProgramId, db_session, now
 from peermentor.web.pages.admin_programs import admin
 from peermentor.web.render import render
 
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 @router.get("/programs/{program_id}/health")
 def health(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     who: Caller = Depends(admin),
     session: Session = Depends(db_session),
 ) -> Response:

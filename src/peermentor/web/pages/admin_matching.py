@@ -14,7 +14,7 @@ from peermentor.services import match_review
 from peermentor.services import matching as matching_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import InvalidInput, NotFound
-from peermentor.web.deps import Caller, db_session
+from peermentor.web.deps import Caller, PairingId, ProgramId, db_session
 from peermentor.web.jobs import JobRegistry
 from peermentor.web.pages.admin_programs import admin, admin_form
 from peermentor.web.render import render
@@ -71,7 +71,7 @@ def _settings_page(
 @router.get("/programs/{program_id}/settings")
 def settings_form(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     who: Caller = Depends(admin),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -81,7 +81,7 @@ def settings_form(
 @router.post("/programs/{program_id}/settings")
 async def save_settings(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -110,7 +110,7 @@ async def save_settings(
 @router.post("/programs/{program_id}/match")
 def start_match(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -139,7 +139,7 @@ def job_page(request: Request, job_id: str, who: Caller = Depends(admin)) -> Res
 @router.get("/programs/{program_id}/review")
 def review(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     page: int = 1,
     who: Caller = Depends(admin),
     session: Session = Depends(db_session),
@@ -148,7 +148,12 @@ def review(
 
 
 def _review_page(
-    request: Request, who: Caller, session: Session, program_id: int, page: int = 1, **extra: Any
+    request: Request,
+    who: Caller,
+    session: Session,
+    program_id: int,
+    page: int = 1,
+    **extra: Any,
 ) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
     page = max(1, page)
@@ -186,8 +191,8 @@ def _edit(
 @router.post("/programs/{program_id}/pairings/{pairing_id}/lock")
 def lock(
     request: Request,
-    program_id: int,
-    pairing_id: int,
+    program_id: ProgramId,
+    pairing_id: PairingId,
     locked: FormText = "1",
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
@@ -204,8 +209,8 @@ def lock(
 @router.post("/programs/{program_id}/pairings/{pairing_id}/unpair")
 def unpair(
     request: Request,
-    program_id: int,
-    pairing_id: int,
+    program_id: ProgramId,
+    pairing_id: PairingId,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -221,7 +226,7 @@ def unpair(
 @router.post("/programs/{program_id}/swap")
 def swap(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     first: FormText = "",
     second: FormText = "",
     who: Caller = Depends(admin_form),
@@ -239,7 +244,7 @@ def swap(
 @router.post("/programs/{program_id}/pair")
 def pair(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     members: FormText = "",
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
@@ -257,7 +262,7 @@ def pair(
 @router.post("/programs/{program_id}/publish")
 def publish(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -272,7 +277,7 @@ def publish(
 
 @router.get("/programs/{program_id}/match.csv")
 def export_match(
-    program_id: int, who: Caller = Depends(admin), session: Session = Depends(db_session)
+    program_id: ProgramId, who: Caller = Depends(admin), session: Session = Depends(db_session)
 ) -> Response:
     import csv
     import io

@@ -16,7 +16,7 @@ from peermentor.services.auth import invite_person
 from peermentor.services.match_review import latest_run
 from peermentor.store import people_repo
 from peermentor.store.models import User
-from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
+from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -87,7 +87,7 @@ def _overview(
 @router.get("/programs/{program_id}")
 def program_overview(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     who: Caller = Depends(admin),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -97,7 +97,7 @@ def program_overview(
 @router.post("/programs/{program_id}/people")
 async def upload_people(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     file: UploadFile | None = None,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
@@ -139,7 +139,7 @@ async def upload_people(
 
 @router.get("/programs/{program_id}/people.csv")
 def export_people(
-    program_id: int, who: Caller = Depends(admin), session: Session = Depends(db_session)
+    program_id: ProgramId, who: Caller = Depends(admin), session: Session = Depends(db_session)
 ) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
     text = people_service.export_people(session, who.actor, program.name)
@@ -153,7 +153,7 @@ def export_people(
 @router.post("/programs/{program_id}/invitations")
 def invite_everyone(
     request: Request,
-    program_id: int,
+    program_id: ProgramId,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
