@@ -134,7 +134,8 @@ def compile_seconds() -> float:
 
 
 def fmt(x: object, spec: str) -> str:
-    return "-" if x is None else format(x, spec)
+    width = "".join(ch for ch in spec if ch.isdigit() or ch == ".").split(".")[0]
+    return format("-", f">{width or 1}") if x is None else format(x, spec)
 
 
 def main() -> None:

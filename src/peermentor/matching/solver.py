@@ -299,22 +299,39 @@ def solve_fair(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
         return full
     target = full.cardinality
     levels = np.unique(g.w)
-    # The unconstrained optimum is itself a maximum-cardinality matching: its lightest
-    # pair is a threshold that works, so the search starts there.
+    # Bracket the threshold. Low end: the unconstrained optimum is itself a maximum-
+    # cardinality matching, so its lightest pair's weight works. High end: at most
+    # n - 2 * target people stay unmatched, so every other person needs an edge >= t:
+    # t <= the (n - 2 * target + 1)-th smallest "heaviest edge at a person". That end
+    # is often the answer itself, so it is checked first.
     matched = full.mate[g.eu] == g.ev
     lightest = float(g.w[matched].min()) if target else float(levels[0])
+    heaviest_at = np.zeros(n, dtype=np.float64)
+    np.maximum.at(heaviest_at, g.eu, g.w)
+    np.maximum.at(heaviest_at, g.ev, g.w)
+    ceiling = float(np.sort(heaviest_at)[n - 2 * target]) if target else lightest
     lo = int(np.searchsorted(levels, lightest))
-    hi = levels.shape[0] - 1
+    hi = max(lo, int(np.searchsorted(levels, ceiling, side="right")) - 1)
+    checks = 0
+
+    def keeps_cardinality(level: int) -> bool:
+        keep = g.w >= levels[level]
+        sub = _as_graph(n, g.eu[keep], g.ev[keep], g.w[keep])
+        return _solve_graph(sub, np.zeros(n), None).cardinality == target
+
+    if lo < hi and keeps_cardinality(hi):
+        lo = hi
+    else:
+        hi -= 1
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        keep = g.w >= levels[mid]
-        # The optimum's pairs that survive the threshold seed the check.
-        if max_cardinality(n, g.eu[keep], g.ev[keep], matched[keep]) == target:
+        checks += 1
+        if keeps_cardinality(mid):
             lo = mid
         else:
             hi = mid - 1
         if progress is not None:
-            progress(0.5 * (1.0 - (hi - lo) / max(1, levels.shape[0])))
+            progress(min(0.9, 0.1 + 0.05 * checks))
     keep = g.w >= levels[lo]
     sub = _as_graph(n, g.eu[keep], g.ev[keep], g.w[keep])
     fair = _solve_graph(sub, np.zeros(n), None)

@@ -58,3 +58,22 @@ def test_fair_on_candidate_graph() -> None:
     above = w > worst_fair
     fair_above = solve_matching(n, u[above], v[above], w[above])
     assert fair_above.cardinality < fair.cardinality
+
+
+def test_exact_when_many_people_must_stay_unmatched() -> None:
+    """Six people whose only candidate is one shared person: at least five stay
+    unmatched, so the cardinality phase has searches that fail across the graph."""
+    n = 2500
+    u, v, w, _ = candidate_graph(n, k=20, seed=21)
+    hub, loners = 0, np.arange(1, 7)
+    touching = np.isin(u, loners) | np.isin(v, loners)
+    u, v, w = u[~touching], v[~touching], w[~touching]
+    u = np.concatenate([u, np.full(loners.shape[0], hub)])
+    v = np.concatenate([v, loners])
+    w = np.concatenate([w, np.linspace(0.2, 0.9, loners.shape[0])])
+    res = solve_matching(n, u, v, w)
+    card, best = rustworkx_optimum(n, u, v, w)
+    assert res.cardinality == card
+    assert res.total == pytest.approx(best, rel=1e-9)
+    assert res.exact
+    assert int((res.mate[loners] >= 0).sum()) <= 1
