@@ -161,7 +161,9 @@ def test_each_role_gets_what_the_matrix_says(world: World, session: Session) -> 
             path = path.replace("{" + name + "}", value)
         for role in ROLES:
             client = world.clients[role]
-            savepoint = session.begin_nested()  # whatever the request changes is undone
+            savepoint = (
+                session.connection().begin_nested()
+            )  # whatever the request changes is undone
             try:
                 if method == "GET":
                     response = client.get(path, follow_redirects=False)
