@@ -16,7 +16,6 @@ from peermentor.matching.solver_kernels import (
     C_FREESET,
     CEP,
     DUAL,
-    EV_BLOSSOM_ZERO,
     EV_VERTEX_ZERO,
     FIRST,
     FREESET,
@@ -359,7 +358,6 @@ def expand_zero_blossom(st, n, b, freeb, cnt, leafbuf, stack, jobs):
 
 
 __all__ = [
-    "EV_BLOSSOM_ZERO",
     "add_blossom",
     "augment_blossom",
     "augment_from",

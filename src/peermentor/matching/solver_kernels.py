@@ -46,7 +46,7 @@ FREESET = 17  # stack of unused set ids (count in cnt[C_FREESET])
 BESTKEY = 18  # per vertex: smallest pending key of an edge event from an S vertex
 NROWS = 19
 
-NO_KEY = np.int64(2**62)
+NO_KEY = np.int64(2**63 - 1)  # above every real event time (those stay below 2**62)
 
 # Counters in the small ``cnt`` array.
 C_HEAP = 0

@@ -10,9 +10,16 @@ odd-set constraints, in doubled integer units):
 The matching is optimal once every free vertex has d = 0. A stage grows an alternating
 tree from one free vertex r with d_r > 0 and ends when it augments (r gets matched),
 when r's dual reaches 0, or when some S vertex v reaches 0 first (the path r..v is
-flipped: r is matched, v becomes free with d_v = 0). Each stage removes at least one
-free vertex with positive dual, so the loop over a list of such roots terminates, and
-any starting point that satisfies the invariants (a warm start) is allowed.
+flipped: r is matched, v becomes free with d_v = 0). Each such stage removes at least
+one free vertex with positive dual, and any starting point that satisfies the
+invariants (a warm start) is allowed. A stage may also stop at a work budget: every
+event preserves the invariants, so the state stays valid and the root just keeps a
+smaller positive dual for a later round (see _Engine.run in solver.py).
+
+Duals are lazy: an id's value is DUAL + SIGN * (clock - STAMP), the clock being the
+total dual change of the current stage, so one dual update costs O(1) instead of a
+pass over the tree; the next event (an edge going tight, a dual reaching zero) comes
+from a heap keyed by the clock value at which it happens.
 """
 
 from __future__ import annotations
@@ -236,4 +243,4 @@ def greedy_kernel(n, eu, ev, order):
     return mate
 
 
-__all__ = ["EV_VERTEX_ZERO", "greedy_kernel", "run_roots", "run_stage", "warm_start"]
+__all__ = ["greedy_kernel", "run_roots", "run_stage", "warm_start"]
