@@ -199,7 +199,8 @@ def _outside(n: int, outside_bound: np.ndarray | None) -> np.ndarray:
     ob = np.ascontiguousarray(outside_bound, dtype=np.float64)
     if ob.shape != (n,):
         raise ValueError("outside_bound must have length n")
-    return np.maximum(ob, 0.0)
+    # Weights never exceed 1, so a larger bound says nothing more than 1 does.
+    return np.clip(ob, 0.0, 1.0)
 
 
 # Stages run to completion unless the caller sets ``max_stage_work``: then a stage
@@ -207,9 +208,11 @@ def _outside(n: int, outside_bound: np.ndarray | None) -> np.ndarray:
 # matching with a valid certificate (every event keeps the invariants), only maybe not
 # optimal; ``exact`` says which. Measured on 20-candidate graphs, exact runs take a
 # few seconds at 100,000 people, so the default is exact.
+
 # Bids of the warm-start auction per vertex: more bids leave fewer roots for the exact
 # engine but cost more than they save beyond about this (measured at 100,000).
 AUCTION_BIDS_PER_VERTEX = 10
+# Work budget of a stage in the first round (then x4 per round, see _Engine.run).
 FIRST_ROUND_BUDGET = 500
 
 
@@ -225,7 +228,7 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
     # 1. Auction on the double cover (solver_lp.py): LP duals and a successor map.
     #    Hidden pairs compete through outside_bound, so these duals are already a
     #    certificate over all allowed pairs.
-    wt_hidden = np.ceil(np.minimum(ob, 1.0) * scale).astype(np.int64)
+    wt_hidden = np.ceil(ob * scale).astype(np.int64)
     q, price, obj, obj_edge = auction(n, g.endp, g.adj_start, g.adj_p, wt, wt_hidden,
                                       AUCTION_BIDS_PER_VERTEX * n)
     lp_bound, bad = fractional_certificate(q, price, scale, g.eu, g.ev, g.w, ob)

@@ -253,3 +253,12 @@ def test_certificate_check_rejects_broken_duals() -> None:
     assert bad == 2
     _, bad = fractional_certificate(good[0], good[1], scale, u, v, w, np.array([0.0, 0.0, 0.9]))
     assert bad == 1
+
+
+def test_outside_bound_above_one_means_one() -> None:
+    u, v, w = np.array([0, 2]), np.array([1, 3]), np.array([0.5, 0.25])
+    res = solve_matching(4, u, v, w, outside_bound=np.array([3.0, 0.0, 1.0, 2.0]))
+    assert res.total == pytest.approx(0.75)
+    # Hidden pairs 0-2 (<= 1) and 1-3 (<= 0) could replace both edges: bound >= 1.
+    assert res.upper_bound >= 1.0
+    assert res.upper_bound <= 2.0 + 1e-6  # y_i <= max(ob_i, weights) / 2, ob capped at 1
