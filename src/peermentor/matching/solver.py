@@ -241,7 +241,8 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
     bits += 1
     scale = float(2**bits)
     eng = _Engine(g, wt)
-    round_fractional(n, q, price, obj, obj_edge, g.eu, g.ev, wt, eng.st)
+    round_fractional(n, q, price, obj, obj_edge, g.eu, g.ev, wt, g.adj_start, g.adj_p,
+                     eng.st)
     del q, price, obj, obj_edge
     eng.run(progress, 0.1, 0.9, budget)
     bound, bad = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob, g.adj_start,

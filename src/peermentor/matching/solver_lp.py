@@ -107,7 +107,7 @@ def auction(n, endp, adj_start, adj_p, wt, wt_hidden, max_bids):
 
 
 @njit(cache=True)
-def round_fractional(n, q, price, obj, obj_edge, eu, ev, wg, st):
+def round_fractional(n, q, price, obj, obj_edge, eu, ev, wg, adj_start, adj_p, st):
     """Write into engine state ``st`` the doubled duals d_i = Q_i + P_i (for the
     general weights wg = 2 W) and a matching along the successor paths and cycles
     that uses only edges tight for d. Returns how many vertices stay free with d > 0."""
@@ -143,6 +143,18 @@ def round_fractional(n, q, price, obj, obj_edge, eu, ev, wg, st):
                             st[MATE, i] = 2 * k + 1
                         pending = -1
                 i = succ[i]
+    # Free vertices with a tight edge to another free vertex can simply pair up (with
+    # many equal weights the auction stops early and leaves many such pairs).
+    for i in range(n):
+        if st[MATE, i] != -1 or st[DUAL, i] == 0:
+            continue
+        for idx in range(adj_start[i], adj_start[i + 1]):
+            p = adj_p[idx]
+            j = eu[p >> 1] if (p & 1) == 0 else ev[p >> 1]
+            if st[MATE, j] == -1 and st[DUAL, i] + st[DUAL, j] == 2 * wg[p >> 1]:
+                st[MATE, i] = p
+                st[MATE, j] = p ^ 1
+                break
     roots = 0
     for i in range(n):
         if st[MATE, i] == -1 and st[DUAL, i] > 0:
