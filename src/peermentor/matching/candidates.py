@@ -63,6 +63,7 @@ def _row_topk(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 TILE_ROWS = 512
 TILE_COLS = 8192  # a tile of 512 × 8192 float32 (16 MB) stays near the caches
 FIRST_MIN_COLS = 2048
+COMPACT_AT = 4_000_000  # kept entries (12 bytes each) before trimming to each row's k best
 
 
 def first_width(n: int) -> int:
@@ -75,21 +76,37 @@ class _Kept:
 
     def __init__(self) -> None:
         self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.size = 0
 
     def add(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> None:
         self.parts.append((rows.astype(np.int32), cols.astype(np.int32),
                            vals.astype(np.float32)))
+        self.size += len(rows)
 
     def top(self, n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per row: its k best (row, col, value), best first, allowed pairs only."""
         r, c, v = (np.concatenate(x) for x in zip(*self.parts, strict=True))
         ok = v > ALLOWED_FLOOR
         r, c, v = r[ok], c[ok], v[ok]
-        order = np.lexsort((-v, r))
+        order = np.argsort(-v, kind="stable")
+        order = order[np.argsort(r[order], kind="stable")]  # by row, best first
         r, c, v = r[order], c[order], v[order]
         rank = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
         top = rank < k
         return r[top].astype(np.int64), c[top].astype(np.int64), v[top].astype(np.float64)
+
+    def compact(self, n: int, k: int, thr: np.ndarray) -> None:
+        """Keep only each row's k best so far, and raise the row thresholds to the
+        k-th of them (still at most the true k-th best): memory stays bounded and
+        later tiles keep fewer entries."""
+        r, c, v = self.top(n, k)
+        self.parts = [(r.astype(np.int32), c.astype(np.int32), v.astype(np.float32))]
+        self.size = len(r)
+        full = np.bincount(r, minlength=n) >= k
+        kth = np.full(n, -np.inf)
+        last = np.searchsorted(r, np.arange(n), side="right") - 1
+        kth[full] = v[last[full]]
+        np.maximum(thr, kth, out=thr)
 
 
 def topk_edges(
@@ -103,7 +120,9 @@ def topk_edges(
     w0 columns: their k-th best is a threshold at most the row's true k-th best.
     Then the upper triangle of the rest; a tile serves its rows and, read down its
     columns, the rows of its columns (scores are symmetric). Only entries reaching
-    their row's threshold are kept, a few hundred per row at most."""
+    their row's threshold are kept (strictly above it: the first strip already holds
+    k entries at or above it, so ties add nothing), and from time to time trimmed to
+    each row's k best, which also raises the thresholds."""
     n = scorer.n
     w0 = first_width(n)
     thr = np.full(n, ALLOWED_FLOOR)
@@ -119,7 +138,7 @@ def topk_edges(
         kept.add(np.repeat(np.arange(r0, r1), idx.shape[1]), idx.ravel(), val.ravel())
         if r1 > w0:  # rows past the first columns: read down, the tile serves columns < w0
             lo = max(r0, w0) - r0
-            ri, ci = np.nonzero(tile[lo:] >= thr[None, :w0])
+            ri, ci = np.nonzero(tile[lo:] > thr[None, :w0])
             kept.add(ci, ri + r0 + lo, tile[lo:][ri, ci])
         tiles_done += 1
     for r0 in range(w0, n, TILE_ROWS):
@@ -127,14 +146,16 @@ def topk_edges(
         for c0 in range(r0, n, TILE_COLS):
             c1 = min(n, c0 + TILE_COLS)
             tile = scorer.block(r0, r1, c0, c1)
-            ri, ci = np.nonzero(tile >= thr[r0:r1, None])
+            ri, ci = np.nonzero(tile > thr[r0:r1, None])
             kept.add(ri + r0, ci + c0, tile[ri, ci])
             off = max(c0, r1)  # the diagonal square is already read both ways as rows
             if off < c1:
                 part = tile[:, off - c0:]
-                ri, ci = np.nonzero(part >= thr[None, off:c1])
+                ri, ci = np.nonzero(part > thr[None, off:c1])
                 kept.add(ci + off, ri + r0, part[ri, ci])
             tiles_done += 1
+        if kept.size > COMPACT_AT:
+            kept.compact(n, k, thr)
         if progress:
             progress("scores", min(1.0, tiles_done / tiles_total))
     rows, cols, vals = kept.top(n, k)
