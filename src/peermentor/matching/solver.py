@@ -359,12 +359,18 @@ def greedy_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> Solv
 
 
 def precompile() -> None:
-    """Compile (or load from the on-disk cache) every kernel by solving a tiny graph."""
-    u = np.array([0, 1, 2, 3, 4, 0], dtype=np.int64)
-    v = np.array([1, 2, 3, 4, 0, 2], dtype=np.int64)
-    w = np.array([0.5, 0.25, 1.0, 0.75, 0.5, 0.125])
-    solve_fair(6, u, v, w, outside_bound=np.full(6, 0.1))
-    greedy_matching(6, u, v, w)
+    """Compile (or load from the on-disk cache) every kernel, by solving a small graph
+    that needs every kind of search stage (odd cycles, ties, hidden pairs)."""
+    n = 40
+    i = np.repeat(np.arange(n), 5)
+    j = (i + np.tile([1, 2, 3, 5, 7], n)) % n
+    u, v = np.minimum(i, j), np.maximum(i, j)
+    w = ((u * 7 + v * 13) % 17) / 16.0
+    ob = np.full(n, 0.25)
+    solve_fair(n, u, v, w, outside_bound=ob)
+    solve_matching(n, u, v, w, max_stage_work=3)
+    max_cardinality(n, u, v)
+    greedy_matching(n, u, v, w)
 
 
 __all__ = ["SolveResult", "greedy_matching", "max_cardinality", "precompile", "solve_fair",

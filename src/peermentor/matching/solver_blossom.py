@@ -9,6 +9,7 @@ gives an even-length alternating path to the base.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from peermentor.matching.solver_kernels import (
@@ -116,7 +117,7 @@ def add_blossom(st, n, base, k, endp, freeb, cnt, clock, adj_start, adj_p, wt,
     while True:
         st[PARENT, c] = b
         if c >= n:
-            set_sign(st, touched, cnt, c, 0, clock)  # a sub-blossom's dual is frozen
+            set_sign(st, touched, cnt, c, np.int64(0), clock)  # a sub-blossom's dual is frozen
         c = st[NEXT, c]
         if c == bb:
             break
@@ -124,7 +125,7 @@ def add_blossom(st, n, base, k, endp, freeb, cnt, clock, adj_start, adj_p, wt,
     st[LABELEND, b] = st[LABELEND, bb]
     st[DUAL, b] = 0
     st[SIGN, b] = 0
-    set_sign(st, touched, cnt, b, 1, clock)
+    set_sign(st, touched, cnt, b, np.int64(1), clock)
     # Membership: the largest child's set becomes b's; only the other children's
     # vertices are relabelled. Vertices of T children turn S and need a visit.
     total = 0
@@ -162,7 +163,7 @@ def add_blossom(st, n, base, k, endp, freeb, cnt, clock, adj_start, adj_p, wt,
     st[SIZE, b] = total
     for i in range(nnew):
         x = bufa[i]
-        set_sign(st, touched, cnt, x, -1, clock)
+        set_sign(st, touched, cnt, x, np.int64(-1), clock)
         hk, hv = heap_push(hk, hv, cnt, clock + st[DUAL, x], x * 4 + EV_VERTEX_ZERO)
         hk, hv = scan_outer_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt,
                                    touched)
@@ -299,23 +300,25 @@ def expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start, adj_p, wt
     j = pos
     # From the entry child to the base: T, S, T, S, ..., T (base child).
     while j != 0:
-        hk, hv = assign_label(st, n, endp[p ^ 1], 2, p, True, clock, endp, adj_start,
-                              adj_p, wt, hk, hv, cnt, touched, leafbuf, stack, True)
+        hk, hv = assign_label(st, n, endp[p ^ 1], np.int64(2), p, np.bool_(True), clock,
+                              endp, adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf,
+                              stack, np.bool_(True))
         if forward:
             p = st[CEP, childbuf[(j + 1) % nchild]]
             j = (j + 2) % nchild
         else:
             p = st[CEP, childbuf[j - 2]] ^ 1
             j = j - 2
-    hk, hv = assign_label(st, n, endp[p ^ 1], 2, p, False, clock, endp, adj_start,
-                          adj_p, wt, hk, hv, cnt, touched, leafbuf, stack, True)
+    hk, hv = assign_label(st, n, endp[p ^ 1], np.int64(2), p, np.bool_(False), clock,
+                          endp, adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf, stack,
+                          np.bool_(True))
     # The other children leave the tree; S neighbours may now reach them.
     j = (1 if forward else nchild - 1) % nchild
     while childbuf[j] != entry:
         c = childbuf[j]
         nleaf = leaves(st, n, c, leafbuf, stack)
         for i in range(nleaf):
-            set_sign(st, touched, cnt, leafbuf[i], 0, clock)
+            set_sign(st, touched, cnt, leafbuf[i], np.int64(0), clock)
         for i in range(nleaf):
             hk, hv = scan_unlabeled_vertex(st, leafbuf[i], clock, endp, adj_start, adj_p,
                                            wt, hk, hv, cnt)

@@ -21,8 +21,36 @@ integer arithmetic. Conventions follow the classic mwmatching formulation:
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import numpy as np
 from numba import njit
+
+
+def _drop_stale_jit_cache() -> None:
+    """Numba's on-disk cache (cache=True) keys each function on its own file only, so
+    after an edit to this module a kernel in solver_stage.py would keep running the
+    old inlined code of the functions it calls from here. Keep a digest of all the
+    solver sources next to the cache and clear our cache files when it changes."""
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for source in sorted(here.glob("solver_*.py")):
+        digest.update(source.read_bytes())
+    cache = here / "__pycache__"
+    stamp = cache / "solver_jit_sources.sha256"
+    try:
+        if stamp.exists() and stamp.read_text() == digest.hexdigest():
+            return
+        for stale in list(cache.glob("solver_*.nbi")) + list(cache.glob("solver_*.nbc")):
+            stale.unlink()
+        cache.mkdir(exist_ok=True)
+        stamp.write_text(digest.hexdigest())
+    except OSError:
+        pass  # read-only install: numba caches elsewhere and the sources do not change
+
+
+_drop_stale_jit_cache()
 
 # Rows of the state matrix.
 LABEL = 0  # top-level label: 0 none, 1 S (outer), 2 T (inner); bit 4 = breadcrumb
@@ -248,7 +276,7 @@ def scan_unlabeled_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt)
 
 @njit(cache=True)
 def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, wt,
-                 hk, hv, cnt, touched, leafbuf, stack, already_inner=False):
+                 hk, hv, cnt, touched, leafbuf, stack, already_inner):
     """Give w's top-level blossom label S (1) or T (2), reached through endpoint p.
 
     A T blossom's mate blossom becomes S right away (when ``label_mate``). With
@@ -263,9 +291,9 @@ def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, 
         nleaf = 0 if skip_leaves else leaves(st, n, b, leafbuf, stack)
         if label == 1:
             if b >= n:
-                set_sign(st, touched, cnt, b, 1, clock)
+                set_sign(st, touched, cnt, b, np.int64(1), clock)
             for i in range(nleaf):
-                set_sign(st, touched, cnt, leafbuf[i], -1, clock)
+                set_sign(st, touched, cnt, leafbuf[i], np.int64(-1), clock)
             for i in range(nleaf):
                 v = leafbuf[i]
                 hk, hv = heap_push(hk, hv, cnt, clock + st[DUAL, v], v * 4 + EV_VERTEX_ZERO)
@@ -273,10 +301,10 @@ def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, 
                                            hk, hv, cnt, touched)
             return hk, hv
         if b >= n:
-            set_sign(st, touched, cnt, b, -1, clock)
+            set_sign(st, touched, cnt, b, np.int64(-1), clock)
             hk, hv = heap_push(hk, hv, cnt, clock + st[DUAL, b], b * 4 + EV_BLOSSOM_ZERO)
         for i in range(nleaf):
-            set_sign(st, touched, cnt, leafbuf[i], 1, clock)
+            set_sign(st, touched, cnt, leafbuf[i], np.int64(1), clock)
         if not label_mate:
             return hk, hv
         mp = st[MATE, st[BASE, b]]

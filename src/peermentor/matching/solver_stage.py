@@ -75,10 +75,12 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
     """Grow one tree from ``root``. With budget > 0, stop once the stage has touched
     that many ids: every event leaves the invariants intact, so stopping between
     events is safe; the root then simply keeps a smaller positive dual."""
-    clock = 0
+    clock = np.int64(0)  # an int64 from the start: no literal-typed specialisations
     outcome = OUT_BROKEN
-    hk, hv = assign_label(st, n, root, 1, -1, True, clock, endp, adj_start, adj_p, wt,
-                          hk, hv, cnt, touched, leafbuf, stack)
+    # Typed (not literal) flags and labels keep one compiled copy of assign_label.
+    hk, hv = assign_label(st, n, root, np.int64(1), np.int64(-1), np.bool_(True), clock,
+                          endp, adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf, stack,
+                          np.bool_(False))
     while cnt[C_HEAP] > 0:
         if budget > 0 and cnt[C_TOUCHED] > budget:
             outcome = OUT_BUDGET
@@ -128,8 +130,9 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
                 st[MATE, b] = pa
                 outcome = OUT_AUGMENTED
                 break
-            hk, hv = assign_label(st, n, b, 2, pa, True, clock, endp, adj_start, adj_p,
-                                  wt, hk, hv, cnt, touched, leafbuf, stack)
+            hk, hv = assign_label(st, n, b, np.int64(2), pa, np.bool_(True), clock, endp,
+                                  adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf,
+                                  stack, np.bool_(False))
         elif kind == EV_VERTEX_ZERO:
             v = ident
             if st[LABEL, top(st, v)] != 1:
