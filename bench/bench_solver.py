@@ -71,9 +71,15 @@ def child(args: argparse.Namespace) -> None:
             t = time.perf_counter()
             res = solve_matching(n, u, v, w, outside_bound=ob)
             times.append(time.perf_counter() - t)
-        out = {"first": times[0], "warm": statistics.median(times[1:]), "total": res.total,
-               "bound": res.upper_bound, "exact": res.exact, "card": res.cardinality,
-               "peak_mib": peak_mib()}
+        out = {
+            "first": times[0],
+            "warm": statistics.median(times[1:]),
+            "total": res.total,
+            "bound": res.upper_bound,
+            "exact": res.exact,
+            "card": res.cardinality,
+            "peak_mib": peak_mib(),
+        }
     elif args.child == "greedy":
         from peermentor.matching.solver import greedy_matching
 
@@ -85,8 +91,16 @@ def child(args: argparse.Namespace) -> None:
 
         g = rx.PyGraph()
         g.add_nodes_from(range(n))
-        g.add_edges_from(list(zip(u.tolist(), v.tolist(),
-                                  np.rint(w * 2**30).astype(np.int64).tolist(), strict=True)))
+        g.add_edges_from(
+            list(
+                zip(
+                    u.tolist(),
+                    v.tolist(),
+                    np.rint(w * 2**30).astype(np.int64).tolist(),
+                    strict=True,
+                )
+            )
+        )
         t = time.perf_counter()
         pairs = rx.max_weight_matching(g, max_cardinality=True, weight_fn=lambda x: x)
         elapsed = time.perf_counter() - t
@@ -101,18 +115,33 @@ def child(args: argparse.Namespace) -> None:
         t = time.perf_counter()
         pairs = nx.max_weight_matching(g, maxcardinality=True)
         elapsed = time.perf_counter() - t
-        out = {"time": elapsed, "total": sum(g[a][b]["weight"] for a, b in pairs),
-               "card": len(pairs)}
+        out = {
+            "time": elapsed,
+            "total": sum(g[a][b]["weight"] for a, b in pairs),
+            "card": len(pairs),
+        }
     print(json.dumps(out))
 
 
-def run_child(kind: str, n: int, graph: Path, repeat: int, timeout: float,
-              env: dict[str, str] | None = None) -> dict[str, object] | None:
-    cmd = [sys.executable, __file__, "--child", kind, "--n", str(n), "--graph", str(graph),
-           "--repeat", str(repeat)]
+def run_child(
+    kind: str, n: int, graph: Path, repeat: int, timeout: float, env: dict[str, str] | None = None
+) -> dict[str, object] | None:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--n",
+        str(n),
+        "--graph",
+        str(graph),
+        "--repeat",
+        str(repeat),
+    ]
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                              check=True, env=env)
+        done = subprocess.run(
+            cmd, capture_output=True, text=True, timeout=timeout, check=True, env=env
+        )
     except subprocess.TimeoutExpired:
         return None
     result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -123,12 +152,15 @@ def compile_seconds() -> float:
     """One-off cost: precompile() in a process whose JIT cache directory is empty."""
     with tempfile.TemporaryDirectory() as empty:
         env = dict(os.environ, NUMBA_CACHE_DIR=empty)
-        code = ("import time; t = time.perf_counter();"
-                "from peermentor.matching.solver import precompile; precompile();"
-                "print(time.perf_counter() - t)")
+        code = (
+            "import time; t = time.perf_counter();"
+            "from peermentor.matching.solver import precompile; precompile();"
+            "print(time.perf_counter() - t)"
+        )
         env["PYTHONPATH"] = str(ROOT / "src")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             check=True, env=env)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
         return float(out.stdout.strip())
 
 
@@ -142,10 +174,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--repeat", type=int, default=3, help="warm runs (median)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--rx-timeout", type=float, default=120.0,
-                        help="seconds before rustworkx is given up")
-    parser.add_argument("--rx-max-n", type=int, default=20_000,
-                        help="skip rustworkx above this size (it needs minutes)")
+    parser.add_argument(
+        "--rx-timeout", type=float, default=120.0, help="seconds before rustworkx is given up"
+    )
+    parser.add_argument(
+        "--rx-max-n",
+        type=int,
+        default=20_000,
+        help="skip rustworkx above this size (it needs minutes)",
+    )
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--graph", default="", help=argparse.SUPPRESS)
@@ -154,10 +191,12 @@ def main() -> None:
         child(args)
         return
     sizes = [int(s) for s in args.sizes.split(",") if s]
-    header = (f"{'n':>7} {'edges':>9} | {'ours 1st':>8} {'warm':>6} {'peak MiB':>8} "
-              f"{'total':>11} {'bound':>11} {'gap %':>7} {'exact':>5} | "
-              f"{'greedy':>11} {'gap %':>6} | {'rustworkx':>9} {'rx total':>11} "
-              f"{'ours/rx':>7} | {'networkx':>8}")
+    header = (
+        f"{'n':>7} {'edges':>9} | {'ours 1st':>8} {'warm':>6} {'peak MiB':>8} "
+        f"{'total':>11} {'bound':>11} {'gap %':>7} {'exact':>5} | "
+        f"{'greedy':>11} {'gap %':>6} | {'rustworkx':>9} {'rx total':>11} "
+        f"{'ours/rx':>7} | {'networkx':>8}"
+    )
     print(header)
     print("-" * len(header))
     notes = []
@@ -183,17 +222,21 @@ def main() -> None:
         nx_time = None if nx_res is None else float(nx_res["time"])  # type: ignore[arg-type]
         if rx_total is not None and abs(rx_total - total) > 1e-9 * max(1.0, total):
             notes.append(f"total differs from rustworkx at {n}: {total!r} vs {rx_total!r}")
-        print(f"{n:>7} {m:>9} | {float(ours['first']):>8.2f} "  # type: ignore[arg-type]
-              f"{float(ours['warm']):>6.2f} {float(ours['peak_mib']):>8.0f} "  # type: ignore[arg-type]
-              f"{total:>11.3f} {bound:>11.3f} {100 * (bound - total) / bound:>7.4f} "
-              f"{ours['exact']!s:>5} | {g_total:>11.3f} "
-              f"{100 * (bound - g_total) / bound:>6.2f} | {fmt(rx_time, '>9.2f')} "
-              f"{fmt(rx_total, '>11.3f')} {fmt(ratio, '>7.3f')} | {fmt(nx_time, '>8.2f')}")
+        print(
+            f"{n:>7} {m:>9} | {float(ours['first']):>8.2f} "  # type: ignore[arg-type]
+            f"{float(ours['warm']):>6.2f} {float(ours['peak_mib']):>8.0f} "  # type: ignore[arg-type]
+            f"{total:>11.3f} {bound:>11.3f} {100 * (bound - total) / bound:>7.4f} "
+            f"{ours['exact']!s:>5} | {g_total:>11.3f} "
+            f"{100 * (bound - g_total) / bound:>6.2f} | {fmt(rx_time, '>9.2f')} "
+            f"{fmt(rx_total, '>11.3f')} {fmt(ratio, '>7.3f')} | {fmt(nx_time, '>8.2f')}"
+        )
     print()
     print(f"one-off JIT compile (empty numba cache, precompile()): {compile_seconds():.1f} s")
-    print("ours 1st = first call in a fresh process (JIT code from the on-disk cache); "
-          "warm = median of the next runs; gap = (bound - total) / bound, bound covers "
-          "hidden pairs through outside_bound")
+    print(
+        "ours 1st = first call in a fresh process (JIT code from the on-disk cache); "
+        "warm = median of the next runs; gap = (bound - total) / bound, bound covers "
+        "hidden pairs through outside_bound"
+    )
     for note in notes:
         print("note:", note)
 

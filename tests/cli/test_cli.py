@@ -171,8 +171,15 @@ def test_match_run_json_export_and_scores(cli: CliRunner, tmp_path: Path) -> Non
     run(cli, "people", "import", "people.csv", "--program", "P")
     out, _ = run(cli, "match", "run", "--program", "P", "--json")
     summary = json.loads(out)
-    for key in ("pairings", "unmatched", "total_score", "upper_bound", "gap",
-                "blocking_pairs", "seconds"):
+    for key in (
+        "pairings",
+        "unmatched",
+        "total_score",
+        "upper_bound",
+        "gap",
+        "blocking_pairs",
+        "seconds",
+    ):
         assert key in summary
     assert summary["upper_bound"] >= summary["total_score"] > 0
     run(cli, "match", "export", "--program", "P", "--out", "match.csv")
@@ -184,12 +191,18 @@ def test_match_run_json_export_and_scores(cli: CliRunner, tmp_path: Path) -> Non
     assert len(matched) == summary["matched_people"]
     run(cli, "match", "scores", "--program", "P", "--out", "scores.csv")
     with (tmp_path / "scores.csv").open() as f:
-        scores = {frozenset((r["employee_id_a"], r["employee_id_b"])): float(r["score"])
-                  for r in csv.DictReader(f)}
-    pair_total = sum(
-        scores[frozenset(r["partner_ids"].split(";") + [r["employee_id"]])]
-        for r in matched if ";" not in r["partner_ids"]
-    ) / 2
+        scores = {
+            frozenset((r["employee_id_a"], r["employee_id_b"])): float(r["score"])
+            for r in csv.DictReader(f)
+        }
+    pair_total = (
+        sum(
+            scores[frozenset([*r["partner_ids"].split(";"), r["employee_id"]])]
+            for r in matched
+            if ";" not in r["partner_ids"]
+        )
+        / 2
+    )
     assert pair_total <= summary["total_score"] + 1e-6
 
 

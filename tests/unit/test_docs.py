@@ -43,7 +43,10 @@ def test_every_cli_command_is_documented_and_every_documented_one_exists() -> No
 
 
 def test_every_setting_is_documented_and_every_documented_one_exists() -> None:
-    documented = set(re.findall(r"`PEERMENTOR_([A-Z_]+)`", README.split("## Settings", 1)[1]
-                                .split("\n## ", 1)[0]))
+    documented = set(
+        re.findall(
+            r"`PEERMENTOR_([A-Z_]+)`", README.split("## Settings", 1)[1].split("\n## ", 1)[0]
+        )
+    )
     fields = {name.upper() for name in Settings.model_fields}
     assert documented == fields

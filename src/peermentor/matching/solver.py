@@ -129,8 +129,7 @@ class _Engine:
             key = np.where(first, key - 2.0**62, key)
         edge_order = np.argsort(key, kind="stable").astype(np.int64)
         vertex_order = np.arange(g.n, dtype=np.int64)
-        warm_start(g.n, g.endp, g.adj_start, g.adj_p, self.wt, vertex_order, edge_order,
-                   self.st)
+        warm_start(g.n, g.endp, g.adj_start, g.adj_p, self.wt, vertex_order, edge_order, self.st)
 
     def free_positive_vertices(self) -> np.ndarray:
         n = self.g.n
@@ -158,12 +157,31 @@ class _Engine:
             for start in range(0, roots.shape[0], chunk):
                 stop = min(start + chunk, roots.shape[0])
                 stages, self.hk, self.hv = run_roots(
-                    self.st, g.n, roots, start, stop, g.endp, g.adj_start, g.adj_p,
-                    self.wt, self.freeb, self.cnt, self.hk, self.hv, self.touched,
-                    self.leafbuf, self.stack, self.bufa, self.bufb, self.jobs, this_budget)
+                    self.st,
+                    g.n,
+                    roots,
+                    start,
+                    stop,
+                    g.endp,
+                    g.adj_start,
+                    g.adj_p,
+                    self.wt,
+                    self.freeb,
+                    self.cnt,
+                    self.hk,
+                    self.hv,
+                    self.touched,
+                    self.leafbuf,
+                    self.stack,
+                    self.bufa,
+                    self.bufb,
+                    self.jobs,
+                    this_budget,
+                )
                 if stages < 0:
-                    raise RuntimeError("matching engine invariant broken at root "
-                                       f"{roots[-1 - stages]}")
+                    raise RuntimeError(
+                        f"matching engine invariant broken at root {roots[-1 - stages]}"
+                    )
                 if progress is not None:
                     done = max(done, 1.0 - (roots.shape[0] - stop) / max(first, 1))
                     progress(lo + (hi - lo) * done)
@@ -185,12 +203,17 @@ class _Engine:
 def _result(g: _Graph, mate: np.ndarray, upper_bound: float, exact: bool) -> SolveResult:
     idx = np.flatnonzero(mate >= 0)
     if g.eu.shape[0]:
-        matched = (mate[g.eu] == g.ev)
+        matched = mate[g.eu] == g.ev
         total = float(g.w[matched].sum())
     else:
         total = 0.0
-    return SolveResult(mate=mate, total=total, upper_bound=upper_bound, exact=exact,
-                       cardinality=int(idx.shape[0] // 2))
+    return SolveResult(
+        mate=mate,
+        total=total,
+        upper_bound=upper_bound,
+        exact=exact,
+        cardinality=int(idx.shape[0] // 2),
+    )
 
 
 def _outside(n: int, outside_bound: np.ndarray | None) -> np.ndarray:
@@ -216,8 +239,9 @@ AUCTION_BIDS_PER_VERTEX = 10
 FIRST_ROUND_BUDGET = 500
 
 
-def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
-                 budget: int = 0) -> SolveResult:
+def _solve_graph(
+    g: _Graph, ob: np.ndarray, progress: Progress | None, budget: int = 0
+) -> SolveResult:
     n = g.n
     m = g.eu.shape[0]
     if n == 0:
@@ -229,8 +253,9 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
     #    Hidden pairs compete through outside_bound, so these duals are already a
     #    certificate over all allowed pairs.
     wt_hidden = np.ceil(ob * scale).astype(np.int64)
-    q, price, obj, obj_edge = auction(n, g.endp, g.adj_start, g.adj_p, wt, wt_hidden,
-                                      AUCTION_BIDS_PER_VERTEX * n)
+    q, price, obj, obj_edge = auction(
+        n, g.endp, g.adj_start, g.adj_p, wt, wt_hidden, AUCTION_BIDS_PER_VERTEX * n
+    )
     lp_bound, bad = fractional_certificate(q, price, scale, g.eu, g.ev, g.w, ob)
     if bad:
         raise RuntimeError(f"fractional certificate failed on {bad} constraints")
@@ -241,12 +266,10 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
     bits += 1
     scale = float(2**bits)
     eng = _Engine(g, wt)
-    round_fractional(n, q, price, obj, obj_edge, g.eu, g.ev, wt, g.adj_start, g.adj_p,
-                     eng.st)
+    round_fractional(n, q, price, obj, obj_edge, g.eu, g.ev, wt, g.adj_start, g.adj_p, eng.st)
     del q, price, obj, obj_edge
     eng.run(progress, 0.1, 0.9, budget)
-    bound, bad = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob, g.adj_start,
-                                    g.adj_p)
+    bound, bad = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob, g.adj_start, g.adj_p)
     if bad:
         raise RuntimeError(f"dual certificate failed on {bad} constraints")
     bound = min(bound, lp_bound)
@@ -264,10 +287,16 @@ def _solve_graph(g: _Graph, ob: np.ndarray, progress: Progress | None,
     return _result(g, eng.partner(), bound, exact)
 
 
-def solve_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
-                   outside_bound: np.ndarray | None = None,
-                   progress: Progress | None = None,
-                   max_stage_work: int | None = None) -> SolveResult:
+def solve_matching(
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    w: np.ndarray,
+    *,
+    outside_bound: np.ndarray | None = None,
+    progress: Progress | None = None,
+    max_stage_work: int | None = None,
+) -> SolveResult:
     """Maximum-cardinality matching of greatest weight, with a certified upper bound.
 
     ``max_stage_work`` (optional) caps the work of one search stage, trading the
@@ -276,8 +305,7 @@ def solve_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
     return _solve_graph(g, _outside(n, outside_bound), progress, max_stage_work or 0)
 
 
-def max_cardinality(n: int, u: np.ndarray, v: np.ndarray,
-                    prefer: np.ndarray | None = None) -> int:
+def max_cardinality(n: int, u: np.ndarray, v: np.ndarray, prefer: np.ndarray | None = None) -> int:
     """Size of a maximum matching (the engine with unit weights). Edges flagged in
     ``prefer`` (say, a known large matching) seed the warm start."""
     if n == 0 or len(u) == 0:
@@ -289,9 +317,15 @@ def max_cardinality(n: int, u: np.ndarray, v: np.ndarray,
     return int(np.count_nonzero(eng.st[MATE, :n] >= 0) // 2)
 
 
-def solve_fair(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
-               outside_bound: np.ndarray | None = None,
-               progress: Progress | None = None) -> SolveResult:
+def solve_fair(
+    n: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    w: np.ndarray,
+    *,
+    outside_bound: np.ndarray | None = None,
+    progress: Progress | None = None,
+) -> SolveResult:
     """Fairness mode: the largest worst-pair weight t that still allows a maximum-
     cardinality matching, then the heaviest maximum-cardinality matching using only
     edges of weight >= t. ``upper_bound`` bounds any matching (fair or not); ``exact``
@@ -341,9 +375,13 @@ def solve_fair(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray, *,
     fair = _solve_graph(sub, np.zeros(n), None)
     if progress is not None:
         progress(1.0)
-    return SolveResult(mate=fair.mate, total=fair.total,
-                       upper_bound=max(full.upper_bound, fair.total), exact=fair.exact,
-                       cardinality=fair.cardinality)
+    return SolveResult(
+        mate=fair.mate,
+        total=fair.total,
+        upper_bound=max(full.upper_bound, fair.total),
+        exact=fair.exact,
+        cardinality=fair.cardinality,
+    )
 
 
 def greedy_matching(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> SolveResult:
@@ -373,5 +411,11 @@ def precompile() -> None:
     greedy_matching(n, u, v, w)
 
 
-__all__ = ["SolveResult", "greedy_matching", "max_cardinality", "precompile", "solve_fair",
-           "solve_matching"]
+__all__ = [
+    "SolveResult",
+    "greedy_matching",
+    "max_cardinality",
+    "precompile",
+    "solve_fair",
+    "solve_matching",
+]

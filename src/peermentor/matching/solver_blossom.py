@@ -73,8 +73,26 @@ def find_base(st, endp, v, w, pathbuf):
 
 
 @njit(cache=True)
-def add_blossom(st, n, base, k, endp, freeb, cnt, clock, adj_start, adj_p, wt,
-                hk, hv, touched, leafbuf, stack, bufa, bufb):
+def add_blossom(
+    st,
+    n,
+    base,
+    k,
+    endp,
+    freeb,
+    cnt,
+    clock,
+    adj_start,
+    adj_p,
+    wt,
+    hk,
+    hv,
+    touched,
+    leafbuf,
+    stack,
+    bufa,
+    bufb,
+):
     """Shrink the odd cycle closed by tight S-S edge k into a new S blossom."""
     v = endp[2 * k]
     w = endp[2 * k + 1]
@@ -165,8 +183,7 @@ def add_blossom(st, n, base, k, endp, freeb, cnt, clock, adj_start, adj_p, wt,
         x = bufa[i]
         set_sign(st, touched, cnt, x, np.int64(-1), clock)
         hk, hv = heap_push(hk, hv, cnt, clock + st[DUAL, x], x * 4 + EV_VERTEX_ZERO)
-        hk, hv = scan_outer_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt,
-                                   touched)
+        hk, hv = scan_outer_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt, touched)
     return hk, hv
 
 
@@ -273,8 +290,24 @@ def augment_from(st, n, s, p, endp, jobs):
 
 
 @njit(cache=True)
-def expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start, adj_p, wt,
-                         hk, hv, touched, leafbuf, stack, childbuf):
+def expand_inner_blossom(
+    st,
+    n,
+    b,
+    endp,
+    freeb,
+    cnt,
+    clock,
+    adj_start,
+    adj_p,
+    wt,
+    hk,
+    hv,
+    touched,
+    leafbuf,
+    stack,
+    childbuf,
+):
     """Dissolve T blossom b whose dual reached zero, keeping the tree alternating."""
     nchild = 0
     c = st[FIRST, b]
@@ -300,18 +333,52 @@ def expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start, adj_p, wt
     j = pos
     # From the entry child to the base: T, S, T, S, ..., T (base child).
     while j != 0:
-        hk, hv = assign_label(st, n, endp[p ^ 1], np.int64(2), p, np.bool_(True), clock,
-                              endp, adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf,
-                              stack, np.bool_(True))
+        hk, hv = assign_label(
+            st,
+            n,
+            endp[p ^ 1],
+            np.int64(2),
+            p,
+            np.bool_(True),
+            clock,
+            endp,
+            adj_start,
+            adj_p,
+            wt,
+            hk,
+            hv,
+            cnt,
+            touched,
+            leafbuf,
+            stack,
+            np.bool_(True),
+        )
         if forward:
             p = st[CEP, childbuf[(j + 1) % nchild]]
             j = (j + 2) % nchild
         else:
             p = st[CEP, childbuf[j - 2]] ^ 1
             j = j - 2
-    hk, hv = assign_label(st, n, endp[p ^ 1], np.int64(2), p, np.bool_(False), clock,
-                          endp, adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf, stack,
-                          np.bool_(True))
+    hk, hv = assign_label(
+        st,
+        n,
+        endp[p ^ 1],
+        np.int64(2),
+        p,
+        np.bool_(False),
+        clock,
+        endp,
+        adj_start,
+        adj_p,
+        wt,
+        hk,
+        hv,
+        cnt,
+        touched,
+        leafbuf,
+        stack,
+        np.bool_(True),
+    )
     # The other children leave the tree; S neighbours may now reach them.
     j = (1 if forward else nchild - 1) % nchild
     while childbuf[j] != entry:
@@ -320,8 +387,9 @@ def expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start, adj_p, wt
         for i in range(nleaf):
             set_sign(st, touched, cnt, leafbuf[i], np.int64(0), clock)
         for i in range(nleaf):
-            hk, hv = scan_unlabeled_vertex(st, leafbuf[i], clock, endp, adj_start, adj_p,
-                                           wt, hk, hv, cnt)
+            hk, hv = scan_unlabeled_vertex(
+                st, leafbuf[i], clock, endp, adj_start, adj_p, wt, hk, hv, cnt
+            )
         j = (j + 1) % nchild if forward else (j - 1) % nchild
     st[DUAL, b] = dual_now(st, b, clock)
     st[SIGN, b] = 0

@@ -153,4 +153,3 @@ def optimality_violations(st, n, eu, ev, wt, adj_start, adj_p):
         if size[b] % 2 == 0 or c != first:
             bad += 1
     return bad
-

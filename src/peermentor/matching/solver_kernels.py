@@ -275,8 +275,26 @@ def scan_unlabeled_vertex(st, x, clock, endp, adj_start, adj_p, wt, hk, hv, cnt)
 
 
 @njit(cache=True)
-def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, wt,
-                 hk, hv, cnt, touched, leafbuf, stack, already_inner):
+def assign_label(
+    st,
+    n,
+    w,
+    label,
+    p,
+    label_mate,
+    clock,
+    endp,
+    adj_start,
+    adj_p,
+    wt,
+    hk,
+    hv,
+    cnt,
+    touched,
+    leafbuf,
+    stack,
+    already_inner,
+):
     """Give w's top-level blossom label S (1) or T (2), reached through endpoint p.
 
     A T blossom's mate blossom becomes S right away (when ``label_mate``). With
@@ -297,8 +315,9 @@ def assign_label(st, n, w, label, p, label_mate, clock, endp, adj_start, adj_p, 
             for i in range(nleaf):
                 v = leafbuf[i]
                 hk, hv = heap_push(hk, hv, cnt, clock + st[DUAL, v], v * 4 + EV_VERTEX_ZERO)
-                hk, hv = scan_outer_vertex(st, v, clock, endp, adj_start, adj_p, wt,
-                                           hk, hv, cnt, touched)
+                hk, hv = scan_outer_vertex(
+                    st, v, clock, endp, adj_start, adj_p, wt, hk, hv, cnt, touched
+                )
             return hk, hv
         if b >= n:
             set_sign(st, touched, cnt, b, np.int64(-1), clock)

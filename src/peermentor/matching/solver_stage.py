@@ -70,17 +70,52 @@ OUT_BROKEN = -1  # an invariant failed: a negative slack or an empty event heap
 
 
 @njit(cache=True)
-def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touched,
-              leafbuf, stack, bufa, bufb, jobs, budget):
+def run_stage(
+    st,
+    n,
+    root,
+    endp,
+    adj_start,
+    adj_p,
+    wt,
+    freeb,
+    cnt,
+    hk,
+    hv,
+    touched,
+    leafbuf,
+    stack,
+    bufa,
+    bufb,
+    jobs,
+    budget,
+):
     """Grow one tree from ``root``. With budget > 0, stop once the stage has touched
     that many ids: every event leaves the invariants intact, so stopping between
     events is safe; the root then simply keeps a smaller positive dual."""
     clock = np.int64(0)  # an int64 from the start: no literal-typed specialisations
     outcome = OUT_BROKEN
     # Typed (not literal) flags and labels keep one compiled copy of assign_label.
-    hk, hv = assign_label(st, n, root, np.int64(1), np.int64(-1), np.bool_(True), clock,
-                          endp, adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf, stack,
-                          np.bool_(False))
+    hk, hv = assign_label(
+        st,
+        n,
+        root,
+        np.int64(1),
+        np.int64(-1),
+        np.bool_(True),
+        clock,
+        endp,
+        adj_start,
+        adj_p,
+        wt,
+        hk,
+        hv,
+        cnt,
+        touched,
+        leafbuf,
+        stack,
+        np.bool_(False),
+    )
     while cnt[C_HEAP] > 0:
         if budget > 0 and cnt[C_TOUCHED] > budget:
             outcome = OUT_BUDGET
@@ -116,9 +151,26 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
                     hk, hv = heap_push(hk, hv, cnt, clock + (slack >> 1), val)
                     continue
                 base = find_base(st, endp, a, b, bufa)
-                hk, hv = add_blossom(st, n, base, ident, endp, freeb, cnt, clock,
-                                     adj_start, adj_p, wt, hk, hv, touched, leafbuf,
-                                     stack, bufa, bufb)
+                hk, hv = add_blossom(
+                    st,
+                    n,
+                    base,
+                    ident,
+                    endp,
+                    freeb,
+                    cnt,
+                    clock,
+                    adj_start,
+                    adj_p,
+                    wt,
+                    hk,
+                    hv,
+                    touched,
+                    leafbuf,
+                    stack,
+                    bufa,
+                    bufb,
+                )
                 continue
             if slack > 0:
                 hk, hv = heap_push(hk, hv, cnt, clock + slack, val)
@@ -130,9 +182,26 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
                 st[MATE, b] = pa
                 outcome = OUT_AUGMENTED
                 break
-            hk, hv = assign_label(st, n, b, np.int64(2), pa, np.bool_(True), clock, endp,
-                                  adj_start, adj_p, wt, hk, hv, cnt, touched, leafbuf,
-                                  stack, np.bool_(False))
+            hk, hv = assign_label(
+                st,
+                n,
+                b,
+                np.int64(2),
+                pa,
+                np.bool_(True),
+                clock,
+                endp,
+                adj_start,
+                adj_p,
+                wt,
+                hk,
+                hv,
+                cnt,
+                touched,
+                leafbuf,
+                stack,
+                np.bool_(False),
+            )
         elif kind == EV_VERTEX_ZERO:
             v = ident
             if st[LABEL, top(st, v)] != 1:
@@ -151,9 +220,24 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
                 continue
             if dual_now(st, b, clock) != 0:
                 continue
-            hk, hv = expand_inner_blossom(st, n, b, endp, freeb, cnt, clock, adj_start,
-                                          adj_p, wt, hk, hv, touched, leafbuf, stack,
-                                          bufa)
+            hk, hv = expand_inner_blossom(
+                st,
+                n,
+                b,
+                endp,
+                freeb,
+                cnt,
+                clock,
+                adj_start,
+                adj_p,
+                wt,
+                hk,
+                hv,
+                touched,
+                leafbuf,
+                stack,
+                bufa,
+            )
     # Materialise the lazy duals and forget the tree.
     cnt[C_STAT_TOUCHED] += cnt[C_TOUCHED]
     cnt[C_STAT_STAGES] += 1
@@ -177,8 +261,28 @@ def run_stage(st, n, root, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv, touch
 
 
 @njit(cache=True)
-def run_roots(st, n, roots, lo, hi, endp, adj_start, adj_p, wt, freeb, cnt, hk, hv,
-              touched, leafbuf, stack, bufa, bufb, jobs, budget):
+def run_roots(
+    st,
+    n,
+    roots,
+    lo,
+    hi,
+    endp,
+    adj_start,
+    adj_p,
+    wt,
+    freeb,
+    cnt,
+    hk,
+    hv,
+    touched,
+    leafbuf,
+    stack,
+    bufa,
+    bufb,
+    jobs,
+    budget,
+):
     """Run one stage for each still-free root with positive dual in roots[lo:hi].
 
     Returns the number of stages run, or -1 - index of the root whose stage broke."""
@@ -187,9 +291,26 @@ def run_roots(st, n, roots, lo, hi, endp, adj_start, adj_p, wt, freeb, cnt, hk, 
         r = roots[i]
         if st[MATE, r] != -1 or st[DUAL, r] <= 0:
             continue
-        outcome, hk, hv = run_stage(st, n, r, endp, adj_start, adj_p, wt, freeb, cnt,
-                                    hk, hv, touched, leafbuf, stack, bufa, bufb, jobs,
-                                    budget)
+        outcome, hk, hv = run_stage(
+            st,
+            n,
+            r,
+            endp,
+            adj_start,
+            adj_p,
+            wt,
+            freeb,
+            cnt,
+            hk,
+            hv,
+            touched,
+            leafbuf,
+            stack,
+            bufa,
+            bufb,
+            jobs,
+            budget,
+        )
         stages += 1
         if outcome == OUT_BUDGET:
             cnt[C_STAT_BUDGET_STOPS] += 1

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def candidate_graph(n: int, k: int = 20, dim: int = 16, clusters: int = 40,
-                    seed: int = 0, block: int = 1024
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def candidate_graph(
+    n: int, k: int = 20, dim: int = 16, clusters: int = 40, seed: int = 0, block: int = 1024
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Return (u, v, w, outside_bound) of a k-best-candidates similarity graph."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(clusters, dim))

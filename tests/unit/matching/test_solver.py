@@ -50,12 +50,15 @@ def nx_optimum(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[int
     return len(matching), sum(g[a][b]["weight"] for a, b in matching)
 
 
-def assert_valid_matching(res: SolveResult, n: int, u: np.ndarray, v: np.ndarray,
-                          w: np.ndarray) -> None:
+def assert_valid_matching(
+    res: SolveResult, n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray
+) -> None:
     mate = res.mate
     assert mate.dtype == np.int64 and mate.shape == (n,)
-    weight = {(min(a, b), max(a, b)): x for a, b, x in zip(u.tolist(), v.tolist(), w.tolist(),
-                                                          strict=True)}
+    weight = {
+        (min(a, b), max(a, b)): x
+        for a, b, x in zip(u.tolist(), v.tolist(), w.tolist(), strict=True)
+    }
     total = 0.0
     for i in range(n):
         j = int(mate[i])
@@ -106,8 +109,9 @@ def test_bound_covers_hidden_pairs(graph: Edges, seed: int) -> None:
             g.add_edge(a, b, weight=float(min(ob[a], ob[b])) * float(rng.choice([1.0, 0.5])))
     full = sum(g[a][b]["weight"] for a, b in nx.max_weight_matching(g))
     assert res.upper_bound >= full - 1e-9
-    weight_only = sum(_nx(n, u, v, w)[a][b]["weight"]
-                      for a, b in nx.max_weight_matching(_nx(n, u, v, w)))
+    weight_only = sum(
+        _nx(n, u, v, w)[a][b]["weight"] for a, b in nx.max_weight_matching(_nx(n, u, v, w))
+    )
     assert res.upper_bound >= weight_only - 1e-9
 
 
@@ -118,8 +122,9 @@ def test_bound_is_tight_without_hidden_pairs() -> None:
     keep = rng.random(iu.shape[0]) < 0.2
     u, v, w = iu[keep], iv[keep], rng.random(int(keep.sum()))
     res = solve_matching(n, u, v, w)
-    weight_only = sum(_nx(n, u, v, w)[a][b]["weight"]
-                      for a, b in nx.max_weight_matching(_nx(n, u, v, w)))
+    weight_only = sum(
+        _nx(n, u, v, w)[a][b]["weight"] for a, b in nx.max_weight_matching(_nx(n, u, v, w))
+    )
     assert res.upper_bound == pytest.approx(weight_only, rel=1e-9)
 
 
@@ -162,8 +167,9 @@ def test_greedy_is_valid_and_not_better(graph: Edges) -> None:
     res = greedy_matching(n, u, v, w)
     assert_valid_matching(res, n, u, v, w)
     card, _best = nx_optimum(n, u, v, w)
-    weight_only = sum(_nx(n, u, v, w)[a][b]["weight"]
-                      for a, b in nx.max_weight_matching(_nx(n, u, v, w)))
+    weight_only = sum(
+        _nx(n, u, v, w)[a][b]["weight"] for a, b in nx.max_weight_matching(_nx(n, u, v, w))
+    )
     assert res.total <= weight_only + 1e-9
     assert res.upper_bound >= weight_only - 1e-9
     assert res.cardinality <= card
@@ -173,12 +179,12 @@ def test_greedy_is_valid_and_not_better(graph: Edges) -> None:
 @given(graphs(max_n=20))
 def test_max_cardinality(graph: Edges) -> None:
     n, u, v, _ = graph
-    assert max_cardinality(n, u, v) == len(nx.max_weight_matching(_nx(n, u, v, np.ones(len(u))),
-                                                                  maxcardinality=True))
+    assert max_cardinality(n, u, v) == len(
+        nx.max_weight_matching(_nx(n, u, v, np.ones(len(u))), maxcardinality=True)
+    )
 
 
-def brute_force_fair(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray
-                     ) -> tuple[int, float]:
+def brute_force_fair(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[int, float]:
     """Largest threshold keeping the maximum cardinality, by trying every weight."""
     card, _ = nx_optimum(n, u, v, w)
     best_t = -1.0
@@ -228,8 +234,9 @@ def test_capped_stage_work_stays_valid_and_certified(graph: Edges, cap: int) -> 
     res = solve_matching(n, u, v, w, max_stage_work=cap)
     assert_valid_matching(res, n, u, v, w)
     card, best = nx_optimum(n, u, v, w)
-    weight_only = sum(_nx(n, u, v, w)[a][b]["weight"]
-                      for a, b in nx.max_weight_matching(_nx(n, u, v, w)))
+    weight_only = sum(
+        _nx(n, u, v, w)[a][b]["weight"] for a, b in nx.max_weight_matching(_nx(n, u, v, w))
+    )
     assert res.cardinality <= card
     assert res.upper_bound >= weight_only - 1e-9
     if res.exact:

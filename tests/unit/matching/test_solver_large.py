@@ -12,12 +12,10 @@ from peermentor.matching.solver_testgraphs import candidate_graph
 SCALE = 2**30  # rustworkx wants integer weights; 30 bits keep ties as they are
 
 
-def rustworkx_optimum(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray
-                      ) -> tuple[int, float]:
+def rustworkx_optimum(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> tuple[int, float]:
     g = rx.PyGraph()
     g.add_nodes_from(range(n))
-    g.add_edges_from([(int(a), int(b), round(x * SCALE))
-                      for a, b, x in zip(u, v, w, strict=True)])
+    g.add_edges_from([(int(a), int(b), round(x * SCALE)) for a, b, x in zip(u, v, w, strict=True)])
     weight = dict(zip(zip(u.tolist(), v.tolist(), strict=True), w.tolist(), strict=True))
     pairs = rx.max_weight_matching(g, max_cardinality=True, weight_fn=lambda x: x)
     total = sum(weight.get((a, b), weight.get((b, a), 0.0)) for a, b in pairs)

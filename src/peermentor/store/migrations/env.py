@@ -6,8 +6,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from peermentor.store.db import make_engine
 import peermentor.store.all_models  # noqa: F401  (registers every table)
+from peermentor.store.db import make_engine
 from peermentor.store.models import Base
 
 config = context.config
