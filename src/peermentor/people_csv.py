@@ -31,7 +31,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar
 
-from peermentor.domain.people import CSV_COLUMNS, LIST_COLUMNS, REQUIRED_COLUMNS, PersonRecord
+from peermentor.domain.people import (
+    CSV_COLUMNS,
+    LEVEL_RANGE,
+    LIST_COLUMNS,
+    MAX_LIST_ITEM_LENGTH,
+    MAX_LIST_ITEMS,
+    MAX_TEXT_LENGTH,
+    REQUIRED_COLUMNS,
+    PersonRecord,
+)
 from peermentor.people_csv_cells import (
     LIST_SEPARATOR,
     CellError,
@@ -326,11 +335,36 @@ class _RowReader:
             fields[column] = self.list_cell(column)
         if employee_id and employee_id in fields["do_not_match"]:
             self.fail("do_not_match", f'"{employee_id}" cannot be kept apart from themselves')
+        self._check_sizes(fields)
         if self.failed:
             return None
         for column in _REPEATED_COLUMNS:
             fields[column] = self.file.share(fields[column])
         return PersonRecord(**fields)
+
+    def _check_sizes(self, fields: dict[str, Any]) -> None:
+        """What the store cannot hold: over-long text, huge grades, NUL characters."""
+        for column, limit in MAX_TEXT_LENGTH.items():
+            value = fields.get(column) or ""
+            if len(value) > limit:
+                self.fail(column, f"is {len(value):,} characters long; at most {limit:,}")
+            if "\x00" in value:
+                self.fail(column, "contains a NUL character")
+        for column in LIST_COLUMNS:
+            items = fields[column]
+            if len(items) > MAX_LIST_ITEMS:
+                self.fail(column, f"has {len(items)} values; at most {MAX_LIST_ITEMS}")
+            for item in items:
+                if len(item) > MAX_LIST_ITEM_LENGTH or "\x00" in item:
+                    self.fail(
+                        column,
+                        f'"{item[:40]}…" is longer than '
+                        f"{MAX_LIST_ITEM_LENGTH} characters or holds a NUL",
+                    )
+                    break
+        level = fields.get("level")
+        if level is not None and not LEVEL_RANGE[0] <= level <= LEVEL_RANGE[1]:
+            self.fail("level", f'"{level}" is out of range for a job grade')
 
     def fail(self, column: str, message: str) -> None:
         self.failed = True

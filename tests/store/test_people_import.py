@@ -5,15 +5,18 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from sqlalchemy import func, select
+from hypothesis import HealthCheck, given, settings
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from peermentor.demo_org import demo_people_csv, generate_organisation
+from peermentor.domain.people import PersonRecord
 from peermentor.people_csv import serialize_people_csv
 from peermentor.services.access import SYSTEM, Actor, Forbidden
 from peermentor.services.people import ImportRejected, export_people, import_people
 from peermentor.services.programs import list_programs
 from peermentor.store.models import Enrolment, Person, Program
+from tests.strategies import people_lists
 
 HEADER = "employee_id,name,email,manager_id,years_experience,timezone,opt_out\n"
 GOOD_ROWS = (
@@ -182,3 +185,28 @@ def test_record_fields_survive_the_store_unchanged(session: Session) -> None:
     )
     import_people(session, SYSTEM, "P", serialize_people_csv([person]).encode())
     assert export_people(session, SYSTEM, "P") == serialize_people_csv([person])
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=people_lists())
+def test_any_valid_file_survives_import_export_reimport(
+    engine: Engine, people: list[PersonRecord]
+) -> None:
+    # Each example in its own rolled-back transaction: examples reuse ids and emails.
+    with engine.connect() as connection:
+        outer = connection.begin()
+        db = Session(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            text = serialize_people_csv(people)
+            import_people(db, SYSTEM, "Property", text.encode())
+            exported = export_people(db, SYSTEM, "Property")
+            assert exported == text
+            before = snapshot(db)
+            summary = import_people(db, SYSTEM, "Property", exported.encode())
+            assert (summary.created, summary.updated) == (0, 0)
+            assert snapshot(db) == before
+        finally:
+            db.close()
+            outer.rollback()

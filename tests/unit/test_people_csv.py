@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
-
 import pytest
 from email_validator import validate_email
 from hypothesis import given, settings
@@ -17,6 +15,7 @@ from peermentor.people_csv import (
     serialize_people_csv,
 )
 from peermentor.people_csv_cells import _SIMPLE_EMAIL, _is_plainly_valid_email
+from tests.strategies import people_lists
 
 HEADER = "employee_id,name,email,years_experience,manager_id,timezone,opt_out,level"
 ANNA = "E1,Anna Smith,anna@example.com,5,,Europe/Paris,false,3"
@@ -309,53 +308,27 @@ def test_export_refuses_a_list_item_holding_the_separator() -> None:
         )
 
 
+def test_values_longer_than_the_store_holds_are_refused_by_row_and_column() -> None:
+    result = parse(
+        "employee_id,name,email,years_experience,level,skills_offered",
+        f"E1,{'x' * 201},a@example.com,1,,",
+        f"E2,Ben,b@example.com,1,{2**40},",
+        f"E3,Cy,c@example.com,1,,{'y' * 201}",
+    )
+    assert where(result) == [(2, "name"), (3, "level"), (4, "skills_offered")]
+    assert "at most 200" in str(result.errors[0])
+
+
+def test_a_nul_character_is_refused() -> None:
+    result = parse("employee_id,name,email,years_experience", "E1,An\x00na,a@example.com,1")
+    assert where(result) == [(2, "name")]
+
+
 # ---- properties ---------------------------------------------------------------------
-
-# Any text a person might type, trimmed as the parser trims it.
-_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40).map(str.strip)
-_item = _text.filter(lambda s: s != "" and ";" not in s)
-_items = st.lists(_item, max_size=4, unique=True).map(tuple)
-_number = st.floats(min_value=0, allow_nan=False, allow_infinity=False)
-
-
-@st.composite
-def _people(draw: st.DrawFn) -> list[PersonRecord]:
-    ids = draw(st.lists(_item, min_size=0, max_size=6, unique=True))
-    zones = sorted(zoneinfo.available_timezones())
-    people = []
-    for index, employee_id in enumerate(ids):
-        people.append(
-            PersonRecord(
-                employee_id=employee_id,
-                name=draw(_text.filter(bool)),
-                email=f"person.{index}@example.com",
-                years_experience=draw(_number),
-                # Outside the file, so no cycles: "mgr:" never starts a generated id.
-                manager_id=draw(st.none() | _text.map(lambda s: "mgr:" + s)),
-                department=draw(_text),
-                team=draw(_text),
-                job_family=draw(_text),
-                job_title=draw(_text),
-                location=draw(_text),
-                level=draw(st.none() | st.integers()),
-                timezone=draw(st.just("") | st.sampled_from(zones)),
-                languages=draw(_items),
-                skills_offered=draw(_items),
-                skills_sought=draw(_items),
-                career_goals=draw(_items),
-                goal_statement=draw(_text),
-                challenges=draw(_items),
-                background=draw(_items),
-                hours_per_month=draw(st.none() | _number),
-                opt_out=draw(st.booleans()),
-                do_not_match=draw(_items.map(lambda ids: tuple(f"x:{i}" for i in ids))),
-            )
-        )
-    return people
 
 
 @settings(max_examples=300, deadline=None)
-@given(_people())
+@given(people_lists())
 def test_export_then_import_gives_back_the_same_people(people: list[PersonRecord]) -> None:
     result = parse_people_csv(serialize_people_csv(people).encode("utf-8"))
     assert result.errors == []

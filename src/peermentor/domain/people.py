@@ -67,3 +67,24 @@ LIST_COLUMNS: tuple[str, ...] = tuple(
 )
 
 assert set(CSV_COLUMNS) == {f.name for f in fields(PersonRecord)}
+
+# The longest value each text column may hold; the store's columns are this wide, so
+# the importer refuses longer values with the row and column instead of the database
+# refusing them mid-write.
+MAX_TEXT_LENGTH: dict[str, int] = {
+    "employee_id": 64,
+    "name": 200,
+    "email": 320,
+    "manager_id": 64,
+    "department": 200,
+    "team": 200,
+    "job_family": 200,
+    "job_title": 200,
+    "location": 200,
+    "timezone": 64,
+    "goal_statement": 5_000,
+}
+MAX_LIST_ITEM_LENGTH = 200
+MAX_LIST_ITEMS = 100
+# Job grades are stored as 32-bit integers.
+LEVEL_RANGE = (-(2**31), 2**31 - 1)
