@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +30,7 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_engine(n: int, mode: str, graph_file: str) -> dict[str, object]:
+def run_engine(n: int, mode: str, graph_file: str) -> dict[str, Any]:
     from peermentor.demo_org import generate_organisation
     from peermentor.matching.engine import run_matching
     from peermentor.matching.settings import MatchSettings
@@ -42,27 +43,36 @@ def run_engine(n: int, mode: str, graph_file: str) -> dict[str, object]:
     # Waitlist, not triads, on odd counts: then the engine's total is a matching's total
     # and compares one to one with the baselines' on the same graph.
     settings = MatchSettings(mode=mode, odd_mode="waitlist")  # type: ignore[arg-type]
-    graph: dict[str, object] = {}
+    graph: dict[str, Any] = {}
 
     def keep(n_nodes: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> None:
         graph.update(n=n_nodes, u=u, v=v, w=w)
 
     result = run_matching(people, settings, on_graph=keep)
-    out: dict[str, object] = {
-        "n": n, "mode": mode, "seconds": result.seconds, "timings": result.timings,
-        "total": result.total_score, "bound": result.upper_bound, "gap": result.gap,
-        "exact": result.exact, "edges": result.edges, "full_graph": result.full_graph,
-        "blocking": result.blocking_pairs, "pairings": len(result.pairings),
-        "unmatched": len(result.unmatched), "min_pair": result.quality.quantiles.get("min"),
+    out: dict[str, Any] = {
+        "n": n,
+        "mode": mode,
+        "seconds": result.seconds,
+        "timings": result.timings,
+        "total": result.total_score,
+        "bound": result.upper_bound,
+        "gap": result.gap,
+        "exact": result.exact,
+        "edges": result.edges,
+        "full_graph": result.full_graph,
+        "blocking": result.blocking_pairs,
+        "pairings": len(result.pairings),
+        "unmatched": len(result.unmatched),
+        "min_pair": result.quality.quantiles.get("min"),
         "median_pair": result.quality.quantiles.get("p50"),
         "peak_mib": _peak_mib(),
     }
     if graph_file:  # the solver's own graph, for the baselines
-        np.savez(graph_file, **graph)  # type: ignore[arg-type]
+        np.savez(graph_file, **graph)
     return out
 
 
-def run_baseline(kind: str, graph_file: str) -> dict[str, object]:
+def run_baseline(kind: str, graph_file: str) -> dict[str, Any]:
     data = np.load(graph_file)
     n, u, v, w = int(data["n"]), data["u"], data["v"], data["w"]
     if kind == "rustworkx":
@@ -71,8 +81,9 @@ def run_baseline(kind: str, graph_file: str) -> dict[str, object]:
         g = rx.PyGraph()
         g.add_nodes_from(range(n))
         # rustworkx's blossom wants integer weights.
-        g.add_edges_from(list(zip(u.tolist(), v.tolist(), np.rint(w * 2**30).astype(int).tolist(),
-                                  strict=True)))
+        g.add_edges_from(
+            list(zip(u.tolist(), v.tolist(), np.rint(w * 2**30).astype(int).tolist(), strict=True))
+        )
         t = time.perf_counter()
         mate = rx.max_weight_matching(g, max_cardinality=True, weight_fn=int)
     else:
@@ -89,10 +100,15 @@ def run_baseline(kind: str, graph_file: str) -> dict[str, object]:
     return {"seconds": seconds, "total": total}
 
 
-def _child(args: list[str], timeout: float | None) -> dict[str, object] | None:
+def _child(args: list[str], timeout: float | None) -> dict[str, Any] | None:
     try:
-        out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True,
-                             timeout=timeout, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
     except subprocess.TimeoutExpired:
         return None
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
@@ -106,8 +122,11 @@ def main(sizes: list[int], fair: bool) -> None:
             res = _child(["--engine", str(n), "default", graph], None)
             assert res is not None
             res["rustworkx"] = _child(["--baseline", "rustworkx", graph], BASELINE_SECONDS)
-            res["networkx"] = (_child(["--baseline", "networkx", graph], BASELINE_SECONDS)
-                               if n <= 1000 else "not run above 1,000")
+            res["networkx"] = (
+                _child(["--baseline", "networkx", graph], BASELINE_SECONDS)
+                if n <= 1000
+                else "not run above 1,000"
+            )
             if fair and n <= FAIR_MAX:
                 res["fair"] = _child(["--engine", str(n), "fair", ""], None)
             rows.append(res)
@@ -115,31 +134,37 @@ def main(sizes: list[int], fair: bool) -> None:
     print_table(rows)
 
 
-def _fmt_base(res: dict[str, object], key: str) -> str:
+def _fmt_base(res: dict[str, Any], key: str) -> str:
     base = res.get(key)
     if isinstance(base, str):
         return base
     if base is None:
         return f"skipped (> {BASELINE_SECONDS:.0f} s)"
-    solve = float(res["timings"]["solve"])  # type: ignore[index]
-    ratio = float(base["seconds"]) / max(solve, 1e-9)  # type: ignore[index]
-    return (f"{float(base['seconds']):.2f} s ({ratio:.1f}x engine solve), "  # type: ignore[index]
-            f"total {float(base['total']):.4f}")  # type: ignore[index]
+    solve = float(res["timings"]["solve"])
+    ratio = float(base["seconds"]) / max(solve, 1e-9)
+    return (
+        f"{float(base['seconds']):.2f} s ({ratio:.1f}x engine solve), "
+        f"total {float(base['total']):.4f}"
+    )
 
 
-def print_table(rows: list[dict[str, object]]) -> None:
+def print_table(rows: list[dict[str, Any]]) -> None:
     stages = ("features", "scores+candidates", "solve", "bound", "explanations")
     print()
-    print("| people | edges | " + " | ".join(stages) + " | total s | peak MiB "
-          "| total score | upper bound | gap | exact | blocking |")
+    print(
+        "| people | edges | " + " | ".join(stages) + " | total s | peak MiB "
+        "| total score | upper bound | gap | exact | blocking |"
+    )
     print("|" + "---|" * (len(stages) + 10))
     for r in rows:
         t = r["timings"]
-        print(f"| {r['n']:,} | {r['edges']:,} | "
-              + " | ".join(f"{t[s]:.2f}" for s in stages)  # type: ignore[index]
-              + f" | {r['seconds']:.2f} | {r['peak_mib']:.0f} | {r['total']:.3f} | "
-              f"{r['bound']:.3f} | {100 * float(r['gap']):.3f}% | {r['exact']} | "  # type: ignore[arg-type]
-              f"{r['blocking']} |")
+        print(
+            f"| {r['n']:,} | {r['edges']:,} | "
+            + " | ".join(f"{t[s]:.2f}" for s in stages)
+            + f" | {r['seconds']:.2f} | {r['peak_mib']:.0f} | {r['total']:.3f} | "
+            f"{r['bound']:.3f} | {100 * float(r['gap']):.3f}% | {r['exact']} | "
+            f"{r['blocking']} |"
+        )
     print()
     print("| people | rustworkx on the same graph | networkx on the same graph |")
     print("|---|---|---|")
@@ -152,9 +177,11 @@ def print_table(rows: list[dict[str, object]]) -> None:
         print("|---|---|---|---|---|---|")
         for r in fair:
             for x in (r, r["fair"]):
-                print(f"| {r['n']:,} | {x['mode']} | {x['total']:.3f} | "  # type: ignore[index]
-                      f"{x['min_pair']:.3f} | {x['median_pair']:.3f} | "  # type: ignore[index]
-                      f"{x['seconds']:.2f} |")  # type: ignore[index]
+                print(
+                    f"| {r['n']:,} | {x['mode']} | {x['total']:.3f} | "
+                    f"{x['min_pair']:.3f} | {x['median_pair']:.3f} | "
+                    f"{x['seconds']:.2f} |"
+                )
 
 
 if __name__ == "__main__":

@@ -70,12 +70,18 @@ def why_not(
         s_rest = score(pa[0], pb[0])
         if np.isfinite(s_rest):
             after += s_rest
-            lines.append(f"Pairing them (and {pa[0]} with {pb[0]}) changes the total by "
-                         f"{after - before:+.3f}.")
+            lines.append(
+                f"Pairing them (and {pa[0]} with {pb[0]}) changes the total by "
+                f"{after - before:+.3f}."
+            )
         else:
-            lines.append(f"Pairing them would leave {pa[0]} and {pb[0]}, who may not be "
-                         f"paired ({pair_rule(pa[0], pb[0], co.rules)}), to be rematched.")
+            lines.append(
+                f"Pairing them would leave {pa[0]} and {pb[0]}, who may not be "
+                f"paired ({pair_rule(pa[0], pb[0], co.rules)}), to be rematched."
+            )
     else:
-        lines.append(f"Pairing them changes the total by {after - before:+.3f} before "
-                     f"their current partners are rematched.")
+        lines.append(
+            f"Pairing them changes the total by {after - before:+.3f} before "
+            f"their current partners are rematched."
+        )
     return " ".join(lines)

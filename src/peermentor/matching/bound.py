@@ -32,8 +32,14 @@ def lp_upper_bound(
         return float(floor.sum())
     rows = np.concatenate([np.arange(m), np.arange(m)])
     a = sp.csr_matrix((-np.ones(2 * m), (rows, np.concatenate([u, v]))), shape=(m, n))
-    res = linprog(np.ones(n), A_ub=a, b_ub=-w, bounds=np.column_stack([floor, np.full(n, None)]),
-                  method="highs", options={"time_limit": LP_SECONDS})
+    res = linprog(
+        np.ones(n),
+        A_ub=a,
+        b_ub=-w,
+        bounds=np.column_stack([floor, np.full(n, None)]),
+        method="highs",
+        options={"time_limit": LP_SECONDS},
+    )
     if res.x is None:
         return None
     y = np.maximum(np.asarray(res.x, dtype=np.float64), floor)

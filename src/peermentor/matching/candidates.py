@@ -79,8 +79,7 @@ class _Kept:
         self.size = 0
 
     def add(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> None:
-        self.parts.append((rows.astype(np.int32), cols.astype(np.int32),
-                           vals.astype(np.float32)))
+        self.parts.append((rows.astype(np.int32), cols.astype(np.int32), vals.astype(np.float32)))
         self.size += len(rows)
 
     def top(self, n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -150,7 +149,7 @@ def topk_edges(
             kept.add(ri + r0, ci + c0, tile[ri, ci])
             off = max(c0, r1)  # the diagonal square is already read both ways as rows
             if off < c1:
-                part = tile[:, off - c0:]
+                part = tile[:, off - c0 :]
                 ri, ci = np.nonzero(part > thr[None, off:c1])
                 kept.add(ci + off, ri + r0, part[ri, ci])
             tiles_done += 1

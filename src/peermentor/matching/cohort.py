@@ -73,8 +73,16 @@ def prepare_cohort(
     active = np.ones(feats.n, bool)
     for g in groups:
         active[list(g)] = False
-    co = Cohort(feats, indptr, excluded, active,
-                [(p.employee_id, OPTED_OUT) for p in people if p.opt_out], groups, [], rules)
+    co = Cohort(
+        feats,
+        indptr,
+        excluded,
+        active,
+        [(p.employee_id, OPTED_OUT) for p in people if p.opt_out],
+        groups,
+        [],
+        rules,
+    )
     everyone = co.scorer(np.float64, everyone=True)
     for g in groups:
         a, b = np.triu_indices(len(g), 1)
@@ -96,7 +104,7 @@ def _check_pins(
         for k, a in enumerate(ids):
             if a in used:
                 raise ValueError(f"pinned {ids}: {a} is already in another pin")
-            for b in ids[k + 1:]:
+            for b in ids[k + 1 :]:
                 broken = pair_rule(a, b, rules)
                 if broken:
                     raise ValueError(f"pinned {ids}: {a} and {b} break a hard rule ({broken})")

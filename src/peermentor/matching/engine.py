@@ -65,8 +65,14 @@ def run_matching(
     lap("scores+candidates")
 
     solve = solve_fair if settings.mode == "fair" else solve_matching
-    res = solve(co.n, u, v, w, outside_bound=bound,
-                progress=(lambda f: progress("solve", f)) if progress else None)
+    res = solve(
+        co.n,
+        u,
+        v,
+        w,
+        outside_bound=bound,
+        progress=(lambda f: progress("solve", f)) if progress else None,
+    )
     lap("solve")
 
     mate = np.asarray(res.mate)
@@ -82,8 +88,9 @@ def run_matching(
     hopeful = [x for x in left if x not in reasons]
     joined: dict[int, int] = {}
     if hopeful and settings.odd_mode == "triad":
-        joined, hopeful_left = join_leftovers(exact_scorer, pairs, hopeful, set(),
-                                              fair=settings.mode == "fair")
+        joined, hopeful_left = join_leftovers(
+            exact_scorer, pairs, hopeful, set(), fair=settings.mode == "fair"
+        )
         for x in hopeful_left:
             reasons[x] = NO_TRIAD
     else:
@@ -92,10 +99,10 @@ def run_matching(
             reasons[x] = WAITLISTED if lone else NO_ROOM
 
     groups: list[tuple[int, ...]] = [
-        (*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))]
+        (*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))
+    ]
     pinned_total = sum(co.pinned_scores)
-    triad_room = (np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum()
-                  if joined else 0.0)
+    triad_room = np.sort(best_two_sums(co.n, u, v, w))[::-1][: len(joined)].sum() if joined else 0.0
     matching_bound = float(res.upper_bound)
     solver_gap = (matching_bound - res.total) / matching_bound if matching_bound > 0 else 0.0
     if bound is not None and solver_gap > LP_WORTH_IT:
@@ -124,8 +131,10 @@ def run_matching(
 
     comps, _ = co.scorer(np.float64, everyone=True).components(pa, pb)
     group_comps = np.split(comps, cuts)[: len(groups)]
-    pairings = [_pairing(co, g, s, c, settings, False)
-                for g, s, c in zip(groups, group_scores, group_comps, strict=True)]
+    pairings = [
+        _pairing(co, g, s, c, settings, False)
+        for g, s, c in zip(groups, group_scores, group_comps, strict=True)
+    ]
     for pin, pin_scores in zip(co.pinned_groups, co.pinned_pair_scores, strict=True):
         members = np.array(pin)
         a, b = np.triu_indices(len(pin), 1)
@@ -133,8 +142,9 @@ def run_matching(
         pairings.append(_pairing(co, pin, np.asarray(pin_scores), c, settings, True))
     lap("explanations")
 
-    unmatched = co.opted_out + [(co.feats.people[x].employee_id, r)
-                                for x, r in sorted(reasons.items())]
+    unmatched = co.opted_out + [
+        (co.feats.people[x].employee_id, r) for x, r in sorted(reasons.items())
+    ]
     gap = (upper - total) / upper if upper > 0 else 0.0
     return MatchResult(
         pairings=pairings,
@@ -170,8 +180,12 @@ def _pairs_of(size: int) -> list[tuple[int, int]]:
 
 
 def _pairing(
-    co: Cohort, group: Sequence[int], scores: np.ndarray, comps: np.ndarray,
-    settings: MatchSettings, pinned: bool,
+    co: Cohort,
+    group: Sequence[int],
+    scores: np.ndarray,
+    comps: np.ndarray,
+    settings: MatchSettings,
+    pinned: bool,
 ) -> Pairing:
     mean = comps.mean(axis=0)
     records = [co.feats.people[i] for i in group]

@@ -1,4 +1,4 @@
-""""Why you two", in plain words, from the records themselves.
+""" "Why you two", in plain words, from the records themselves.
 
 Every sentence states a fact read straight from the two records (a skill one offers
 and the other seeks, a challenge both name, ...), never a score, so it cannot claim
@@ -18,8 +18,26 @@ from peermentor.matching.settings import MatchSettings
 
 # Goal tags that read as a verb phrase after "You both want to".
 _GOAL_VERBS = {
-    "become", "get", "move", "lead", "build", "switch", "work", "start", "improve", "grow",
-    "learn", "manage", "make", "find", "develop", "change", "gain", "launch", "run", "be",
+    "become",
+    "get",
+    "move",
+    "lead",
+    "build",
+    "switch",
+    "work",
+    "start",
+    "improve",
+    "grow",
+    "learn",
+    "manage",
+    "make",
+    "find",
+    "develop",
+    "change",
+    "gain",
+    "launch",
+    "run",
+    "be",
 }
 
 
@@ -88,8 +106,13 @@ def _offset(zone: str, at: datetime) -> float | None:
 
 def _overlap(a: float, b: float, start: float, end: float) -> float:
     # The same circle-of-24-hours rule as features.overlap_hours, for one pair.
-    return max(0.0, *(min(start - a, start - b + s) + end - start - max(start - a, start - b + s)
-                      for s in (-24.0, 0.0, 24.0)))
+    return max(
+        0.0,
+        *(
+            min(start - a, start - b + s) + end - start - max(start - a, start - b + s)
+            for s in (-24.0, 0.0, 24.0)
+        ),
+    )
 
 
 def pair_sentences(
@@ -101,8 +124,10 @@ def pair_sentences(
     give = common(me.skills_offered, other.skills_sought)
     get = common(other.skills_offered, me.skills_sought)
     if give and get:
-        out.append(f"You can help {name} with {join_words(give)}; "
-                   f"{name} can help you with {join_words(get)}.")
+        out.append(
+            f"You can help {name} with {join_words(give)}; "
+            f"{name} can help you with {join_words(get)}."
+        )
     elif give:
         out.append(f"You can help {name} with {join_words(give)}.")
     elif get:
@@ -117,21 +142,26 @@ def pair_sentences(
         out.append(f"You both want to {join_words(goals)}.")
     elif goals:
         out.append(f"You share career goals: {join_words(goals)}.")
-    mine, theirs = only_mine(me.background, other.background), only_mine(
-        other.background, me.background)
+    mine, theirs = (
+        only_mine(me.background, other.background),
+        only_mine(other.background, me.background),
+    )
     if mine and theirs:
-        out.append(f"Your backgrounds differ: you bring {join_words(mine)}, "
-                   f"{name} brings {join_words(theirs)}.")
+        out.append(
+            f"Your backgrounds differ: you bring {join_words(mine)}, "
+            f"{name} brings {join_words(theirs)}."
+        )
     if _differ(me.department, other.department):
-        out.append(f"{name} works in {other.department.strip()}, "
-                   f"you in {me.department.strip()}.")
+        out.append(f"{name} works in {other.department.strip()}, you in {me.department.strip()}.")
     if _differ(me.location, other.location):
         out.append(f"{name} is based in {other.location.strip()}, you in {me.location.strip()}.")
     if _number(me.years_experience) == _number(other.years_experience):
         out.append(f"You both have {_years(me.years_experience)} of experience.")
     else:
-        out.append(f"{name} has {_years(other.years_experience)} of experience, "
-                   f"you have {_number(me.years_experience)}.")
+        out.append(
+            f"{name} has {_years(other.years_experience)} of experience, "
+            f"you have {_number(me.years_experience)}."
+        )
     a, b = _offset(me.timezone, at), _offset(other.timezone, at)
     if a is not None and b is not None:
         h = _overlap(a, b, *workday)
@@ -146,7 +176,9 @@ def pair_sentences(
 
 
 def explain_member(
-    me: PersonRecord, partners: Sequence[PersonRecord], settings: MatchSettings,
+    me: PersonRecord,
+    partners: Sequence[PersonRecord],
+    settings: MatchSettings,
     pinned: bool = False,
 ) -> str:
     at = settings.reference_datetime

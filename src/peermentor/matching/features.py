@@ -158,8 +158,7 @@ def _experience(people: Sequence[PersonRecord], s: MatchSettings) -> list[Piece]
     if known.any():
         # Level unknown on one side: neither rewarded nor punished.
         table = np.where(both, level_similarity(gap), UNKNOWN_LEVEL_SIMILARITY)
-        pieces = [_kernel_piece(0, y_codes, year_table, 0.5),
-                  _kernel_piece(0, l_codes, table, 0.5)]
+        pieces = [_kernel_piece(0, y_codes, year_table, 0.5), _kernel_piece(0, l_codes, table, 0.5)]
     else:  # no levels in this cohort at all: years carry the whole criterion
         pieces = [_kernel_piece(0, y_codes, year_table, 1.0)]
     if s.max_level_gap is not None:
@@ -198,9 +197,9 @@ def overlap_hours(off_a: np.ndarray, off_b: np.ndarray, start: float, end: float
     return np.asarray(best)
 
 
-def _practicalities(people: Sequence[PersonRecord], s: MatchSettings) -> tuple[
-    list[Piece], np.ndarray
-]:
+def _practicalities(
+    people: Sequence[PersonRecord], s: MatchSettings
+) -> tuple[list[Piece], np.ndarray]:
     offsets = tz_offsets([p.timezone for p in people], s.reference_datetime)
     keys = [None if np.isnan(o) else float(o) for o in offsets]
     codes, cats = _categories(keys)
@@ -210,8 +209,9 @@ def _practicalities(people: Sequence[PersonRecord], s: MatchSettings) -> tuple[
     table = np.where(np.isnan(table), UNKNOWN_TZ_OVERLAP * span, table) / span
     onehot = np.eye(len(cats))[codes]
     # Unstated hours count as available: the column is optional in the import.
-    hours = np.array([1.0 if p.hours_per_month is None or p.hours_per_month > 0 else 0.0
-                      for p in people]).reshape(-1, 1)
+    hours = np.array(
+        [1.0 if p.hours_per_month is None or p.hours_per_month > 0 else 0.0 for p in people]
+    ).reshape(-1, 1)
     langs = _tags_dense([p.languages for p in people], "none")
     # Someone who lists no language is assumed to share the organisation's language.
     langs[langs.sum(axis=1) == 0] = 1.0
@@ -257,8 +257,10 @@ def build_features(people: Sequence[PersonRecord], settings: MatchSettings) -> F
 
     w = np.array(s.weight_vector)
     if s.forbid_same_team:
-        keys = [(p.department.strip().lower(), p.team.strip().lower()) if p.team.strip()
-                else None for p in people]
+        keys = [
+            (p.department.strip().lower(), p.team.strip().lower()) if p.team.strip() else None
+            for p in people
+        ]
         codes, cats = _categories(keys)
         none_code = cats.index(None) if None in cats else -2
         team_key = np.where(codes == none_code, -1, codes)

@@ -7,24 +7,22 @@ import numpy as np
 from peermentor.matching.result import Pairing, QualityReport
 from peermentor.matching.settings import CRITERIA
 
-QUANTILES = {"min": 0.0, "p10": 0.1, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p90": 0.9,
-             "max": 1.0}
+QUANTILES = {"min": 0.0, "p10": 0.1, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p90": 0.9, "max": 1.0}
 
 
-def quality_report(
-    pairings: list[Pairing], unmatched: int, threshold: float
-) -> QualityReport:
+def quality_report(pairings: list[Pairing], unmatched: int, threshold: float) -> QualityReport:
     n = len(pairings)
     share = {
-        c: (sum(p.components[c] >= threshold for p in pairings) / n if n else 0.0)
-        for c in CRITERIA
+        c: (sum(p.components[c] >= threshold for p in pairings) / n if n else 0.0) for c in CRITERIA
     }
     pair_scores = np.array([s for p in pairings for s in p.pair_scores])
     if len(pair_scores):
         quantiles = {k: float(np.quantile(pair_scores, q)) for k, q in QUANTILES.items()}
         worst = min(pairings, key=lambda p: min(p.pair_scores))
         worst_pair: tuple[tuple[str, ...], float] | None = (
-            worst.members, float(min(worst.pair_scores)))
+            worst.members,
+            float(min(worst.pair_scores)),
+        )
         mean = float(pair_scores.mean())
     else:
         quantiles, worst_pair, mean = {}, None, 0.0

@@ -53,9 +53,7 @@ class RuleContext:
         pairs: set[frozenset[str]] = set()
         for group in past:
             members = sorted(group)
-            pairs.update(
-                frozenset((a, b)) for k, a in enumerate(members) for b in members[k + 1:]
-            )
+            pairs.update(frozenset((a, b)) for k, a in enumerate(members) for b in members[k + 1 :])
         return cls(
             {p.employee_id: p for p in people},
             {p.employee_id: p.manager_id for p in people},
@@ -82,16 +80,27 @@ def pair_rule(a_id: str, b_id: str, ctx: RuleContext) -> str | None:
     s = ctx.settings
     if not s.allow_past_partners and frozenset((a_id, b_id)) in ctx.past:
         return "past partners: they were paired before and repeats are not allowed"
-    if s.forbid_same_team and a.team.strip() and (
-        (a.department.strip().lower(), a.team.strip().lower())
-        == (b.department.strip().lower(), b.team.strip().lower())
+    if (
+        s.forbid_same_team
+        and a.team.strip()
+        and (
+            (a.department.strip().lower(), a.team.strip().lower())
+            == (b.department.strip().lower(), b.team.strip().lower())
+        )
     ):
         return "same team: this programme does not pair people in the same team"
-    if (s.forbid_same_department and a.department.strip()
-            and a.department.strip().lower() == b.department.strip().lower()):
+    if (
+        s.forbid_same_department
+        and a.department.strip()
+        and a.department.strip().lower() == b.department.strip().lower()
+    ):
         return "same department: this programme does not pair people in the same department"
-    if (s.max_level_gap is not None and a.level is not None and b.level is not None
-            and abs(a.level - b.level) > s.max_level_gap):
+    if (
+        s.max_level_gap is not None
+        and a.level is not None
+        and b.level is not None
+        and abs(a.level - b.level) > s.max_level_gap
+    ):
         return f"level gap: more than {s.max_level_gap} level(s) apart"
     return None
 
@@ -128,7 +137,7 @@ def sparse_exclusions(
         for group in past:
             members = sorted(index[m] for m in group if m in index)
             for k, i in enumerate(members):
-                for j in members[k + 1:]:
+                for j in members[k + 1 :]:
                     add(i, j)
     n = len(people)
     if not rows:

@@ -51,12 +51,19 @@ class Scorer:
                 lin_r.append(p.right)
             else:
                 # Positive scales commute with max/min, so fold them into the left side.
-                self.nonlin.append((p.kind, (p.left * scale).astype(dtype),
-                                    p.right.astype(dtype, copy=False), scale))
+                self.nonlin.append(
+                    (
+                        p.kind,
+                        (p.left * scale).astype(dtype),
+                        p.right.astype(dtype, copy=False),
+                        scale,
+                    )
+                )
         self.L: np.ndarray = np.ascontiguousarray(np.hstack(lin_l), dtype=dtype)
         self.R: np.ndarray = np.ascontiguousarray(np.hstack(lin_r), dtype=dtype)
         self.pair_keys = np.asarray(
-            np.repeat(np.arange(self.n, dtype=np.int64), np.diff(indptr)) * self.n + excluded)
+            np.repeat(np.arange(self.n, dtype=np.int64), np.diff(indptr)) * self.n + excluded
+        )
         self.teams: dict[int, np.ndarray] = {}
         if (feats.team_key >= 0).any():
             order = np.argsort(feats.team_key, kind="stable")
@@ -90,7 +97,7 @@ class Scorer:
         s[rows - r0, rows - c0] = -np.inf
         lo, hi = self.indptr[r0], self.indptr[r1]
         if hi > lo:
-            local = np.repeat(np.arange(r1 - r0), np.diff(self.indptr[r0:r1 + 1]))
+            local = np.repeat(np.arange(r1 - r0), np.diff(self.indptr[r0 : r1 + 1]))
             cols = self.excluded[lo:hi]
             inside = (cols >= c0) & (cols < c1)
             s[local[inside], cols[inside] - c0] = -np.inf
@@ -125,8 +132,9 @@ class Scorer:
                 comps[:, p.comp] += p.coef * a
         return np.clip(comps, 0.0, 1.0), penalty
 
-    def allowed(self, u: np.ndarray, v: np.ndarray, penalty: np.ndarray | None = None
-                ) -> np.ndarray:
+    def allowed(
+        self, u: np.ndarray, v: np.ndarray, penalty: np.ndarray | None = None
+    ) -> np.ndarray:
         if penalty is None:
             _, penalty = self.components(u, v)
         ok = (u != v) & self.active[u] & self.active[v] & (penalty > ALLOWED_FLOOR)
@@ -136,15 +144,16 @@ class Scorer:
         ok &= ~((tk[u] >= 0) & (tk[u] == tk[v]))
         return np.asarray(ok)
 
-    def scores(self, u: Sequence[int] | np.ndarray, v: Sequence[int] | np.ndarray,
-               chunk: int = 65536) -> np.ndarray:
+    def scores(
+        self, u: Sequence[int] | np.ndarray, v: Sequence[int] | np.ndarray, chunk: int = 65536
+    ) -> np.ndarray:
         """Exact scores of pairs (u, v); -inf for a pair the rules forbid."""
         u = np.asarray(u, dtype=np.intp)
         v = np.asarray(v, dtype=np.intp)
         out = np.empty(len(u))
         for c0 in range(0, len(u), chunk):
-            uu, vv = u[c0:c0 + chunk], v[c0:c0 + chunk]
+            uu, vv = u[c0 : c0 + chunk], v[c0 : c0 + chunk]
             comps, penalty = self.components(uu, vv)
             ok = self.allowed(uu, vv, penalty)
-            out[c0:c0 + chunk] = np.where(ok, comps @ self.f.weights, -np.inf)
+            out[c0 : c0 + chunk] = np.where(ok, comps @ self.f.weights, -np.inf)
         return out

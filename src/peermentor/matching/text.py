@@ -40,7 +40,7 @@ def _csr(rows: np.ndarray, cols: np.ndarray, shape: tuple[int, int]) -> sp.csr_m
 
 def _char_ngrams(token: str) -> list[str]:
     padded = f" {token} "
-    return [padded[i:i + n] for n in range(3, 6) for i in range(len(padded) - n + 1)]
+    return [padded[i : i + n] for n in range(3, 6) for i in range(len(padded) - n + 1)]
 
 
 def tfidf_matrix(docs: list[str]) -> sp.csr_matrix:
@@ -59,12 +59,12 @@ def tfidf_matrix(docs: list[str]) -> sp.csr_matrix:
     unigrams = _csr(doc, ids, (len(docs), nv))
     follows = np.flatnonzero(doc[1:] == doc[:-1])
     pair_keys, pair_ids = np.unique(ids[follows] * nv + ids[follows + 1], return_inverse=True)
-    words = sp.hstack([unigrams, _csr(doc[follows], pair_ids.ravel(),
-                                      (len(docs), max(1, len(pair_keys))))]).tocsr()
+    words = sp.hstack(
+        [unigrams, _csr(doc[follows], pair_ids.ravel(), (len(docs), max(1, len(pair_keys))))]
+    ).tocsr()
     gram_vocab: dict[str, int] = {}
     by_id = sorted(vocab, key=vocab.__getitem__)
-    grams_of = [[gram_vocab.setdefault(g, len(gram_vocab)) for g in _char_ngrams(t)]
-                for t in by_id]
+    grams_of = [[gram_vocab.setdefault(g, len(gram_vocab)) for g in _char_ngrams(t)] for t in by_id]
     g_rows = np.repeat(np.arange(len(by_id)), [len(g) for g in grams_of])
     g_cols = np.array([g for gs in grams_of for g in gs], np.int64)
     grams = _csr(g_rows, g_cols, (nv, max(1, len(gram_vocab))))
@@ -93,8 +93,7 @@ def goal_text_embedding(statements: Sequence[str]) -> np.ndarray:
     else:
         # Fit on an evenly spread, deterministic sample; project everyone.
         step = max(1, len(distinct) // SVD_SAMPLE)
-        svd = TruncatedSVD(n_components=min(DIM, x.shape[1] - 1), n_iter=2,
-                           random_state=SVD_SEED)
+        svd = TruncatedSVD(n_components=min(DIM, x.shape[1] - 1), n_iter=2, random_state=SVD_SEED)
         svd.fit(x[::step])
         emb = normalize(svd.transform(x))
     where = {t: i for i, t in enumerate(distinct)}

@@ -15,8 +15,13 @@ GOALS = ("get promoted", "move into management", "become a technical expert")
 ZONES = ("Europe/Paris", "America/New_York", "Asia/Tokyo", "UTC", "", "Bad/Zone")
 LANGS = ("English", "French", "Japanese")
 FIRST = ("Ana", "Kim", "Lee", "Sam", "Noor", "Ivo", "Mia", "Raj")
-STATEMENTS = ("", "I want to lead a team", "I want to lead a larger team one day",
-              "Become an expert in data", "grow into management and coach others")
+STATEMENTS = (
+    "",
+    "I want to lead a team",
+    "I want to lead a larger team one day",
+    "Become an expert in data",
+    "grow into management and coach others",
+)
 
 
 @dataclass(frozen=True)
@@ -35,31 +40,40 @@ def people_case(draw: st.DrawFn, min_size: int = 2, max_size: int = 40) -> Case:
     ids = [f"P{i:03d}" for i in range(n)]
     people = []
     for i, pid in enumerate(ids):
-        manager = draw(st.one_of(st.none(), st.just("OUTSIDE"),
-                                 st.sampled_from(ids[:i]) if i else st.none()))
-        people.append(PersonRecord(
-            employee_id=pid,
-            name=f"{draw(st.sampled_from(FIRST))} Surname{i}",
-            email=f"{pid.lower()}@example.com",
-            years_experience=draw(st.integers(0, 20)) + draw(st.sampled_from((0.0, 0.5))),
-            manager_id=manager,
-            department=draw(st.sampled_from(("", "Sales", "Data", "Ops"))),
-            team=draw(st.sampled_from(("", "A", "B"))),
-            job_family=draw(st.sampled_from(("", "Engineering", "Sales"))),
-            location=draw(st.sampled_from(("", "Paris", "Tokyo", "Austin"))),
-            level=draw(st.one_of(st.none(), st.integers(1, 8))),
-            timezone=draw(st.sampled_from(ZONES)),
-            languages=draw(_subset(LANGS)),
-            skills_offered=draw(_subset(SKILLS)),
-            skills_sought=draw(_subset(SKILLS)),
-            career_goals=draw(_subset(GOALS)),
-            goal_statement=draw(st.sampled_from(STATEMENTS)),
-            challenges=draw(_subset(CHALLENGES)),
-            background=draw(_subset(BACKGROUNDS)),
-            hours_per_month=draw(st.sampled_from((None, 0.0, 2.0, 4.0))),
-            opt_out=draw(st.booleans().map(lambda b: b and draw(st.integers(0, 9)) == 0)),
-            do_not_match=tuple(draw(st.lists(st.sampled_from(ids), max_size=1))),
-        ))
-    past = [frozenset(p) for p in draw(st.lists(
-        st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True), max_size=4))]
+        manager = draw(
+            st.one_of(st.none(), st.just("OUTSIDE"), st.sampled_from(ids[:i]) if i else st.none())
+        )
+        people.append(
+            PersonRecord(
+                employee_id=pid,
+                name=f"{draw(st.sampled_from(FIRST))} Surname{i}",
+                email=f"{pid.lower()}@example.com",
+                years_experience=draw(st.integers(0, 20)) + draw(st.sampled_from((0.0, 0.5))),
+                manager_id=manager,
+                department=draw(st.sampled_from(("", "Sales", "Data", "Ops"))),
+                team=draw(st.sampled_from(("", "A", "B"))),
+                job_family=draw(st.sampled_from(("", "Engineering", "Sales"))),
+                location=draw(st.sampled_from(("", "Paris", "Tokyo", "Austin"))),
+                level=draw(st.one_of(st.none(), st.integers(1, 8))),
+                timezone=draw(st.sampled_from(ZONES)),
+                languages=draw(_subset(LANGS)),
+                skills_offered=draw(_subset(SKILLS)),
+                skills_sought=draw(_subset(SKILLS)),
+                career_goals=draw(_subset(GOALS)),
+                goal_statement=draw(st.sampled_from(STATEMENTS)),
+                challenges=draw(_subset(CHALLENGES)),
+                background=draw(_subset(BACKGROUNDS)),
+                hours_per_month=draw(st.sampled_from((None, 0.0, 2.0, 4.0))),
+                opt_out=draw(st.booleans().map(lambda b: b and draw(st.integers(0, 9)) == 0)),
+                do_not_match=tuple(draw(st.lists(st.sampled_from(ids), max_size=1))),
+            )
+        )
+    past = [
+        frozenset(p)
+        for p in draw(
+            st.lists(
+                st.lists(st.sampled_from(ids), min_size=2, max_size=2, unique=True), max_size=4
+            )
+        )
+    ]
     return Case(people, past)

@@ -18,8 +18,9 @@ def cohort():  # type: ignore[no-untyped-def]
     return prepare_cohort(people, MatchSettings(forbid_same_team=True))
 
 
-@pytest.mark.parametrize(("rows", "cols", "first", "k"),
-                         [(37, 53, 41, 7), (16, 100, 64, 3), (512, 8192, 2048, 20)])
+@pytest.mark.parametrize(
+    ("rows", "cols", "first", "k"), [(37, 53, 41, 7), (16, 100, 64, 3), (512, 8192, 2048, 20)]
+)
 def test_topk_is_exact_and_bounds_every_pair_left_out(  # type: ignore[no-untyped-def]
     cohort, monkeypatch, rows, cols, first, k
 ) -> None:

@@ -16,8 +16,11 @@ from peermentor.matching.settings import MatchSettings
 
 from .cohorts import Case, people_case
 
-PROPERTY = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 rule_settings = st.builds(
     MatchSettings,
@@ -64,8 +67,9 @@ def test_allowed_pairs_are_exactly_those_the_rules_allow(case: Case, s: MatchSet
     ctx = RuleContext.build(case.people, s, case.past)
     listed = {frozenset((a, b)) for a, b, _ in allowed_pair_scores(case.people, s, case.past)}
     ids = [p.employee_id for p in case.people]
-    expected = {frozenset((a, b)) for a, b in itertools.combinations(ids, 2)
-                if pair_rule(a, b, ctx) is None}
+    expected = {
+        frozenset((a, b)) for a, b in itertools.combinations(ids, 2) if pair_rule(a, b, ctx) is None
+    }
     assert listed == expected
 
 
@@ -90,8 +94,7 @@ def test_everyone_eligible_is_matched_when_a_perfect_matching_exists(
 ) -> None:
     g = allowed_graph(case, s)
     perfect = len(nx.max_weight_matching(g, maxcardinality=True)) * 2 == g.number_of_nodes()
-    result = run_matching(case.people, s.with_changes(odd_mode="waitlist"),
-                          past_partners=case.past)
+    result = run_matching(case.people, s.with_changes(odd_mode="waitlist"), past_partners=case.past)
     if perfect:
         assert all(why == "opted out" for _, why in result.unmatched)
 
@@ -100,8 +103,7 @@ def test_everyone_eligible_is_matched_when_a_perfect_matching_exists(
 @given(case=people_case(min_size=3), s=rule_settings)
 def test_odd_leftover_joins_a_triad_or_says_why(case: Case, s: MatchSettings) -> None:
     triad = run_matching(case.people, s.with_changes(odd_mode="triad"), past_partners=case.past)
-    wait = run_matching(case.people, s.with_changes(odd_mode="waitlist"),
-                        past_partners=case.past)
+    wait = run_matching(case.people, s.with_changes(odd_mode="waitlist"), past_partners=case.past)
     waitlisted = [pid for pid, why in wait.unmatched if why == WAITLISTED]
     assert len(waitlisted) <= 1
     triads = sum(len(p.members) == 3 for p in triad.pairings)

@@ -27,36 +27,65 @@ def low(values: tuple[str, ...]) -> set[str]:
 def check_sentence(s: str, me: PersonRecord, other: PersonRecord) -> None:
     name = re.escape(first_name(other))
     rules = [
-        (rf"You can help {name} with (.+?)(?:;|\.$)",
-         lambda m: items(m[1]) <= low(me.skills_offered) & low(other.skills_sought)),
-        (rf"{name} can help you with (.+)\.$",
-         lambda m: items(m[1]) <= low(other.skills_offered) & low(me.skills_sought)),
-        (r"You both face (.+)\.$", lambda m: items(m[1]) <= low(me.challenges)
-         & low(other.challenges)),
-        (r"You both work in (.+)\.$", lambda m: m[1].lower() == me.job_family.lower()
-         == other.job_family.lower()),
-        (r"You both want to (.+)\.$", lambda m: items(m[1]) <= low(me.career_goals)
-         & low(other.career_goals)),
-        (r"You share career goals: (.+)\.$", lambda m: items(m[1]) <= low(me.career_goals)
-         & low(other.career_goals)),
-        (rf"Your backgrounds differ: you bring (.+), {name} brings (.+)\.$",
-         lambda m: items(m[1]) <= low(me.background) - low(other.background)
-         and items(m[2]) <= low(other.background) - low(me.background)),
-        (rf"{name} works in (.+), you in (.+)\.$",
-         lambda m: (m[1], m[2]) == (other.department, me.department) and m[1] != m[2]),
-        (rf"{name} is based in (.+), you in (.+)\.$",
-         lambda m: (m[1], m[2]) == (other.location, me.location) and m[1] != m[2]),
-        (rf"{name} has ([\d.]+) years? of experience, you have ([\d.]+)\.$",
-         lambda m: float(m[1]) == other.years_experience
-         and float(m[2]) == me.years_experience),
-        (r"You both have ([\d.]+) years? of experience\.$",
-         lambda m: float(m[1]) == other.years_experience == me.years_experience),
-        (r"You both speak (.+)\.$", lambda m: items(m[1]) <= low(me.languages)
-         & low(other.languages)),
-        (r"Your working hours overlap by ([\d.]+) hours?\.$",
-         lambda m: 0 < float(m[1]) <= 8 and bool(me.timezone and other.timezone)),
-        (r"Your working hours do not overlap, so plan calls at the day's edges\.$",
-         lambda m: bool(me.timezone and other.timezone)),
+        (
+            rf"You can help {name} with (.+?)(?:;|\.$)",
+            lambda m: items(m[1]) <= low(me.skills_offered) & low(other.skills_sought),
+        ),
+        (
+            rf"{name} can help you with (.+)\.$",
+            lambda m: items(m[1]) <= low(other.skills_offered) & low(me.skills_sought),
+        ),
+        (
+            r"You both face (.+)\.$",
+            lambda m: items(m[1]) <= low(me.challenges) & low(other.challenges),
+        ),
+        (
+            r"You both work in (.+)\.$",
+            lambda m: m[1].lower() == me.job_family.lower() == other.job_family.lower(),
+        ),
+        (
+            r"You both want to (.+)\.$",
+            lambda m: items(m[1]) <= low(me.career_goals) & low(other.career_goals),
+        ),
+        (
+            r"You share career goals: (.+)\.$",
+            lambda m: items(m[1]) <= low(me.career_goals) & low(other.career_goals),
+        ),
+        (
+            rf"Your backgrounds differ: you bring (.+), {name} brings (.+)\.$",
+            lambda m: (
+                items(m[1]) <= low(me.background) - low(other.background)
+                and items(m[2]) <= low(other.background) - low(me.background)
+            ),
+        ),
+        (
+            rf"{name} works in (.+), you in (.+)\.$",
+            lambda m: (m[1], m[2]) == (other.department, me.department) and m[1] != m[2],
+        ),
+        (
+            rf"{name} is based in (.+), you in (.+)\.$",
+            lambda m: (m[1], m[2]) == (other.location, me.location) and m[1] != m[2],
+        ),
+        (
+            rf"{name} has ([\d.]+) years? of experience, you have ([\d.]+)\.$",
+            lambda m: float(m[1]) == other.years_experience and float(m[2]) == me.years_experience,
+        ),
+        (
+            r"You both have ([\d.]+) years? of experience\.$",
+            lambda m: float(m[1]) == other.years_experience == me.years_experience,
+        ),
+        (
+            r"You both speak (.+)\.$",
+            lambda m: items(m[1]) <= low(me.languages) & low(other.languages),
+        ),
+        (
+            r"Your working hours overlap by ([\d.]+) hours?\.$",
+            lambda m: 0 < float(m[1]) <= 8 and bool(me.timezone and other.timezone),
+        ),
+        (
+            r"Your working hours do not overlap, so plan calls at the day's edges\.$",
+            lambda m: bool(me.timezone and other.timezone),
+        ),
     ]
     for pattern, holds in rules:
         m = re.match(pattern, s)
@@ -78,8 +107,7 @@ def test_every_sentence_names_only_true_facts(case: Case) -> None:
         for sentence in pair_sentences(me, other, s.reference_datetime, (9.0, 17.0)):
             check_sentence(sentence, me, other)
     by_id = {p.employee_id: p for p in case.people}
-    result = run_matching(case.people, s.with_changes(odd_mode="waitlist"),
-                          past_partners=case.past)
+    result = run_matching(case.people, s.with_changes(odd_mode="waitlist"), past_partners=case.past)
     for pairing in result.pairings:
         a, b = (by_id[m] for m in pairing.members)
         for me, other in ((a, b), (b, a)):
@@ -88,12 +116,28 @@ def test_every_sentence_names_only_true_facts(case: Case) -> None:
 
 
 def test_the_example_from_the_brief_reads_naturally() -> None:
-    ana = PersonRecord("A", "Ana Silva", "a@x.org", 6, skills_offered=("negotiation",),
-                       skills_sought=("SQL",), challenges=("office politics",),
-                       background=("retail",), timezone="Europe/Lisbon")
-    kim = PersonRecord("K", "Kim Lee", "k@x.org", 7, skills_offered=("SQL",),
-                       skills_sought=("negotiation",), challenges=("office politics",),
-                       background=("banking",), timezone="Europe/Paris")
+    ana = PersonRecord(
+        "A",
+        "Ana Silva",
+        "a@x.org",
+        6,
+        skills_offered=("negotiation",),
+        skills_sought=("SQL",),
+        challenges=("office politics",),
+        background=("retail",),
+        timezone="Europe/Lisbon",
+    )
+    kim = PersonRecord(
+        "K",
+        "Kim Lee",
+        "k@x.org",
+        7,
+        skills_offered=("SQL",),
+        skills_sought=("negotiation",),
+        challenges=("office politics",),
+        background=("banking",),
+        timezone="Europe/Paris",
+    )
     text = " ".join(pair_sentences(ana, kim, MatchSettings().reference_datetime, (9.0, 17.0)))
     assert text == (
         "You can help Kim with negotiation; Kim can help you with SQL. "

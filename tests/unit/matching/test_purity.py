@@ -12,6 +12,5 @@ def test_matching_imports_no_web_framework_and_no_orm() -> None:
         "bad = [x for x in ('fastapi', 'sqlalchemy', 'starlette', 'alembic') if x in sys.modules]\n"
         "print(','.join(bad))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

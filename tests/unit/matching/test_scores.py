@@ -50,8 +50,9 @@ def test_a_manager_and_report_like_gap_scores_about_zero_on_experience() -> None
 
 
 def test_two_way_value_rewards_the_weaker_direction() -> None:
-    giver = PersonRecord("G", "Gia G", "g@x.org", 5, skills_offered=("sql", "python"),
-                         skills_sought=("hiring",))
+    giver = PersonRecord(
+        "G", "Gia G", "g@x.org", 5, skills_offered=("sql", "python"), skills_sought=("hiring",)
+    )
     taker = PersonRecord("T", "Tom T", "t@x.org", 5, skills_sought=("sql", "python"))
     co = prepare_cohort([giver, taker], MatchSettings())
     comps, _ = co.scorer().components(np.array([0]), np.array([1]))

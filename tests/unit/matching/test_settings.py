@@ -14,8 +14,12 @@ def test_defaults_weigh_every_criterion_and_two_way_value_most() -> None:
 
 
 def test_settings_round_trip_through_json() -> None:
-    s = MatchSettings(forbid_same_team=True, max_level_gap=2, odd_mode="waitlist",
-                      weights={**DEFAULT_WEIGHTS, "experience": 3.0})
+    s = MatchSettings(
+        forbid_same_team=True,
+        max_level_gap=2,
+        odd_mode="waitlist",
+        weights={**DEFAULT_WEIGHTS, "experience": 3.0},
+    )
     assert MatchSettings.from_dict(json.loads(json.dumps(s.to_dict()))) == s
 
 
