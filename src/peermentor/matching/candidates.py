@@ -9,8 +9,11 @@ smaller of their k-th best scores. That is the `outside_bound` handed to the sol
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from peermentor.matching.features import ALLOWED_FLOOR
 from peermentor.matching.scores import Scorer
@@ -63,12 +66,23 @@ def _row_topk(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 TILE_ROWS = 512
 TILE_COLS = 8192  # a tile of 512 × 8192 float32 (16 MB) stays near the caches
 FIRST_MIN_COLS = 2048
+SCAN_THREADS = 2  # the machines this is sized for have two cores
+BLAS_THREADS = 1  # each scan thread runs its own products
 COMPACT_AT = 4_000_000  # kept entries (12 bytes each) before trimming to each row's k best
 
 
 def first_width(n: int) -> int:
     """Columns every row is first scored against, to learn a threshold."""
     return int(min(n, max(FIRST_MIN_COLS, min(TILE_COLS, n // 8))))
+
+
+def _row_then_best(rows: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """One uint64 key per entry that orders by row, then by value, best first: a
+    single sort instead of two (the top-k bookkeeping was a third of the scan).
+    A float32's bits, sign-folded, order as the floats do."""
+    bits = vals.astype(np.float32).view(np.uint32)
+    sortable = np.where(bits & 0x80000000, ~bits, bits | 0x80000000).astype(np.uint64)
+    return (rows.astype(np.uint64) << np.uint64(32)) | (np.uint64(0xFFFFFFFF) - sortable)
 
 
 class _Kept:
@@ -87,8 +101,7 @@ class _Kept:
         r, c, v = (np.concatenate(x) for x in zip(*self.parts, strict=True))
         ok = v > ALLOWED_FLOOR
         r, c, v = r[ok], c[ok], v[ok]
-        order = np.argsort(-v, kind="stable")
-        order = order[np.argsort(r[order], kind="stable")]  # by row, best first
+        order = np.argsort(_row_then_best(r, v), kind="stable")  # by row, best first
         r, c, v = r[order], c[order], v[order]
         rank = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
         top = rank < k
@@ -106,6 +119,26 @@ class _Kept:
         last = np.searchsorted(r, np.arange(n), side="right") - 1
         kth[full] = v[last[full]]
         np.maximum(thr, kth, out=thr)
+
+
+def _scan_strip(
+    scorer: Scorer, r0: int, *, n: int, thr: np.ndarray
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Entries of rows r0.. (and, read down, of the columns right of them) that beat
+    their row's threshold, over the upper triangle from the diagonal on."""
+    r1 = min(n, r0 + TILE_ROWS)
+    parts = []
+    for c0 in range(r0, n, TILE_COLS):
+        c1 = min(n, c0 + TILE_COLS)
+        tile = scorer.block(r0, r1, c0, c1)
+        ri, ci = np.nonzero(tile > thr[r0:r1, None])
+        parts.append((ri + r0, ci + c0, tile[ri, ci]))
+        off = max(c0, r1)  # the diagonal square is already read both ways as rows
+        if off < c1:
+            part = tile[:, off - c0 :]
+            ri, ci = np.nonzero(part > thr[None, off:c1])
+            parts.append((ci + off, ri + r0, part[ri, ci]))
+    return parts
 
 
 def topk_edges(
@@ -140,23 +173,24 @@ def topk_edges(
             ri, ci = np.nonzero(tile[lo:] > thr[None, :w0])
             kept.add(ci, ri + r0 + lo, tile[lo:][ri, ci])
         tiles_done += 1
-    for r0 in range(w0, n, TILE_ROWS):
-        r1 = min(n, r0 + TILE_ROWS)
-        for c0 in range(r0, n, TILE_COLS):
-            c1 = min(n, c0 + TILE_COLS)
-            tile = scorer.block(r0, r1, c0, c1)
-            ri, ci = np.nonzero(tile > thr[r0:r1, None])
-            kept.add(ri + r0, ci + c0, tile[ri, ci])
-            off = max(c0, r1)  # the diagonal square is already read both ways as rows
-            if off < c1:
-                part = tile[:, off - c0 :]
-                ri, ci = np.nonzero(part > thr[None, off:c1])
-                kept.add(ci + off, ri + r0, part[ri, ci])
-            tiles_done += 1
-        if kept.size > COMPACT_AT:
-            kept.compact(n, k, thr)
-        if progress:
-            progress("scores", min(1.0, tiles_done / tiles_total))
+    # Row strips are scored two at a time on the two cores (BLAS itself on one thread
+    # each, so the element-wise work runs in parallel too). Each strip reads the row
+    # thresholds as they stood before its batch and its entries are added in strip
+    # order, so the outcome is the same as a serial scan's.
+    strips = list(range(w0, n, TILE_ROWS))
+    with ThreadPoolExecutor(max_workers=SCAN_THREADS) as pool, threadpool_limits(BLAS_THREADS):
+        for b0 in range(0, len(strips), SCAN_THREADS):
+            batch = strips[b0 : b0 + SCAN_THREADS]
+            frozen = thr.copy()
+            scan = partial(_scan_strip, scorer, n=n, thr=frozen)
+            for parts in pool.map(scan, batch):
+                for part in parts:
+                    kept.add(*part)
+            tiles_done += sum(-(-(n - r0) // TILE_COLS) for r0 in batch)
+            if kept.size > COMPACT_AT:
+                kept.compact(n, k, thr)
+            if progress:
+                progress("scores", min(1.0, tiles_done / tiles_total))
     rows, cols, vals = kept.top(n, k)
     counts = np.bincount(rows, minlength=n)
     kth = np.full(n, np.inf)
