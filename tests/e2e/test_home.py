@@ -42,3 +42,26 @@ def test_skip_link_is_the_first_stop_for_keyboard_users(page: Page, server: Serv
     page.goto(server.url + "login")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+def test_account_pages_pass_the_accessibility_check(
+    page: Page, server: Server, artifacts_dir: Path
+) -> None:
+    from tests.e2e.a11y import check_page
+
+    shots = artifacts_dir / "account"
+    shots.mkdir(exist_ok=True)
+    page.goto(server.url + "login")
+    check_page(page, shots, "login")
+    page.get_by_label("Email").fill("nobody@example.com")
+    page.get_by_label("Password").fill("wrong-password-1")
+    page.get_by_role("button", name="Sign in").click()
+    check_page(page, shots, "login refused")
+    page.goto(server.url + "invite/not-a-real-token")
+    check_page(page, shots, "invitation not valid")
+    page.goto(server.url + "login")
+    page.get_by_label("Email").fill(DEMO_ADMIN_EMAIL)
+    page.get_by_label("Password").fill(DEMO_ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(server.url + "account/password")
+    check_page(page, shots, "change password")
