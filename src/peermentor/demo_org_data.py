@@ -364,7 +364,7 @@ GOAL_CLOSERS: tuple[str, ...] = (
 
 CHALLENGES_COMMON: tuple[str, ...] = _words(
     "office politics, work-life balance, imposter syndrome, "
-    "remote collaboration, prioritisation, visibility of my work, saying no, "
+    "remote collaboration, prioritisation, low visibility, saying no, "
     "cross-team alignment, career direction, dealing with ambiguity, "
     "keeping skills current"
 )
