@@ -9,16 +9,24 @@ smaller of their k-th best scores. That is the `outside_bound` handed to the sol
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from peermentor.matching import scan_kernels
 from peermentor.matching.features import ALLOWED_FLOOR
+from peermentor.matching.scan_kernels import OVERFLOW
+from peermentor.matching.scan_plan import build_plan
 from peermentor.matching.scores import Scorer
 
 Progress = Callable[[str, float], None]
+# Numba dispatchers take the plan's arrays positionally; mypy cannot follow them.
+first_tile: Any = scan_kernels.first_tile
+scan_tile: Any = scan_kernels.scan_tile
+merge_into_heaps: Any = scan_kernels.merge_into_heaps
 # float32 products over ~250 terms of size ≤ 4 err by far less than this.
 FLOAT32_MARGIN = 1e-4
 BLOCK_CELLS = 24_000_000  # rows × columns per block: ~100 MB in float32
@@ -56,19 +64,11 @@ def all_allowed_edges(
     return u.astype(np.int64), v.astype(np.int64), w
 
 
-def _row_topk(s: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Row-wise indices (b × k) and values of the k largest, for moderate widths."""
-    k = min(k, s.shape[1])
-    idx = np.argpartition(s, s.shape[1] - k, axis=1)[:, -k:]
-    return idx, np.take_along_axis(s, idx, axis=1)
-
-
 TILE_ROWS = 512
 TILE_COLS = 8192  # a tile of 512 × 8192 float32 (16 MB) stays near the caches
 FIRST_MIN_COLS = 2048
 SCAN_THREADS = 2  # the machines this is sized for have two cores
 BLAS_THREADS = 1  # each scan thread runs its own products
-COMPACT_AT = 4_000_000  # kept entries (12 bytes each) before trimming to each row's k best
 
 
 def first_width(n: int) -> int:
@@ -76,69 +76,68 @@ def first_width(n: int) -> int:
     return int(min(n, max(FIRST_MIN_COLS, min(TILE_COLS, n // 8))))
 
 
-def _row_then_best(rows: np.ndarray, vals: np.ndarray) -> np.ndarray:
-    """One uint64 key per entry that orders by row, then by value, best first: a
-    single sort instead of two (the top-k bookkeeping was a third of the scan).
-    A float32's bits, sign-folded, order as the floats do."""
-    bits = vals.astype(np.float32).view(np.uint32)
-    sortable = np.where(bits & 0x80000000, ~bits, bits | 0x80000000).astype(np.uint64)
-    return (rows.astype(np.uint64) << np.uint64(32)) | (np.uint64(0xFFFFFFFF) - sortable)
+class _Scan:
+    """One candidate scan: the plan, its kernels and growable output buffers."""
+
+    def __init__(self, scorer: Scorer, k: int) -> None:
+        self.plan = build_plan(scorer)
+        self.n = scorer.n
+        self.k = k
+
+    def _args(self, tables: np.ndarray) -> tuple[Any, ...]:
+        p = self.plan
+        return (
+            p.codes, tables, p.bits_left, p.bits_right, p.bits_lscale, p.bits_rscale,
+            p.bits_meta, p.bits_cap, p.dense_left, p.dense_right, p.dense_meta, p.dense_cap,
+            p.dense_lnorm, p.dense_rnorm, p.active, p.team, p.ex_ptr, p.ex,
+        )  # fmt: skip
+
+    def first(self, r0: int, w0: int, thr: np.ndarray) -> tuple[np.ndarray, np.ndarray, Parts]:
+        """Rows r0.. against the first w0 columns: each row's k best (columns, values;
+        -1 / ALLOWED_FLOOR padded) and, for rows past w0, the entries they add to the
+        first columns' lists (scores are symmetric)."""
+        r1 = min(self.n, r0 + TILE_ROWS)
+        tables = self.plan.tables(r0, r1)
+        size = 1 << 14
+        while True:
+            top_c = np.full((r1 - r0, self.k), -1, np.int64)
+            top_v = np.full((r1 - r0, self.k), ALLOWED_FLOOR, np.float32)
+            out = _buffers(size)
+            count = first_tile(
+                r0, r1, 0, w0, self.k, top_c, top_v, max(w0, r0), thr,
+                *self._args(tables), *out,
+            )  # fmt: skip
+            if count != OVERFLOW:
+                return top_c, top_v, [(out[0][:count], out[1][:count], out[2][:count])]
+            size *= 4
+
+    def strip(self, r0: int, thr: np.ndarray) -> Parts:
+        """Entries of rows r0.. (and, read down, of the columns right of them) that beat
+        their row's threshold, over the upper triangle from the diagonal on."""
+        n = self.n
+        r1 = min(n, r0 + TILE_ROWS)
+        tables = self.plan.tables(r0, r1)
+        parts: Parts = []
+        args = self._args(tables)
+        size = 1 << 14
+        for c0 in range(r0, n, TILE_COLS):
+            c1 = min(n, c0 + TILE_COLS)
+            while True:
+                out = _buffers(size)
+                # The diagonal square is already read both ways as rows.
+                count = scan_tile(r0, r1, c0, c1, max(c0, r1), thr, *args, *out)
+                if count != OVERFLOW:
+                    break
+                size *= 4
+            parts.append((out[0][:count], out[1][:count], out[2][:count]))
+        return parts
 
 
-class _Kept:
-    """Entries (row, col, score) that may still be in their row's top k."""
-
-    def __init__(self) -> None:
-        self.parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self.size = 0
-
-    def add(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> None:
-        self.parts.append((rows.astype(np.int32), cols.astype(np.int32), vals.astype(np.float32)))
-        self.size += len(rows)
-
-    def top(self, n: int, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per row: its k best (row, col, value), best first, allowed pairs only."""
-        r, c, v = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        ok = v > ALLOWED_FLOOR
-        r, c, v = r[ok], c[ok], v[ok]
-        order = np.argsort(_row_then_best(r, v), kind="stable")  # by row, best first
-        r, c, v = r[order], c[order], v[order]
-        rank = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
-        top = rank < k
-        return r[top].astype(np.int64), c[top].astype(np.int64), v[top].astype(np.float64)
-
-    def compact(self, n: int, k: int, thr: np.ndarray) -> None:
-        """Keep only each row's k best so far, and raise the row thresholds to the
-        k-th of them (still at most the true k-th best): memory stays bounded and
-        later tiles keep fewer entries."""
-        r, c, v = self.top(n, k)
-        self.parts = [(r.astype(np.int32), c.astype(np.int32), v.astype(np.float32))]
-        self.size = len(r)
-        full = np.bincount(r, minlength=n) >= k
-        kth = np.full(n, -np.inf)
-        last = np.searchsorted(r, np.arange(n), side="right") - 1
-        kth[full] = v[last[full]]
-        np.maximum(thr, kth, out=thr)
+Parts = list[tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def _scan_strip(
-    scorer: Scorer, r0: int, *, n: int, thr: np.ndarray
-) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Entries of rows r0.. (and, read down, of the columns right of them) that beat
-    their row's threshold, over the upper triangle from the diagonal on."""
-    r1 = min(n, r0 + TILE_ROWS)
-    parts = []
-    for c0 in range(r0, n, TILE_COLS):
-        c1 = min(n, c0 + TILE_COLS)
-        tile = scorer.block(r0, r1, c0, c1)
-        ri, ci = np.nonzero(tile > thr[r0:r1, None])
-        parts.append((ri + r0, ci + c0, tile[ri, ci]))
-        off = max(c0, r1)  # the diagonal square is already read both ways as rows
-        if off < c1:
-            part = tile[:, off - c0 :]
-            ri, ci = np.nonzero(part > thr[None, off:c1])
-            parts.append((ci + off, ri + r0, part[ri, ci]))
-    return parts
+def _buffers(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return np.empty(size, np.int32), np.empty(size, np.int32), np.empty(size, np.float32)
 
 
 def topk_edges(
@@ -148,54 +147,71 @@ def topk_edges(
     outside_bound: a certified upper bound on the score of any allowed pair that is
     not an edge (0 where a person's allowed partners are all edges).
 
-    Every pair is scored once, in float32 tiles. First each row against the first
-    w0 columns: their k-th best is a threshold at most the row's true k-th best.
-    Then the upper triangle of the rest; a tile serves its rows and, read down its
-    columns, the rows of its columns (scores are symmetric). Only entries reaching
-    their row's threshold are kept (strictly above it: the first strip already holds
-    k entries at or above it, so ties add nothing), and from time to time trimmed to
-    each row's k best, which also raises the thresholds."""
+    Every pair is scored once (scan_kernels, from the plan of scan_plan). First each
+    row against the first w0 columns: their k-th best is a threshold at most the
+    row's true k-th best. Then the upper triangle of the rest; a tile serves its rows
+    and, read down its columns, the rows of its columns (scores are symmetric). A
+    kernel returns only the entries beating their row's threshold, and those are
+    offered to a per-row heap of the k best so far, whose k-th best is the threshold
+    from then on.
+
+    Strips run two at a time on the two cores while the main thread merges the
+    previous batch's entries. A batch reads the thresholds as they stood after the
+    merge of the batch two before it, and entries are merged in strip order, so the
+    outcome never depends on timing."""
     n = scorer.n
     w0 = first_width(n)
     thr = np.full(n, ALLOWED_FLOOR)
-    kept = _Kept()
-    tiles_total = -(-n // TILE_ROWS) * (1 + max(0, -(-(n - w0) // TILE_COLS)))
-    tiles_done = 0
-    for r0 in range(0, n, TILE_ROWS):
-        r1 = min(n, r0 + TILE_ROWS)
-        tile = scorer.block(r0, r1, 0, w0)
-        idx, val = _row_topk(tile, k)
-        if idx.shape[1] == k:
-            thr[r0:r1] = np.maximum(val.min(axis=1), ALLOWED_FLOOR)
-        kept.add(np.repeat(np.arange(r0, r1), idx.shape[1]), idx.ravel(), val.ravel())
-        if r1 > w0:  # rows past the first columns: read down, the tile serves columns < w0
-            lo = max(r0, w0) - r0
-            ri, ci = np.nonzero(tile[lo:] > thr[None, :w0])
-            kept.add(ci, ri + r0 + lo, tile[lo:][ri, ci])
-        tiles_done += 1
-    # Row strips are scored two at a time on the two cores (BLAS itself on one thread
-    # each, so the element-wise work runs in parallel too). Each strip reads the row
-    # thresholds as they stood before its batch and its entries are added in strip
-    # order, so the outcome is the same as a serial scan's.
+    heap_v = np.full((n, k), ALLOWED_FLOOR, np.float32)
+    heap_c = np.full((n, k), -1, np.int32)
+    scan = _Scan(scorer, k)
+    starts = list(range(0, n, TILE_ROWS))
     strips = list(range(w0, n, TILE_ROWS))
+    work_total = len(starts) + sum(-(-(n - r0) // TILE_COLS) for r0 in strips)
+    done = 0
+
+    def merge(parts: Parts, work: int) -> None:
+        nonlocal done
+        for rows, cols, vals in parts:
+            merge_into_heaps(rows, cols, vals, heap_v, heap_c, thr)
+        done += work
+        if progress:
+            progress("scores", min(1.0, done / max(1, work_total)))
+
     with ThreadPoolExecutor(max_workers=SCAN_THREADS) as pool, threadpool_limits(BLAS_THREADS):
+        # The first columns: strips inside them set their rows' k best, then the rest,
+        # which also read down into the first columns' lists.
+        inside = [r0 for r0 in starts if r0 + TILE_ROWS <= w0]
+        for batch in (inside, [r0 for r0 in starts if r0 + TILE_ROWS > w0]):
+            frozen = thr.copy()
+            for r0, (top_c, top_v, parts) in zip(
+                batch, pool.map(partial(scan.first, w0=w0, thr=frozen), batch), strict=True
+            ):
+                r1 = r0 + len(top_c)
+                # Best first, read backwards, is ascending: already a min-heap.
+                heap_v[r0:r1] = top_v[:, ::-1]
+                heap_c[r0:r1] = top_c[:, ::-1]
+                thr[r0:r1] = heap_v[r0:r1, 0]
+                merge(parts, 1)
+        pending: list[Future[Parts]] = []
+        pending_work = 0
         for b0 in range(0, len(strips), SCAN_THREADS):
             batch = strips[b0 : b0 + SCAN_THREADS]
             frozen = thr.copy()
-            scan = partial(_scan_strip, scorer, n=n, thr=frozen)
-            for parts in pool.map(scan, batch):
-                for part in parts:
-                    kept.add(*part)
-            tiles_done += sum(-(-(n - r0) // TILE_COLS) for r0 in batch)
-            if kept.size > COMPACT_AT:
-                kept.compact(n, k, thr)
-            if progress:
-                progress("scores", min(1.0, tiles_done / tiles_total))
-    rows, cols, vals = kept.top(n, k)
-    counts = np.bincount(rows, minlength=n)
-    kth = np.full(n, np.inf)
-    np.minimum.at(kth, rows, vals)
-    bound = np.where(counts >= k, kth + FLOAT32_MARGIN, 0.0)
+            running = [pool.submit(scan.strip, r0, frozen) for r0 in batch]
+            for future in pending:
+                merge(future.result(), 0)
+            merge([], pending_work)
+            pending = running
+            pending_work = sum(-(-(n - r0) // TILE_COLS) for r0 in batch)
+        for future in pending:
+            merge(future.result(), 0)
+        merge([], pending_work)
+    has = heap_v > ALLOWED_FLOOR
+    rows = np.broadcast_to(np.arange(n)[:, None], heap_v.shape)[has]
+    cols = heap_c[has].astype(np.int64)
+    full = has.all(axis=1)
+    bound = np.where(full, heap_v[:, 0].astype(np.float64) + FLOAT32_MARGIN, 0.0)
     key = np.unique(np.minimum(rows, cols) * n + np.maximum(rows, cols))
     first, second = np.divmod(key, n)
     return first, second, np.clip(bound, 0.0, None)

@@ -28,7 +28,6 @@ def test_topk_is_exact_and_bounds_every_pair_left_out(  # type: ignore[no-untype
     monkeypatch.setattr(candidates, "TILE_ROWS", rows)
     monkeypatch.setattr(candidates, "TILE_COLS", cols)
     monkeypatch.setattr(candidates, "FIRST_MIN_COLS", first)
-    monkeypatch.setattr(candidates, "COMPACT_AT", 500)  # trim (and raise thresholds) often
     u, v, bound = candidates.topk_edges(cohort.scorer(np.float32), k)
     n = cohort.n
     full = cohort.scorer(np.float64).block(0, n)
