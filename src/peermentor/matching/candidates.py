@@ -18,7 +18,6 @@ from threadpoolctl import threadpool_limits
 
 from peermentor.matching import scan_kernels
 from peermentor.matching.features import ALLOWED_FLOOR
-from peermentor.matching.scan_kernels import OVERFLOW
 from peermentor.matching.scan_plan import build_plan
 from peermentor.matching.scores import Scorer
 
@@ -97,46 +96,54 @@ class _Scan:
         -1 / ALLOWED_FLOOR padded) and, for rows past w0, the entries they add to the
         first columns' lists (scores are symmetric)."""
         r1 = min(self.n, r0 + TILE_ROWS)
-        tables = self.plan.tables(r0, r1)
-        size = 1 << 14
-        while True:
-            top_c = np.full((r1 - r0, self.k), -1, np.int64)
-            top_v = np.full((r1 - r0, self.k), ALLOWED_FLOOR, np.float32)
-            out = _buffers(size)
-            count = first_tile(
-                r0, r1, 0, w0, self.k, top_c, top_v, max(w0, r0), thr,
-                *self._args(tables), *out,
-            )  # fmt: skip
-            if count != OVERFLOW:
-                return top_c, top_v, [(out[0][:count], out[1][:count], out[2][:count])]
-            size *= 4
+        args = self._args(self.plan.tables(r0, r1))
+        top_c = np.full((r1 - r0, self.k), -1, np.int64)
+        top_v = np.full((r1 - r0, self.k), ALLOWED_FLOOR, np.float32)
+        parts: Parts = []
+        at = 0
+        while at < w0:  # resumes where a full buffer stopped it
+            out = _buffers()
+            count, at = first_tile(
+                r0, r1, at, w0, self.k, top_c, top_v, max(w0, r0), thr, *args, *out
+            )
+            parts.append((out[0][:count], out[1][:count], out[2][:count]))
+        return top_c, top_v, parts
 
     def strip(self, r0: int, thr: np.ndarray) -> Parts:
         """Entries of rows r0.. (and, read down, of the columns right of them) that beat
         their row's threshold, over the upper triangle from the diagonal on."""
         n = self.n
         r1 = min(n, r0 + TILE_ROWS)
-        tables = self.plan.tables(r0, r1)
+        args = self._args(self.plan.tables(r0, r1))
         parts: Parts = []
-        args = self._args(tables)
-        size = 1 << 14
+        out = _buffers()
+        used = 0
         for c0 in range(r0, n, TILE_COLS):
             c1 = min(n, c0 + TILE_COLS)
-            while True:
-                out = _buffers(size)
-                # The diagonal square is already read both ways as rows.
-                count = scan_tile(r0, r1, c0, c1, max(c0, r1), thr, *args, *out)
-                if count != OVERFLOW:
-                    break
-                size *= 4
-            parts.append((out[0][:count], out[1][:count], out[2][:count]))
+            at = c0
+            while at < c1:
+                # The diagonal square is already read both ways as rows: columns read
+                # down only from max(c0, r1).
+                count, at = scan_tile(
+                    r0, r1, at, c1, max(c0, r1), thr, *args, *(a[used:] for a in out)
+                )
+                parts.append(tuple(a[used : used + count] for a in out))  # type: ignore[arg-type]
+                used += count
+                if at < c1 or len(out[0]) - used < OUT_ROOM:
+                    out, used = _buffers(), 0
         return parts
 
 
 Parts = list[tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def _buffers(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+OUT_SIZE = 1 << 18  # entries per output buffer (3 MB); a kernel stops short of overflow
+OUT_ROOM = 1 << 14  # start a fresh buffer when less than this is left
+
+
+def _buffers() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    # A kernel needs room for two entries per row of a column to make progress.
+    size = max(OUT_SIZE, 2 * TILE_ROWS + OUT_ROOM)
     return np.empty(size, np.int32), np.empty(size, np.int32), np.empty(size, np.float32)
 
 

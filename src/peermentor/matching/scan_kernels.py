@@ -18,7 +18,9 @@ from numba import njit, types
 from numba.extending import intrinsic
 
 LIN, RELU, MIN1, MINPAIR = 0, 1, 2, 3  # as in scan_plan
-OVERFLOW = -1
+# Reordering float sums lets loops vectorise; infinities stay meaningful (thresholds
+# use them), so not the whole of fastmath=True, which assumes there are none.
+FAST = {"reassoc", "contract", "nsz", "arcp"}
 
 
 def _ctpop(typingctx, x):
@@ -35,7 +37,7 @@ def _ctpop(typingctx, x):
 _popcount: Any = intrinsic(_ctpop)
 
 
-@njit(nogil=True, cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=FAST)
 def _score_column(
     j, r0, r1, codes, tables, bl, br, bls, brs, bmeta, bcap, buf, cnt_f, cnt_b,
 ):  # fmt: skip
@@ -86,7 +88,7 @@ def _score_column(
                 buf[ii] += ls[ii] * rsj * np.float32(cnt_f[ii])
 
 
-@njit(nogil=True, cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=FAST)
 def _dense_bound(j, r0, r1, buf, dmeta, dcap, dln, drn, ub):
     """ub[:m] = buf + each dense piece at its bound (Cauchy-Schwarz, then the piece's
     own max/min): never below the exact score."""
@@ -106,17 +108,18 @@ def _dense_bound(j, r0, r1, buf, dmeta, dcap, dln, drn, ub):
                 ub[ii] += ln[ii] * rnj
 
 
-@njit(nogil=True, cache=True, fastmath=True, inline="always")
+@njit(nogil=True, cache=True, fastmath=FAST, inline="always")
 def _dot(a, i, b, j, start, width):
     """a[i] · b[j] over columns start..start+width-1 (no row views: a view costs a
     reference count, which dominated the per-pair cost)."""
     acc = np.float32(0.0)
-    for t in range(start, start + width):
+    # Unsigned indices: no negative-index wraparound in the loop, so it vectorises.
+    for t in range(np.uint64(start), np.uint64(start + width)):
         acc += a[i, t] * b[j, t]
     return acc
 
 
-@njit(nogil=True, cache=True, inline="always")
+@njit(nogil=True, cache=True, fastmath=FAST, inline="always")
 def _dense_exact(i, j, dl, dr, dmeta, dcap):
     """The dense pieces of pair (i, j), exactly (in float32)."""
     total = np.float32(0.0)
@@ -133,7 +136,7 @@ def _dense_exact(i, j, dl, dr, dmeta, dcap):
     return total
 
 
-@njit(nogil=True, cache=True, fastmath=True)
+@njit(nogil=True, cache=True, fastmath=FAST)
 def _hits(buf, limit, m, floor):
     """How many of buf[:m] beat min(limit[ii], floor): usually none, found without a
     branch per entry."""
@@ -161,14 +164,15 @@ def _allowed(i, j, active, team, ex_ptr, ex):
     return not (lo < ex_ptr[i + 1] and ex[lo] == j)
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, fastmath=FAST)
 def scan_tile(
     r0, r1, c0, c1, down_from, thr, codes, tables, bl, br, bls, brs, bmeta, bcap,
     dl, dr, dmeta, dcap, dln, drn, active, team, ex_ptr, ex, out_r, out_c, out_v,
 ):  # fmt: skip
     """Entries of the tile rows r0..r1-1 × columns c0..c1-1: (i, j, s) where s beats
     thr[i], and, for columns j >= down_from, (j, i, s) where s beats thr[j]. Returns
-    how many were written, or OVERFLOW when the out arrays are too short."""
+    (entries written, the column to resume from: c1 when done). It stops before a
+    column that might not fit in out, so a caller resumes with fresh arrays."""
     m = r1 - r0
     buf = np.empty(m, np.float32)
     cnt_f = np.empty(m, np.int32)
@@ -180,6 +184,8 @@ def scan_tile(
     cap = out_r.shape[0]
     count = 0
     for j in range(c0, c1):
+        if count + 2 * m > cap:
+            return count, j
         if not active[j]:
             continue
         _score_column(j, r0, r1, codes, tables, bl, br, bls, brs, bmeta, bcap, buf, cnt_f, cnt_b)
@@ -198,18 +204,16 @@ def scan_tile(
                 continue
             if not _allowed(i, j, active, team, ex_ptr, ex):
                 continue
-            if count + 2 > cap:
-                return OVERFLOW
             if to_row:
                 out_r[count], out_c[count], out_v[count] = i, j, s
                 count += 1
             if to_col:
                 out_r[count], out_c[count], out_v[count] = j, i, s
                 count += 1
-    return count
+    return count, c1
 
 
-@njit(nogil=True, cache=True)
+@njit(nogil=True, cache=True, fastmath=FAST)
 def first_tile(
     r0, r1, c0, c1, k, top_c, top_v, down_from, thr, codes, tables, bl, br, bls, brs,
     bmeta, bcap, dl, dr, dmeta, dcap, dln, drn, active, team, ex_ptr, ex, out_r, out_c,
@@ -218,7 +222,7 @@ def first_tile(
     """Rows r0..r1-1 against columns c0..c1-1, keeping each row's k best allowed
     entries in top_c/top_v (row i at i - r0, best first, padded with the entries
     given); and for rows i >= down_from, the entries (j, i, s) that beat thr[j].
-    Returns the count written to out, or OVERFLOW."""
+    Returns (entries written to out, the column to resume from), as scan_tile."""
     m = r1 - r0
     buf = np.empty(m, np.float32)
     cnt_f = np.empty(m, np.int32)
@@ -230,6 +234,8 @@ def first_tile(
     cap = out_r.shape[0]
     count = 0
     for j in range(c0, c1):
+        if count + 2 * m > cap:
+            return count, j
         if not active[j]:
             continue
         _score_column(j, r0, r1, codes, tables, bl, br, bls, brs, bmeta, bcap, buf, cnt_f, cnt_b)
@@ -259,11 +265,9 @@ def first_tile(
                 top_c[ii, p] = j
                 kth[ii] = top_v[ii, k - 1]
             if to_col:
-                if count + 1 > cap:
-                    return OVERFLOW
                 out_r[count], out_c[count], out_v[count] = j, i, s
                 count += 1
-    return count
+    return count, c1
 
 
 @njit(nogil=True, cache=True)

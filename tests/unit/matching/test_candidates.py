@@ -28,6 +28,9 @@ def test_topk_is_exact_and_bounds_every_pair_left_out(  # type: ignore[no-untype
     monkeypatch.setattr(candidates, "TILE_ROWS", rows)
     monkeypatch.setattr(candidates, "TILE_COLS", cols)
     monkeypatch.setattr(candidates, "FIRST_MIN_COLS", first)
+    # Small output buffers: the kernels stop and resume many times within a tile.
+    monkeypatch.setattr(candidates, "OUT_SIZE", 1)
+    monkeypatch.setattr(candidates, "OUT_ROOM", 1)
     u, v, bound = candidates.topk_edges(cohort.scorer(np.float32), k)
     n = cohort.n
     full = cohort.scorer(np.float64).block(0, n)

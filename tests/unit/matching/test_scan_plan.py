@@ -82,8 +82,8 @@ def _every_entry(scorer: Scorer) -> dict[tuple[int, int], float]:
         plan.dense_meta, plan.dense_cap, plan.dense_lnorm, plan.dense_rnorm, plan.active,
         plan.team, plan.ex_ptr, plan.ex,
     )  # fmt: skip
-    count = scan_tile(0, n, 0, n, n, np.full(n, -np.inf), *args, *out)
-    assert count >= 0
+    count, stop = scan_tile(0, n, 0, n, n, np.full(n, -np.inf), *args, *out)
+    assert stop == n
     return {(int(i), int(j)): float(v) for i, j, v in zip(*(a[:count] for a in out), strict=True)}
 
 
