@@ -9,6 +9,7 @@ concatenated, plus one product and one in-place operation per non-linear piece.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cached_property
 
 import numpy as np
 
@@ -39,28 +40,6 @@ class Scorer:
         self.excluded = excluded
         self.active = np.ones(self.n, bool) if active is None else active
         self.dtype = dtype
-        w = feats.weights
-        lin_l, lin_r = [], []
-        self.nonlin: list[tuple[str, np.ndarray, np.ndarray, float]] = []
-        for p in feats.pieces:
-            scale = p.coef * (1.0 if p.comp < 0 else w[p.comp])
-            if scale == 0:
-                continue
-            if p.kind == "lin":
-                lin_l.append(p.left * scale)
-                lin_r.append(p.right)
-            else:
-                # Positive scales commute with max/min, so fold them into the left side.
-                self.nonlin.append(
-                    (
-                        p.kind,
-                        (p.left * scale).astype(dtype),
-                        p.right.astype(dtype, copy=False),
-                        scale,
-                    )
-                )
-        self.L: np.ndarray = np.ascontiguousarray(np.hstack(lin_l), dtype=dtype)
-        self.R: np.ndarray = np.ascontiguousarray(np.hstack(lin_r), dtype=dtype)
         # Sorted, so a pair is looked up by binary search (np.isin re-hashes the whole
         # list on every call: 20 s for the edges of 100,000 people).
         self.pair_keys = np.sort(
@@ -77,11 +56,42 @@ class Scorer:
 
     # ---- blocks -------------------------------------------------------------------
 
+    @cached_property
+    def _products(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, list[tuple[str, np.ndarray, np.ndarray, float]]]:
+        """The linear pieces side by side (L, R) and the non-linear ones, for `block`.
+        Built on first use: a scorer that only scores listed pairs never needs them."""
+        w = self.f.weights
+        lin_l, lin_r = [], []
+        nonlin: list[tuple[str, np.ndarray, np.ndarray, float]] = []
+        for p in self.f.pieces:
+            scale = p.coef * (1.0 if p.comp < 0 else w[p.comp])
+            if scale == 0:
+                continue
+            if p.kind == "lin":
+                lin_l.append(p.left * scale)
+                lin_r.append(p.right)
+            else:
+                # Positive scales commute with max/min, so fold them into the left side.
+                nonlin.append(
+                    (
+                        p.kind,
+                        (p.left * scale).astype(self.dtype),
+                        p.right.astype(self.dtype, copy=False),
+                        scale,
+                    )
+                )
+        left: np.ndarray = np.ascontiguousarray(np.hstack(lin_l), dtype=self.dtype)
+        right: np.ndarray = np.ascontiguousarray(np.hstack(lin_r), dtype=self.dtype)
+        return left, right, nonlin
+
     def block(self, r0: int, r1: int, c0: int = 0, c1: int | None = None) -> np.ndarray:
         """Scores of rows r0..r1-1 against columns c0..c1-1; -inf where never allowed."""
         c1 = self.n if c1 is None else c1
-        s = self.L[r0:r1] @ self.R[c0:c1].T
-        for kind, left, right, scale in self.nonlin:
+        lin_left, lin_right, nonlin = self._products
+        s = lin_left[r0:r1] @ lin_right[c0:c1].T
+        for kind, left, right, scale in nonlin:
             t = left[r0:r1] @ right[c0:c1].T
             if kind == "relu":
                 np.maximum(t, 0, out=t)
