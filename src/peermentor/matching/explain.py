@@ -75,6 +75,8 @@ def _number(y: float) -> str:
 
 
 def _years(y: float) -> str:
+    if y < 1:
+        return "less than a year"
     return f"{_number(y)} year" + ("" if _number(y) == "1" else "s")
 
 
@@ -115,6 +117,46 @@ def _overlap(a: float, b: float, start: float, end: float) -> float:
     )
 
 
+def _where(me: PersonRecord, other: PersonRecord, name: str) -> str:
+    """Where the two sit, in one sentence, naming only what differs."""
+    dept = _differ(me.department, other.department)
+    loc = _differ(me.location, other.location)
+    if dept and loc:
+        return (
+            f"{name} works in {other.department.strip()} in {other.location.strip()}; "
+            f"you work in {me.department.strip()} in {me.location.strip()}."
+        )
+    if dept:
+        return f"{name} works in {other.department.strip()}; you work in {me.department.strip()}."
+    if loc:
+        return f"{name} is based in {other.location.strip()}; you are in {me.location.strip()}."
+    return ""
+
+
+def _experience(me: PersonRecord, other: PersonRecord, name: str) -> str:
+    mine, theirs = _years(me.years_experience), _years(other.years_experience)
+    if mine == theirs:
+        return f"You both have {mine} of experience."
+    return f"{name} has {theirs} of experience; you have {mine}."
+
+
+def _practicalities(
+    me: PersonRecord, other: PersonRecord, at: datetime, workday: tuple[float, float]
+) -> str:
+    """Working hours and a shared language, as one sentence."""
+    langs = common(me.languages, other.languages)
+    speak = f"you both speak {join_words(langs)}" if langs else ""
+    a, b = _offset(me.timezone, at), _offset(other.timezone, at)
+    if a is None or b is None:
+        return f"{speak[0].upper()}{speak[1:]}." if speak else ""
+    h = _overlap(a, b, *workday)
+    if h < 0.5:
+        hours = "Your working hours do not overlap, so plan calls at the day's edges"
+        return f"{hours}; {speak}." if speak else f"{hours}."
+    hours = f"Your working hours overlap by {_hours(h)}"
+    return f"{hours} and {speak}." if speak else f"{hours}."
+
+
 def pair_sentences(
     me: PersonRecord, other: PersonRecord, at: datetime, workday: tuple[float, float]
 ) -> list[str]:
@@ -147,31 +189,17 @@ def pair_sentences(
         only_mine(other.background, me.background),
     )
     if mine and theirs:
+        # In brackets, so that any tag reads well ("you: MBA", "Kim: retail").
         out.append(
-            f"Your backgrounds differ: you bring {join_words(mine)}, "
-            f"{name} brings {join_words(theirs)}."
+            f"Your backgrounds differ (you: {join_words(mine)}; {name}: {join_words(theirs)})."
         )
-    if _differ(me.department, other.department):
-        out.append(f"{name} works in {other.department.strip()}, you in {me.department.strip()}.")
-    if _differ(me.location, other.location):
-        out.append(f"{name} is based in {other.location.strip()}, you in {me.location.strip()}.")
-    if _number(me.years_experience) == _number(other.years_experience):
-        out.append(f"You both have {_years(me.years_experience)} of experience.")
-    else:
-        out.append(
-            f"{name} has {_years(other.years_experience)} of experience, "
-            f"you have {_number(me.years_experience)}."
-        )
-    a, b = _offset(me.timezone, at), _offset(other.timezone, at)
-    if a is not None and b is not None:
-        h = _overlap(a, b, *workday)
-        if h >= 0.5:
-            out.append(f"Your working hours overlap by {_hours(h)}.")
-        else:
-            out.append("Your working hours do not overlap, so plan calls at the day's edges.")
-    langs = common(me.languages, other.languages)
-    if langs:
-        out.append(f"You both speak {join_words(langs)}.")
+    where = _where(me, other, name)
+    if where:
+        out.append(where)
+    out.append(_experience(me, other, name))
+    practical = _practicalities(me, other, at, workday)
+    if practical:
+        out.append(practical)
     return out
 
 

@@ -52,39 +52,62 @@ def check_sentence(s: str, me: PersonRecord, other: PersonRecord) -> None:
             lambda m: items(m[1]) <= low(me.career_goals) & low(other.career_goals),
         ),
         (
-            rf"Your backgrounds differ: you bring (.+), {name} brings (.+)\.$",
+            rf"Your backgrounds differ \(you: (.+); {name}: (.+)\)\.$",
             lambda m: (
                 items(m[1]) <= low(me.background) - low(other.background)
                 and items(m[2]) <= low(other.background) - low(me.background)
             ),
         ),
         (
-            rf"{name} works in (.+), you in (.+)\.$",
+            rf"{name} works in (.+) in (.+); you work in (.+) in (.+)\.$",
+            lambda m: (
+                (m[1], m[3]) == (other.department, me.department)
+                and (m[2], m[4]) == (other.location, me.location)
+                and m[1] != m[3]
+                and m[2] != m[4]
+            ),
+        ),
+        (
+            rf"{name} works in (.+); you work in (.+)\.$",
             lambda m: (m[1], m[2]) == (other.department, me.department) and m[1] != m[2],
         ),
         (
-            rf"{name} is based in (.+), you in (.+)\.$",
+            rf"{name} is based in (.+); you are in (.+)\.$",
             lambda m: (m[1], m[2]) == (other.location, me.location) and m[1] != m[2],
         ),
         (
-            rf"{name} has ([\d.]+) years? of experience, you have ([\d.]+)\.$",
-            lambda m: float(m[1]) == other.years_experience and float(m[2]) == me.years_experience,
+            rf"{name} has (.+) of experience; you have (.+)\.$",
+            lambda m: (
+                years_match(m[1], other.years_experience)
+                and years_match(m[2], me.years_experience)
+                and m[1] != m[2]
+            ),
         ),
         (
-            r"You both have ([\d.]+) years? of experience\.$",
-            lambda m: float(m[1]) == other.years_experience == me.years_experience,
+            r"You both have (.+) of experience\.$",
+            lambda m: (
+                years_match(m[1], other.years_experience) and years_match(m[1], me.years_experience)
+            ),
         ),
         (
             r"You both speak (.+)\.$",
             lambda m: items(m[1]) <= low(me.languages) & low(other.languages),
         ),
         (
-            r"Your working hours overlap by ([\d.]+) hours?\.$",
-            lambda m: 0 < float(m[1]) <= 8 and bool(me.timezone and other.timezone),
+            r"Your working hours overlap by ([\d.]+) hours?(?: and you both speak (.+))?\.$",
+            lambda m: (
+                0 < float(m[1]) <= 8
+                and bool(me.timezone and other.timezone)
+                and (m[2] is None or items(m[2]) <= low(me.languages) & low(other.languages))
+            ),
         ),
         (
-            r"Your working hours do not overlap, so plan calls at the day's edges\.$",
-            lambda m: bool(me.timezone and other.timezone),
+            r"Your working hours do not overlap, so plan calls at the day's edges"
+            r"(?:; you both speak (.+))?\.$",
+            lambda m: (
+                bool(me.timezone and other.timezone)
+                and (m[1] is None or items(m[1]) <= low(me.languages) & low(other.languages))
+            ),
         ),
     ]
     for pattern, holds in rules:
@@ -93,6 +116,14 @@ def check_sentence(s: str, me: PersonRecord, other: PersonRecord) -> None:
             assert holds(m), (s, me, other)
             return
     raise AssertionError(f"unrecognised sentence: {s!r}")
+
+
+def years_match(text: str, years: float) -> bool:
+    """ "less than a year" for under one year, else "N year(s)" with N the value."""
+    if text == "less than a year":
+        return years < 1
+    m = re.fullmatch(r"([\d.]+) years?", text)
+    return bool(m) and float(m[1]) == years and years >= 1 and (m[0].endswith("s") != (years == 1))
 
 
 def sentences(text: str) -> list[str]:
@@ -142,8 +173,8 @@ def test_the_example_from_the_brief_reads_naturally() -> None:
     assert text == (
         "You can help Kim with negotiation; Kim can help you with SQL. "
         "You both face office politics. "
-        "Your backgrounds differ: you bring retail, Kim brings banking. "
-        "Kim has 7 years of experience, you have 6. "
+        "Your backgrounds differ (you: retail; Kim: banking). "
+        "Kim has 7 years of experience; you have 6 years. "
         "Your working hours overlap by 7 hours."
     )
 
@@ -158,3 +189,40 @@ def test_why_not_names_the_rule_or_the_cost() -> None:
     assert "reporting line" in why_not(people, result, "B", "R")
     assert why_not(people, result, "R", "P") == "R and P are paired."
     assert "changes the total by -" in why_not(people, result, "R", "O")
+
+
+def test_newcomers_places_and_practicalities_read_naturally() -> None:
+    ana = PersonRecord(
+        "A",
+        "Ana Silva",
+        "a@x.org",
+        0,
+        skills_offered=("SQL",),
+        skills_sought=("negotiation",),
+        background=("MBA",),
+        department="Sales",
+        location="London",
+        timezone="Europe/London",
+        languages=("English", "Portuguese"),
+    )
+    kim = PersonRecord(
+        "K",
+        "Kim Lee",
+        "k@x.org",
+        1,
+        skills_offered=("negotiation",),
+        background=("retail", "banking"),
+        department="Finance",
+        location="Berlin",
+        timezone="Asia/Tokyo",
+        languages=("english",),
+    )
+    text = " ".join(pair_sentences(ana, kim, MatchSettings().reference_datetime, (9.0, 17.0)))
+    assert text == (
+        "Kim can help you with negotiation. "
+        "Your backgrounds differ (you: MBA; Kim: retail and banking). "
+        "Kim works in Finance in Berlin; you work in Sales in London. "
+        "Kim has 1 year of experience; you have less than a year. "
+        "Your working hours do not overlap, so plan calls at the day's edges; "
+        "you both speak English."
+    )
