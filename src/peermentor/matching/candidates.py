@@ -109,9 +109,11 @@ class _Scan:
             parts.append((out[0][:count], out[1][:count], out[2][:count]))
         return top_c, top_v, parts
 
-    def strip(self, r0: int, thr: np.ndarray) -> Parts:
+    def strip(self, r0: int, thr: np.ndarray, heap_v: np.ndarray, heap_c: np.ndarray) -> Parts:
         """Entries of rows r0.. (and, read down, of the columns right of them) that beat
-        their row's threshold, over the upper triangle from the diagonal on."""
+        their row's threshold, over the upper triangle from the diagonal on. heap_v and
+        heap_c are a copy of the strip rows' heaps, taken with thr, that the kernel
+        keeps up to date so the rows' thresholds rise within the strip."""
         n = self.n
         r1 = min(n, r0 + TILE_ROWS)
         args = self._args(self.plan.tables(r0, r1))
@@ -125,8 +127,9 @@ class _Scan:
                 # The diagonal square is already read both ways as rows: columns read
                 # down only from max(c0, r1).
                 count, at = scan_tile(
-                    r0, r1, at, c1, max(c0, r1), thr, *args, *(a[used:] for a in out)
-                )
+                    r0, r1, at, c1, max(c0, r1), thr, heap_v, heap_c, *args,
+                    *(a[used:] for a in out),
+                )  # fmt: skip
                 parts.append(tuple(a[used : used + count] for a in out))  # type: ignore[arg-type]
                 used += count
                 if at < c1 or len(out[0]) - used < OUT_ROOM:
@@ -205,7 +208,16 @@ def topk_edges(
         for b0 in range(0, len(strips), SCAN_THREADS):
             batch = strips[b0 : b0 + SCAN_THREADS]
             frozen = thr.copy()
-            running = [pool.submit(scan.strip, r0, frozen) for r0 in batch]
+            running = [
+                pool.submit(
+                    scan.strip,
+                    r0,
+                    frozen,
+                    heap_v[r0 : r0 + TILE_ROWS].copy(),
+                    heap_c[r0 : r0 + TILE_ROWS].copy(),
+                )  # fmt: skip
+                for r0 in batch
+            ]
             for future in pending:
                 merge(future.result(), 0)
             merge([], pending_work)

@@ -67,19 +67,24 @@ def tag_matrix(
     """Binary tag sets as rows; `normalise` is "l2" (cosine), "l1" (share) or "none".
     Pass the same `vocab` dict to give two matrices the same columns."""
     vocab = {} if vocab is None else vocab
+    # Tag lists repeat a lot in a cohort: build a row per distinct list, then pick
+    # each person's row (one dictionary lookup per person, the rest in C).
+    distinct: dict[tuple[str, ...], int] = {}
+    which = np.fromiter(
+        (distinct.setdefault(tuple(tags), len(distinct)) for tags in tag_lists),
+        np.int64,
+        len(tag_lists),
+    )
     rows: list[int] = []
     cols: list[int] = []
-    memo: dict[tuple[str, ...], list[int]] = {}  # tag lists repeat a lot in a cohort
-    for r, tags in enumerate(tag_lists):
-        key = tuple(tags)
-        ids = memo.get(key)
-        if ids is None:
-            clean = sorted({t.strip().lower() for t in key if t.strip()})
-            ids = memo[key] = [vocab.setdefault(t, len(vocab)) for t in clean]
+    for r, key in enumerate(distinct):
+        clean = sorted({t.strip().lower() for t in key if t.strip()})
+        ids = [vocab.setdefault(t, len(vocab)) for t in clean]
         rows.extend([r] * len(ids))
         cols.extend(ids)
-    data = np.ones(len(rows))
-    m = sp.csr_matrix((data, (rows, cols)), shape=(len(tag_lists), max(1, len(vocab))))
+    shape = (max(1, len(distinct)), max(1, len(vocab)))
+    per_list = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    m = sp.csr_matrix(per_list[which]) if len(which) else sp.csr_matrix((0, shape[1]))
     if normalise != "none":
         counts = np.asarray(m.sum(axis=1)).ravel()
         scale = np.zeros_like(counts)

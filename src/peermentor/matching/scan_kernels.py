@@ -166,11 +166,17 @@ def _allowed(i, j, active, team, ex_ptr, ex):
 
 @njit(nogil=True, cache=True, fastmath=FAST)
 def scan_tile(
-    r0, r1, c0, c1, down_from, thr, codes, tables, bl, br, bls, brs, bmeta, bcap,
+    r0, r1, c0, c1, down_from, thr, row_heap_v, row_heap_c, codes, tables, bl, br, bls, brs, bmeta, bcap,
     dl, dr, dmeta, dcap, dln, drn, active, team, ex_ptr, ex, out_r, out_c, out_v,
 ):  # fmt: skip
     """Entries of the tile rows r0..r1-1 × columns c0..c1-1: (i, j, s) where s beats
-    thr[i], and, for columns j >= down_from, (j, i, s) where s beats thr[j]. Returns
+    row i's threshold, and, for columns j >= down_from, (j, i, s) where s beats thr[j].
+
+    A row's threshold is the k-th best of its own heap (row_heap_v[i - r0], a copy
+    taken with thr), which the row's entries join as they are found: the threshold
+    rises within the strip. Sound, because every entry that joins it is returned and
+    later merged into the row's real heap, whose k-th best therefore ends at least as
+    high: an entry skipped here could never have been among the final k best. Returns
     (entries written, the column to resume from: c1 when done). It stops before a
     column that might not fit in out, so a caller resumes with fresh arrays."""
     m = r1 - r0
@@ -180,7 +186,7 @@ def scan_tile(
     ub = np.empty(m, np.float32)
     row_thr = np.empty(m, np.float32)
     for ii in range(m):  # a row never paired has nothing to keep
-        row_thr[ii] = thr[r0 + ii] if active[r0 + ii] else np.inf
+        row_thr[ii] = row_heap_v[ii, 0] if active[r0 + ii] else np.inf
     cap = out_r.shape[0]
     count = 0
     for j in range(c0, c1):
@@ -207,6 +213,8 @@ def scan_tile(
             if to_row:
                 out_r[count], out_c[count], out_v[count] = i, j, s
                 count += 1
+                _heap_push(row_heap_v, row_heap_c, ii, s, j)
+                row_thr[ii] = row_heap_v[ii, 0]
             if to_col:
                 out_r[count], out_c[count], out_v[count] = j, i, s
                 count += 1
@@ -270,28 +278,34 @@ def first_tile(
     return count, c1
 
 
+@njit(nogil=True, cache=True, inline="always")
+def _heap_push(heap_v, heap_c, i, v, c):
+    """Put (v, c) in row i's min-heap of the k best, in place of the root (the k-th
+    best, which v beats), and sift it down."""
+    k = heap_v.shape[1]
+    p = 0
+    while True:
+        child = 2 * p + 1
+        if child >= k:
+            break
+        if child + 1 < k and heap_v[i, child + 1] < heap_v[i, child]:
+            child += 1
+        if heap_v[i, child] >= v:
+            break
+        heap_v[i, p] = heap_v[i, child]
+        heap_c[i, p] = heap_c[i, child]
+        p = child
+    heap_v[i, p] = v
+    heap_c[i, p] = c
+
+
 @njit(nogil=True, cache=True)
 def merge_into_heaps(rows, cols, vals, heap_v, heap_c, thr):
     """Offer entries, in order, to each row's k best so far: a min-heap per row
     (heap_v[i, 0] is the k-th best, and thr[i] follows it). An entry gets in only by
     beating the k-th best strictly, as in the scan."""
-    k = heap_v.shape[1]
     for e in range(rows.shape[0]):
         i, v = rows[e], vals[e]
-        if not v > heap_v[i, 0]:
-            continue
-        p = 0  # replace the root, then sift it down
-        while True:
-            child = 2 * p + 1
-            if child >= k:
-                break
-            if child + 1 < k and heap_v[i, child + 1] < heap_v[i, child]:
-                child += 1
-            if heap_v[i, child] >= v:
-                break
-            heap_v[i, p] = heap_v[i, child]
-            heap_c[i, p] = heap_c[i, child]
-            p = child
-        heap_v[i, p] = v
-        heap_c[i, p] = cols[e]
-        thr[i] = heap_v[i, 0]
+        if v > heap_v[i, 0]:
+            _heap_push(heap_v, heap_c, i, v, cols[e])
+            thr[i] = heap_v[i, 0]

@@ -82,7 +82,9 @@ def _every_entry(scorer: Scorer) -> dict[tuple[int, int], float]:
         plan.dense_meta, plan.dense_cap, plan.dense_lnorm, plan.dense_rnorm, plan.active,
         plan.team, plan.ex_ptr, plan.ex,
     )  # fmt: skip
-    count, stop = scan_tile(0, n, 0, n, n, np.full(n, -np.inf), *args, *out)
+    # Row heaps as long as the rows, so a row's threshold never rises: every entry.
+    heap_v, heap_c = np.full((n, n), -np.inf, np.float32), np.full((n, n), -1, np.int32)
+    count, stop = scan_tile(0, n, 0, n, n, np.full(n, -np.inf), heap_v, heap_c, *args, *out)
     assert stop == n
     return {(int(i), int(j)): float(v) for i, j, v in zip(*(a[:count] for a in out), strict=True)}
 
