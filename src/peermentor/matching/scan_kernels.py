@@ -166,8 +166,9 @@ def _allowed(i, j, active, team, ex_ptr, ex):
 
 @njit(nogil=True, cache=True, fastmath=FAST)
 def scan_tile(
-    r0, r1, c0, c1, down_from, thr, row_heap_v, row_heap_c, codes, tables, bl, br, bls, brs, bmeta, bcap,
-    dl, dr, dmeta, dcap, dln, drn, active, team, ex_ptr, ex, out_r, out_c, out_v,
+    r0, r1, c0, c1, down_from, thr, row_heap_v, row_heap_c, codes, tables, bl, br, bls,
+    brs, bmeta, bcap, dl, dr, dmeta, dcap, dln, drn, active, team, ex_ptr, ex, out_r,
+    out_c, out_v,
 ):  # fmt: skip
     """Entries of the tile rows r0..r1-1 × columns c0..c1-1: (i, j, s) where s beats
     row i's threshold, and, for columns j >= down_from, (j, i, s) where s beats thr[j].
