@@ -208,15 +208,11 @@ def topk_edges(
         for b0 in range(0, len(strips), SCAN_THREADS):
             batch = strips[b0 : b0 + SCAN_THREADS]
             frozen = thr.copy()
+            # Each strip gets the thresholds and its rows' heaps as they stand now.
+            slices = [slice(r0, r0 + TILE_ROWS) for r0 in batch]
             running = [
-                pool.submit(
-                    scan.strip,
-                    r0,
-                    frozen,
-                    heap_v[r0 : r0 + TILE_ROWS].copy(),
-                    heap_c[r0 : r0 + TILE_ROWS].copy(),
-                )  # fmt: skip
-                for r0 in batch
+                pool.submit(scan.strip, r.start, frozen, heap_v[r].copy(), heap_c[r].copy())
+                for r in slices
             ]
             for future in pending:
                 merge(future.result(), 0)
