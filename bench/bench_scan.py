@@ -4,7 +4,9 @@ against the plain way: dense float32 matrix products through NumPy's BLAS.
     .venv/bin/python bench/bench_scan.py [10000 30000]
 
 The baseline scores row blocks against every column with `Scorer.block` (one BLAS
-product per piece) and keeps each row's k best with np.argpartition. The scan
+product per piece) and keeps each row's k best with np.partition. It reads every
+pair twice (n² against the scan's n²/2), so about 2x of the ratio is the symmetry
+the scan exploits; the rest is the cheaper forms of each piece and the pruning. The scan
 (candidates.topk_edges) reads each piece in its cheapest exact form and prunes with
 per-row thresholds; both must give the same k-th best score for every person, which
 is what the bound on pairs left out rests on. Times are medians of 3, in the same
