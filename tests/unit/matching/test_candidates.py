@@ -12,10 +12,30 @@ from peermentor.matching.engine import run_matching
 from peermentor.matching.settings import MatchSettings
 
 
-@pytest.fixture(scope="module")
-def cohort():  # type: ignore[no-untyped-def]
-    people = generate_organisation(400, seed=11)
-    return prepare_cohort(people, MatchSettings(forbid_same_team=True))
+def _pinned_cohort():  # type: ignore[no-untyped-def]
+    """Pinned people (left out of the scan), programme rules folded into the scores
+    as penalties, and do-not-match lists: every kind of rule the scan must keep."""
+    people = generate_organisation(400, seed=5)
+    settings = MatchSettings(forbid_same_department=True, max_level_gap=2)
+    free = prepare_cohort(people, settings)
+    u, v, _ = candidates.topk_edges(free.scorer(np.float32), 3)
+    pins, used = [], set()
+    for a, b in zip(u.tolist(), v.tolist(), strict=True):
+        if a not in used and b not in used and len(pins) < 12:
+            pins.append((free.feats.people[a].employee_id, free.feats.people[b].employee_id))
+            used |= {a, b}
+    return prepare_cohort(people, settings, pinned=pins)
+
+
+@pytest.fixture(scope="module", params=["team rule", "pins and penalties"])
+def cohort(request):  # type: ignore[no-untyped-def]
+    if request.param == "team rule":
+        return prepare_cohort(
+            generate_organisation(400, seed=11), MatchSettings(forbid_same_team=True)
+        )
+    co = _pinned_cohort()
+    assert (~co.active).sum() == 24
+    return co
 
 
 @pytest.mark.parametrize(
