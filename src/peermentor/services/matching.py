@@ -141,9 +141,7 @@ def pool_of(session: Session, program: Program) -> list[PersonRecord]:
     """Enrolled people not already in a live pairing of this programme."""
     busy = {e for group in _member_ids(session, program.id, LIVE_STATES) for e in group}
     return [
-        people_repo.person_to_record(p)
-        for p in people_repo.enrolled_people(session, program.id)
-        if p.employee_id not in busy
+        p for p in people_repo.enrolled_records(session, program.id) if p.employee_id not in busy
     ]
 
 
