@@ -1,4 +1,4 @@
-"""The matching engine: pure Python + NumPy + scikit-learn, no web, no database.
+"""The matching engine: pure Python + NumPy, scikit-learn and Numba; no web, no database.
 
 Public API (imported lazily, so `import peermentor.matching.solver` stays light):
 run_matching, MatchSettings, MatchResult, Pairing, allowed_pair_scores, why_not.

@@ -64,7 +64,7 @@ def all_allowed_edges(
 
 
 TILE_ROWS = 512
-TILE_COLS = 8192  # a tile of 512 × 8192 float32 (16 MB) stays near the caches
+TILE_COLS = 8192  # columns per kernel call: the unit of progress
 FIRST_MIN_COLS = 2048
 SCAN_THREADS = 2  # the machines this is sized for have two cores
 BLAS_THREADS = 1  # each scan thread runs its own products
@@ -76,7 +76,7 @@ def first_width(n: int) -> int:
 
 
 class _Scan:
-    """One candidate scan: the plan, its kernels and growable output buffers."""
+    """One candidate scan: the plan and the kernel calls over it, strip by strip."""
 
     def __init__(self, scorer: Scorer, k: int) -> None:
         self.plan = build_plan(scorer)
