@@ -18,13 +18,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from peermentor.config import Settings
 from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM
-from peermentor.services.auth import actor_for, create_api_token
+from peermentor.services.auth import actor_for, create_api_token, digest
 from peermentor.services.users import create_program_admin, create_user
+from peermentor.store.auth_models import ApiToken
 from peermentor.web import deps
 from peermentor.web.app import create_app
 from peermentor.web.jobs import JobRegistry
@@ -53,6 +55,14 @@ class Api:
     clock: Clock
     tokens: dict[str, str]
     clients: dict[str, TestClient] = field(default_factory=dict)
+
+    def token_id(self, session: Session, who: str) -> int:
+        """The id of the persona's API token (for the routes that list and revoke)."""
+        found = session.scalar(
+            select(ApiToken.id).where(ApiToken.token_hash == digest(self.tokens[who]))
+        )
+        assert found is not None
+        return int(found)
 
     def client(self, who: str) -> TestClient:
         if who not in self.clients:

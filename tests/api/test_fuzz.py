@@ -39,6 +39,7 @@ def fuzz_ids(pair_api: Api, session: Session) -> dict[str, int]:
     return {
         "pairing_id": pair_api.world.pairing_id,
         "program_id": pair_api.world.program.id,
+        "token_id": pair_api.token_id(session, "ana"),
         **{f"{name}_id": value for name, value in made.items()},
     }
 

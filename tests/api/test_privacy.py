@@ -26,6 +26,7 @@ def _every_request(api: Api, ids: dict[str, Any]) -> list[tuple[str, str]]:
         "{session_id}": ids["session"],
         "{feedback_id}": ids["feedback"],
         "{roleplay_id}": ids["roleplay"],
+        "{token_id}": ids["token"],
     }
     found = []
     for method, template in sorted(all_routes(api.app.routes)):
@@ -46,7 +47,7 @@ def _every_request(api: Api, ids: dict[str, Any]) -> list[tuple[str, str]]:
 def _crawl(api: Api, session: Session, ids: dict[str, Any]) -> dict[str, int]:
     """Ask everything as everyone outside; returns how many answers each got served."""
     served = dict.fromkeys(OUTSIDE, 0)
-    for method, path in _every_request(api, ids):
+    for method, path in _every_request(api, ids | {"token": api.token_id(session, "ana")}):
         for who in OUTSIDE:
             savepoint = session.connection().begin_nested()  # a change asked is undone
             try:

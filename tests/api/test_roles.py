@@ -101,7 +101,11 @@ ROWS = [
     Row("POST", "/close", 200, 200),
     Row("POST", "/rematch", 200, 200, body={"reason": "different goals"}),
     Row("GET", "/api/me/overview", 200, 200, outsider=200, admin=200),
-    Row("POST", "/api/me/tokens", 201, 201, outsider=201, admin=201, body={"name": "cron"}),
+    # A token caller may not mint tokens (a browser session may: test_auth.py).
+    Row("POST", "/api/me/tokens", NO, NO, body={"name": "cron"}),
+    Row("GET", "/api/me/tokens", 200, 200, outsider=200, admin=200),
+    # ana's own token: anyone else is told it does not exist.
+    Row("DELETE", "/api/me/tokens/{token}", 200, GONE, outsider=GONE, admin=GONE),
     Row("POST", "/api/programs/{program}/publish", NO, NO, admin=200),
     Row("GET", "/api/programs/{program}/health", NO, NO, admin=200),
     Row("POST", "/api/programs/{program}/scenarios", NO, NO, admin=201, body=SCENARIO),
@@ -148,7 +152,11 @@ def test_each_persona_gets_what_the_row_says(
     ids = {} if row.world == "proposed" else furnish(api, session)
     if row.world == "paused":
         pause_pairing(session, api.world.ana, api.world.pairing_id, NOW)
-    ids |= {"pairing": api.world.pairing_id, "program": api.world.program.id}
+    ids |= {
+        "pairing": api.world.pairing_id,
+        "program": api.world.program.id,
+        "token": api.token_id(session, "ana"),
+    }
     path = row.path if row.path.startswith("/api") else "/api/pairings/{pairing}" + row.path
     path = path.format(**ids)
     got = {}

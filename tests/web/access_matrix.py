@@ -21,6 +21,9 @@ ROLES = (
 ALLOW, LOGIN, DENY = "allow", "login", "deny"
 EVERYONE = dict.fromkeys(ROLES, ALLOW)
 SIGNED_IN = {"anonymous": LOGIN} | {role: ALLOW for role in ROLES[1:]}
+TOKEN_OWNER = {"anonymous": LOGIN, "member": ALLOW} | {
+    role: DENY for role in ROLES if role not in ("anonymous", "member")
+}
 ADMINS_OF_PROGRAMME = {
     "anonymous": LOGIN,
     "member": DENY,
@@ -153,6 +156,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     },
     ("GET", "/api/me/overview"): SIGNED_IN,
     ("POST", "/api/me/tokens"): SIGNED_IN,
+    ("GET", "/api/me/tokens"): SIGNED_IN,
+    # {token_id} is the member's own token: anyone else is told it does not exist.
+    ("DELETE", "/api/me/tokens/{token_id}"): TOKEN_OWNER,
     ("POST", "/api/programs/{program_id}/publish"): ADMINS_OF_PROGRAMME,
     ("GET", "/api/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/programs/{program_id}/scenarios"): ADMINS_OF_PROGRAMME,

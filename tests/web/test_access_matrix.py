@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,12 @@ from peermentor.config import Settings
 from peermentor.demo_org import demo_people_csv
 from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM
+from peermentor.services.auth import actor_for, create_api_token
 from peermentor.services.matching import run_match
 from peermentor.services.people import import_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
-from peermentor.store.models import Pairing, PairingMember, Person
+from peermentor.store.auth_models import ApiToken
+from peermentor.store.models import Pairing, PairingMember, Person, User
 from peermentor.web.app import create_app
 from peermentor.web.jobs import JobRegistry
 from tests.web.access_matrix import ALLOW, DENY, LOGIN, MATRIX, ROLES
@@ -71,6 +74,9 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
     create_program_admin(session, SYSTEM, "elsewhere@example.com", PASSWORD, "Elsewhere")
     create_admin(session, SYSTEM, "org@example.com", PASSWORD)
     session.commit()
+    member_user = session.scalars(select(User).where(User.person_id == member.id)).one()
+    create_api_token(session, actor_for(member_user), "member's script", datetime.now(UTC))
+    token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == member_user.id)).one()
 
     factory = sessionmaker(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
@@ -100,6 +106,7 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
             "pairing_id": str(mine.id),
             "job_id": "not-a-job-of-yours",
             "token": "not-a-real-token",
+            "token_id": str(token_id),
             # Sub-resources of the API's workspace: the pairing is still proposed, so a
             # member's change stops at 409/422 before the id is looked up, and anyone
             # else is refused before that.

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from peermentor.services.access import Actor, InvalidInput, ServiceError, require_admin
+from peermentor.services.access import Actor, InvalidInput, NotFound, ServiceError, require_admin
 from peermentor.services.passwords import check_password_policy, hash_password, verify_password
 from peermentor.services.users import find_user
 from peermentor.store.auth_models import ApiToken, Invitation, LoginAttempt, UserSession
@@ -220,6 +220,50 @@ def create_api_token(session: Session, actor: Actor, name: str, now: datetime) -
     )
     session.commit()
     return token
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    token_id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _info(row: ApiToken) -> TokenInfo:
+    def aware(moment: datetime | None) -> datetime | None:
+        return None if moment is None else _aware(moment)
+
+    return TokenInfo(
+        row.id,
+        row.name,
+        _aware(row.created_at),
+        aware(row.last_used_at),
+        aware(row.revoked_at),
+    )
+
+
+def list_api_tokens(session: Session, actor: Actor) -> list[TokenInfo]:
+    """The caller's own tokens, oldest first (never the secret: only its hash is kept)."""
+    if actor.user_id is None:
+        raise InvalidInput("an API token belongs to a user account")
+    rows = session.scalars(
+        select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.id)
+    )
+    return [_info(row) for row in rows]
+
+
+def revoke_api_token(session: Session, actor: Actor, token_id: int, now: datetime) -> TokenInfo:
+    """Stop one of the caller's tokens from working. Someone else's token is "not
+    found", as if it did not exist. Revoking twice keeps the first time."""
+    row = session.get(ApiToken, token_id)
+    if row is None or actor.user_id is None or row.user_id != actor.user_id:
+        raise NotFound("no such API token of yours")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.commit()
+    return _info(row)
 
 
 def resolve_api_token(session: Session, token: str, now: datetime) -> User | None:

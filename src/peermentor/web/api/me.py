@@ -1,7 +1,9 @@
-"""The caller's own things: "what now?" across their pairings, and API tokens for scripts."""
+"""The caller's own things: "what now?" across their pairings, and API tokens for scripts
+(made from a signed-in session, listed and revoked by their owner)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends
@@ -9,8 +11,9 @@ from pydantic import Field
 
 from peermentor.domain.lifecycle import PairingState
 from peermentor.services import auth
+from peermentor.services.access import Forbidden
 from peermentor.services.workspace import overview as service
-from peermentor.web.api.common import Body, Clock, Db, Out, api_router
+from peermentor.web.api.common import Body, Clock, Db, Out, PathId, api_router
 from peermentor.web.deps import Caller, caller, csrf_protected
 
 router = api_router("me")
@@ -55,6 +58,24 @@ class TokenOut(Out):
     token: str = Field(description="shown once; send it as `Authorization: Bearer <token>`")
 
 
+class TokenInfoOut(Out):
+    token_id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked: bool
+
+
+def _token_out(t: auth.TokenInfo) -> TokenInfoOut:
+    return TokenInfoOut(
+        token_id=t.token_id,
+        name=t.name,
+        created_at=t.created_at,
+        last_used_at=t.last_used_at,
+        revoked=t.revoked_at is not None,
+    )
+
+
 @router.get(
     "/me/overview", response_model=OverviewOut, summary="What now? My pairings and what waits"
 )
@@ -93,5 +114,24 @@ def overview(who: Annotated[Caller, Depends(caller)], session: Db, now: Clock) -
 def create_token(
     body: TokenIn, who: Annotated[Caller, Depends(csrf_protected)], session: Db, now: Clock
 ) -> TokenOut:
+    if who.csrf_token is None:
+        # A leaked token must not be able to mint tokens that outlive its revocation.
+        raise Forbidden("API tokens are made from a signed-in session, not with a token")
     token = auth.create_api_token(session, who.actor, body.name, now)
     return TokenOut(name=body.name, token=token)
+
+
+@router.get("/me/tokens", response_model=list[TokenInfoOut], summary="My API tokens")
+def list_tokens(who: Annotated[Caller, Depends(caller)], session: Db) -> list[TokenInfoOut]:
+    return [_token_out(t) for t in auth.list_api_tokens(session, who.actor)]
+
+
+@router.delete(
+    "/me/tokens/{token_id}",
+    response_model=TokenInfoOut,
+    summary="Revoke one of my API tokens; it stops working at once",
+)
+def revoke_token(
+    token_id: PathId, who: Annotated[Caller, Depends(csrf_protected)], session: Db, now: Clock
+) -> TokenInfoOut:
+    return _token_out(auth.revoke_api_token(session, who.actor, token_id, now))
