@@ -17,7 +17,8 @@ import numpy as np
 from numba import njit, types
 from numba.extending import intrinsic
 
-LIN, RELU, MIN1, MINPAIR = 0, 1, 2, 3  # as in scan_plan
+from peermentor.matching.scan_plan import MIN1, MINPAIR, RELU
+
 # Reordering float sums lets loops vectorise; infinities stay meaningful (thresholds
 # use them), so not the whole of fastmath=True, which assumes there are none.
 FAST = {"reassoc", "contract", "nsz", "arcp"}

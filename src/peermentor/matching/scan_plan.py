@@ -31,7 +31,7 @@ LIN, RELU, MIN1, MINPAIR = 0, 1, 2, 3
 KIND_CODE = {"lin": LIN, "relu": RELU, "min1": MIN1, "minpair": MINPAIR}
 # Rounding must never let a float32 dot product exceed the bound that skipped it.
 NORM_SLACK = 1.0 + 1e-4
-LOOKUP_PROFILES = 256  # distinct profiles a lookup table may hold (one row: 1 KB)
+LOOKUP_PROFILES = 256  # profiles a lookup table may hold: a strip's table is 512 KB
 
 
 @dataclass
