@@ -18,8 +18,9 @@ demo: $(STAMP)
 	$(BIN)/peermentor demo --host $(HOST) --port $(PORT)
 
 # Every test: unit, store on SQLite and PostgreSQL, CLI, and the browser tests.
+# Two workers (one a core); tests that start a real server share one of them.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not e2e" -x -q

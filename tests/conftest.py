@@ -106,6 +106,14 @@ def artifacts_dir() -> Path:
     return path
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Tests that start a real server (and the browser) share one xdist worker, so the
+    # server and Chromium start once and do not compete with each other for 2 cores.
+    for item in items:
+        if item.get_closest_marker("e2e") or "live" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("server"))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if POSTGRES.tests_run:
         terminalreporter.write_line(
