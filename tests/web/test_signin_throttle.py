@@ -4,34 +4,13 @@ address meets a ceiling of its own across accounts and forms."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime, timedelta
-
-import pytest
 from fastapi.testclient import TestClient
 
-from peermentor.web.deps import now
+from tests.web.clock import Clock, moving_clock  # noqa: F401  (the clock fixture)
 from tests.web.conftest import PEER, csrf_of, sign_in
 
 ATTACKER = ("203.0.113.9", 50000)
 OWNER = ("198.51.100.7", 50000)
-START = datetime.fromisoformat("2026-03-02T09:00:00+00:00")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def move(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(client: TestClient) -> Iterator[Clock]:
-    moving = Clock()
-    client.app.dependency_overrides[now] = lambda: moving.now  # type: ignore[attr-defined]
-    yield moving
-    client.app.dependency_overrides.pop(now)  # type: ignore[attr-defined]
 
 
 def from_address(client: TestClient, address: tuple[str, int]) -> TestClient:
