@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     smtp_from: str = "peermentor@localhost"
     smtp_starttls: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    # A browser session ends after this long without a request, and at the latest this
+    # long after sign-in, whatever happens (ASVS 7.3). Upper bounds stop a typo from
+    # meaning "never".
+    session_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    session_max_hours: int = Field(default=12, ge=1, le=30 * 24)
 
     @field_validator("database_url")
     @classmethod

@@ -2,6 +2,9 @@
 
 Tokens are random (256 bits) and stored only as SHA-256 digests. A login answers the
 same for an unknown account and a wrong password, and spends the same time on both.
+Forms that check a secret are throttled (services/throttle.py). A session ends after
+an idle time and at an absolute lifetime; an API token at the expiry chosen when it was
+made. Changing a password ends every other session and every API token.
 """
 
 from __future__ import annotations
@@ -11,30 +14,35 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from peermentor.services import throttle
 from peermentor.services.access import Actor, InvalidInput, NotFound, ServiceError, require_admin
 from peermentor.services.passwords import check_password_policy, hash_password, verify_password
 from peermentor.services.users import find_user
-from peermentor.store.auth_models import ApiToken, Invitation, LoginAttempt, UserSession
+from peermentor.store.auth_models import ApiToken, Invitation, UserSession
 from peermentor.store.models import Person, User
 
-SESSION_LIFETIME = timedelta(days=14)
 INVITATION_LIFETIME = timedelta(days=14)
-# Failed logins within the window before further tries are refused for a while.
-RATE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_CLIENT = 30
+# The last-seen time is written at most this often: a write per request would make
+# every page a write transaction, for an idle timeout measured in minutes.
+SEEN_EVERY = timedelta(minutes=1)
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
 LOGIN_REFUSED = "Email or password is not right."
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLimits:
+    """How long a browser session lasts (the settings PEERMENTOR_SESSION_*)."""
+
+    idle: timedelta = timedelta(minutes=30)
+    absolute: timedelta = timedelta(hours=12)
 
 
 class LoginFailed(ServiceError):
     """Wrong email or password (the message never says which)."""
-
-
-class TooManyAttempts(ServiceError):
-    """Rate limit reached; try again later."""
 
 
 class InvalidToken(ServiceError):
@@ -61,35 +69,32 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _recent_failures(session: Session, now: datetime, **match: str) -> int:
-    since = now - RATE_WINDOW
-    conditions = [LoginAttempt.attempted_at >= since]
-    conditions += [getattr(LoginAttempt, key) == value for key, value in match.items()]
-    return session.scalar(select(func.count()).select_from(LoginAttempt).where(*conditions)) or 0
-
-
-def login(session: Session, email: str, password: str, client: str, now: datetime) -> NewSession:
+def login(
+    session: Session,
+    email: str,
+    password: str,
+    client: str,
+    now: datetime,
+    limits: SessionLimits = SessionLimits(),
+) -> NewSession:
     email = email.strip().lower()[:320]
-    if (
-        _recent_failures(session, now, email=email) >= MAX_FAILURES_PER_ACCOUNT
-        or _recent_failures(session, now, client=client) >= MAX_FAILURES_PER_CLIENT
-    ):
-        raise TooManyAttempts("Too many failed attempts. Wait 15 minutes and try again.")
+    attempt = throttle.Attempt("login", email, client)
+    throttle.check(session, attempt, now)
     user = find_user(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        session.add(LoginAttempt(email=email, client=client[:64], attempted_at=now))
+        throttle.failed(session, attempt, now)
         session.commit()
         raise LoginFailed(LOGIN_REFUSED)
-    session.execute(
-        delete(LoginAttempt).where(LoginAttempt.email == email)
-    )  # a success clears the account's count
-    new = start_session(session, user, now)
+    throttle.succeeded(session, attempt)
+    new = start_session(session, user, now, limits)
     session.commit()
     return new
 
 
-def start_session(session: Session, user: User, now: datetime) -> NewSession:
+def start_session(
+    session: Session, user: User, now: datetime, limits: SessionLimits = SessionLimits()
+) -> NewSession:
     """Always a fresh id at login, so a planted session id is never promoted."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
@@ -99,7 +104,7 @@ def start_session(session: Session, user: User, now: datetime) -> NewSession:
             csrf_token=csrf,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + SESSION_LIFETIME,
+            expires_at=now + limits.absolute,
         )
     )
     session.flush()
@@ -107,16 +112,25 @@ def start_session(session: Session, user: User, now: datetime) -> NewSession:
 
 
 def resolve_session(
-    session: Session, token: str | None, now: datetime
+    session: Session, token: str | None, now: datetime, limits: SessionLimits = SessionLimits()
 ) -> tuple[User, UserSession] | None:
+    """The live session of the cookie, its last-seen time brought up to date."""
     if not token:
         return None
     row = session.scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
-    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
+    if row is None or row.revoked_at is not None:
+        return None
+    last_seen, created = _aware(row.last_seen_at), _aware(row.created_at)
+    # Both ends are checked now, so a shorter setting applies to sessions already open.
+    ends = min(_aware(row.expires_at), created + limits.absolute, last_seen + limits.idle)
+    if ends <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
+    if now - last_seen >= SEEN_EVERY:
+        row.last_seen_at = now
+        session.commit()
     return user, row
 
 
@@ -138,19 +152,53 @@ def revoke_all_sessions(session: Session, user_id: int, now: datetime) -> None:
     )
 
 
+def revoke_every_login(session: Session, user_id: int, now: datetime) -> None:
+    """Every session and every API token of the account: what a new password must end,
+    since whoever knew the old one may have opened either."""
+    revoke_all_sessions(session, user_id, now)
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
 def change_password(
-    session: Session, actor: Actor, current: str, new: str, now: datetime
+    session: Session,
+    actor: Actor,
+    current: str,
+    new: str,
+    now: datetime,
+    client: str = "unknown",
+    limits: SessionLimits = SessionLimits(),
 ) -> NewSession:
-    """Every session of the account ends, the caller's included; a new one is returned."""
+    """Every session and token of the account ends, the caller's session included; a
+    new one is returned. Wrong current passwords are throttled like sign-ins."""
     user = session.get(User, actor.user_id) if actor.user_id else None
-    if user is None or not verify_password(user.password_hash, current):
+    if user is None:
         raise InvalidInput("current password: not right")
-    check_password_policy(new)
+    attempt = throttle.Attempt("password", str(user.id), client)
+    throttle.check(session, attempt, now)
+    if not verify_password(user.password_hash, current):
+        throttle.failed(session, attempt, now)
+        session.commit()
+        raise InvalidInput("current password: not right")
+    throttle.succeeded(session, attempt)
+    check_password_policy(new, user_inputs=_personal_words(session, user))
     user.password_hash = hash_password(new)
-    revoke_all_sessions(session, user.id, now)
-    fresh = start_session(session, user, now)
+    revoke_every_login(session, user.id, now)
+    fresh = start_session(session, user, now, limits)
     session.commit()
     return fresh
+
+
+def _personal_words(session: Session, user: User) -> list[str]:
+    """What a guesser knows about the account: a password built from it is weak."""
+    words = [user.email, user.email.split("@")[0]]
+    person = session.get(Person, user.person_id) if user.person_id else None
+    if person is not None:
+        words += [person.name, *person.name.split()]
+    return words
 
 
 def invite_person(
@@ -199,24 +247,55 @@ def invitation_user(session: Session, token: str, now: datetime) -> tuple[Invita
     return invitation, user
 
 
-def accept_invitation(session: Session, token: str, password: str, now: datetime) -> NewSession:
+def open_invitation(
+    session: Session, token: str, client: str, now: datetime
+) -> tuple[Invitation, User]:
+    """The invitation behind a link, for the form: a link that is not valid counts as a
+    failed guess from that address."""
+    attempt = throttle.Attempt("invite", None, client)
+    throttle.check(session, attempt, now)
+    try:
+        return invitation_user(session, token, now)
+    except InvalidToken:
+        throttle.failed(session, attempt, now)
+        session.commit()
+        raise
+
+
+def accept_invitation(
+    session: Session,
+    token: str,
+    password: str,
+    now: datetime,
+    limits: SessionLimits = SessionLimits(),
+) -> NewSession:
     invitation, user = invitation_user(session, token, now)
-    check_password_policy(password)
+    check_password_policy(password, user_inputs=_personal_words(session, user))
     user.password_hash = hash_password(password)
     user.is_active = True
     invitation.used_at = now
-    revoke_all_sessions(session, user.id, now)
-    new = start_session(session, user, now)
+    revoke_every_login(session, user.id, now)
+    new = start_session(session, user, now, limits)
     session.commit()
     return new
 
 
-def create_api_token(session: Session, actor: Actor, name: str, now: datetime) -> str:
+def create_api_token(
+    session: Session, actor: Actor, name: str, now: datetime, days: int = DEFAULT_TOKEN_DAYS
+) -> str:
     if actor.user_id is None:
         raise InvalidInput("an API token belongs to a user account")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"expires_in_days: from 1 to {MAX_TOKEN_DAYS}")
     token = "pm_" + secrets.token_urlsafe(32)
     session.add(
-        ApiToken(token_hash=digest(token), user_id=actor.user_id, name=name[:100], created_at=now)
+        ApiToken(
+            token_hash=digest(token),
+            user_id=actor.user_id,
+            name=name[:100],
+            created_at=now,
+            expires_at=now + timedelta(days=days),
+        )
     )
     session.commit()
     return token
@@ -227,6 +306,7 @@ class TokenInfo:
     token_id: int
     name: str
     created_at: datetime
+    expires_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
 
@@ -239,6 +319,7 @@ def _info(row: ApiToken) -> TokenInfo:
         row.id,
         row.name,
         _aware(row.created_at),
+        _aware(row.expires_at),
         aware(row.last_used_at),
         aware(row.revoked_at),
     )
@@ -268,11 +349,12 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, now: datetim
 
 def resolve_api_token(session: Session, token: str, now: datetime) -> User | None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    row.last_used_at = now
-    session.commit()
+    if row.last_used_at is None or now - _aware(row.last_used_at) >= SEEN_EVERY:
+        row.last_used_at = now
+        session.commit()
     return user

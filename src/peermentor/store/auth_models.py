@@ -1,4 +1,4 @@
-"""Tables of accounts: browser sessions, API tokens, invitations, login attempts.
+"""Tables of accounts: browser sessions, API tokens, invitations, throttle counters.
 
 Secrets are never stored: only their SHA-256, so a leaked database opens no session.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from peermentor.store.models import Base, utcnow
@@ -35,6 +35,8 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Chosen at creation; a token past it is refused like a revoked one.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -52,17 +54,18 @@ class Invitation(Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class LoginAttempt(Base):
-    """Failed logins, counted per account and per client address to rate-limit."""
+class ThrottleCounter(Base):
+    """Failed sign-ins counted per key: a form, an account and a client address
+    together, or one address across everything. Kept in the database so every process
+    counts the same failures. The key is a digest, so no email or address is stored."""
 
-    __tablename__ = "login_attempts"
+    __tablename__ = "throttle_counters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), index=True)
-    client: Mapped[str] = mapped_column(String(64), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, index=True
-    )
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ProgramAdmin(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -36,7 +36,24 @@ class LoginRequired(Exception):
 
 
 def now() -> datetime:
+    """The clock every route reads, as a dependency so tests can move it."""
     return datetime.now(UTC)
+
+
+Clock = Annotated[datetime, Depends(now)]
+
+
+def session_limits(request: Request) -> auth_service.SessionLimits:
+    settings = request.app.state.settings
+    return auth_service.SessionLimits(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_max_hours),
+    )
+
+
+def client_address(request: Request) -> str:
+    """Who is knocking, for throttling (the real client once trusted proxies are set)."""
+    return request.client.host if request.client else "unknown"
 
 
 def db_session(request: Request) -> Iterator[Session]:
@@ -51,12 +68,16 @@ class Caller:
     csrf_token: str | None  # None when the caller used an API token
 
 
-def optional_caller(request: Request, session: Session = Depends(db_session)) -> Caller | None:
+def optional_caller(
+    request: Request, moment: Clock, session: Session = Depends(db_session)
+) -> Caller | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = auth_service.resolve_api_token(session, header[7:].strip(), now())
+        user = auth_service.resolve_api_token(session, header[7:].strip(), moment)
         return Caller(user, auth_service.actor_for(user), None) if user else None
-    found = auth_service.resolve_session(session, request.cookies.get(SESSION_COOKIE), now())
+    found = auth_service.resolve_session(
+        session, request.cookies.get(SESSION_COOKIE), moment, session_limits(request)
+    )
     if found is None:
         return None
     user, row = found

@@ -29,7 +29,9 @@ def cookie_flags(request: Request) -> dict[str, object]:
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=14 * 24 * 3600, **cookie_flags(request))  # type: ignore[arg-type]
+    # The browser may forget the cookie when the server stops honouring the session.
+    max_age = request.app.state.settings.session_max_hours * 3600
+    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, **cookie_flags(request))  # type: ignore[arg-type]
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:

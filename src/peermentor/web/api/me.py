@@ -1,9 +1,10 @@
 """The caller's own things: "what now?" across their pairings, and API tokens for scripts
-(made from a signed-in session, listed and revoked by their owner)."""
+(made from a signed-in session with a lifetime of up to a year, listed and revoked by
+their owner)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends
@@ -51,17 +52,25 @@ class OverviewOut(Out):
 
 class TokenIn(Body):
     name: str = Field(min_length=1, max_length=100, description="what the token is for")
+    expires_in_days: int = Field(
+        auth.DEFAULT_TOKEN_DAYS,
+        ge=1,
+        le=auth.MAX_TOKEN_DAYS,
+        description="how long the token works, from now",
+    )
 
 
 class TokenOut(Out):
     name: str
     token: str = Field(description="shown once; send it as `Authorization: Bearer <token>`")
+    expires_at: datetime
 
 
 class TokenInfoOut(Out):
     token_id: int
     name: str
     created_at: datetime
+    expires_at: datetime = Field(description="after it the token is refused")
     last_used_at: datetime | None
     revoked: bool
 
@@ -71,6 +80,7 @@ def _token_out(t: auth.TokenInfo) -> TokenInfoOut:
         token_id=t.token_id,
         name=t.name,
         created_at=t.created_at,
+        expires_at=t.expires_at,
         last_used_at=t.last_used_at,
         revoked=t.revoked_at is not None,
     )
@@ -117,8 +127,10 @@ def create_token(
     if who.csrf_token is None:
         # A leaked token must not be able to mint tokens that outlive its revocation.
         raise Forbidden("API tokens are made from a signed-in session, not with a token")
-    token = auth.create_api_token(session, who.actor, body.name, now)
-    return TokenOut(name=body.name, token=token)
+    token = auth.create_api_token(session, who.actor, body.name, now, body.expires_in_days)
+    return TokenOut(
+        name=body.name, token=token, expires_at=now + timedelta(days=body.expires_in_days)
+    )
 
 
 @router.get("/me/tokens", response_model=list[TokenInfoOut], summary="My API tokens")

@@ -1,4 +1,8 @@
-"""Sign in, sign out, invitations, password change."""
+"""Sign in, sign out, invitations, password change.
+
+The three forms that check a secret answer 429 with Retry-After while the throttle
+says wait (services/throttle.py); the clock is the `now` dependency, so tests move it.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,16 @@ from sqlalchemy.orm import Session
 
 from peermentor.services import auth as auth_service
 from peermentor.services.access import InvalidInput
-from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
+from peermentor.services.throttle import TooManyAttempts
+from peermentor.web.deps import (
+    Caller,
+    Clock,
+    caller,
+    client_address,
+    csrf_protected,
+    db_session,
+    session_limits,
+)
 from peermentor.web.render import render
 from peermentor.web.security import (
     SESSION_COOKIE,
@@ -24,6 +37,11 @@ from peermentor.web.security import (
 
 router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form()]
+
+
+def _slow_down(response: Response, refused: TooManyAttempts) -> Response:
+    response.headers["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -67,17 +85,20 @@ def login(
     password: FormText = "",
     csrf_token: FormText = "",
     next: FormText = "/",
+    *,
+    moment: Clock,
     session: Session = Depends(db_session),
 ) -> Response:
     check_anonymous_csrf(request, csrf_token)
-    client = request.client.host if request.client else "unknown"
+    page = {"email": email, "next_url": _safe_next(next)}
     try:
-        new = auth_service.login(session, email, password, client, now())
-    except (auth_service.LoginFailed, auth_service.TooManyAttempts) as error:
-        status = 429 if isinstance(error, auth_service.TooManyAttempts) else 401
-        return _login_page(
-            request, error=str(error), email=email, next_url=_safe_next(next), status=status
+        new = auth_service.login(
+            session, email, password, client_address(request), moment, session_limits(request)
         )
+    except TooManyAttempts as refused:
+        return _slow_down(_login_page(request, error=str(refused), status=429, **page), refused)
+    except auth_service.LoginFailed as error:
+        return _login_page(request, error=str(error), status=401, **page)
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(request, response, new.token)
     return response
@@ -86,10 +107,13 @@ def login(
 @router.post("/logout")
 def logout(
     request: Request,
+    moment: Clock,
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
 ) -> Response:
-    auth_service.logout(session, request.cookies.get(SESSION_COOKIE), now())
+    """Ends this browser's session. API tokens live on: they belong to scripts that run
+    while their owner is away, and end by expiry, revocation or a password change."""
+    auth_service.logout(session, request.cookies.get(SESSION_COOKIE), moment)
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(request, response)
     return response
@@ -97,14 +121,12 @@ def logout(
 
 @router.get("/invite/{token}")
 def invitation_form(
-    request: Request, token: str, session: Session = Depends(db_session)
+    request: Request, token: str, moment: Clock, session: Session = Depends(db_session)
 ) -> Response:
     try:
-        _, user = auth_service.invitation_user(session, token, now())
-    except auth_service.InvalidToken as error:
-        return render(
-            request, "message.html", {"title": "Invitation", "message": str(error)}, status_code=404
-        )
+        _, user = auth_service.open_invitation(session, token, client_address(request), moment)
+    except (auth_service.InvalidToken, TooManyAttempts) as error:
+        return _invitation_refused(request, error)
     csrf = anonymous_csrf_token(request)
     page = render(
         request,
@@ -115,6 +137,16 @@ def invitation_form(
     return page
 
 
+def _invitation_refused(
+    request: Request, error: auth_service.InvalidToken | TooManyAttempts
+) -> Response:
+    status = 429 if isinstance(error, TooManyAttempts) else 404
+    page = render(
+        request, "message.html", {"title": "Invitation", "message": str(error)}, status_code=status
+    )
+    return _slow_down(page, error) if isinstance(error, TooManyAttempts) else page
+
+
 @router.post("/invite/{token}")
 def accept_invitation(
     request: Request,
@@ -122,18 +154,20 @@ def accept_invitation(
     password: FormText = "",
     repeat: FormText = "",
     csrf_token: FormText = "",
+    *,
+    moment: Clock,
     session: Session = Depends(db_session),
 ) -> Response:
     check_anonymous_csrf(request, csrf_token)
     try:
-        _, user = auth_service.invitation_user(session, token, now())
+        _, user = auth_service.open_invitation(session, token, client_address(request), moment)
         if password != repeat:
             raise InvalidInput("password: the two entries differ")
-        new = auth_service.accept_invitation(session, token, password, now())
-    except auth_service.InvalidToken as error:
-        return render(
-            request, "message.html", {"title": "Invitation", "message": str(error)}, status_code=404
+        new = auth_service.accept_invitation(
+            session, token, password, moment, session_limits(request)
         )
+    except (auth_service.InvalidToken, TooManyAttempts) as error:
+        return _invitation_refused(request, error)
     except InvalidInput as error:
         return render(
             request,
@@ -157,20 +191,32 @@ def change_password(
     current: FormText = "",
     new: FormText = "",
     repeat: FormText = "",
+    *,
+    moment: Clock,
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
 ) -> Response:
     try:
         if new != repeat:
             raise InvalidInput("new password: the two entries differ")
-        fresh = auth_service.change_password(session, who.actor, current, new, now())
-    except InvalidInput as error:
-        return render(
+        fresh = auth_service.change_password(
+            session,
+            who.actor,
+            current,
+            new,
+            moment,
+            client=client_address(request),
+            limits=session_limits(request),
+        )
+    except (InvalidInput, TooManyAttempts) as error:
+        status = 429 if isinstance(error, TooManyAttempts) else 422
+        page = render(
             request,
             "password.html",
             {"caller": who, "error": str(error), "done": False},
-            status_code=422,
+            status_code=status,
         )
+        return _slow_down(page, error) if isinstance(error, TooManyAttempts) else page
     response = render(
         request,
         "password.html",
