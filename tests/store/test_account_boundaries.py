@@ -30,6 +30,10 @@ OWNER = ("owner@example.com", "owner-password-1")
 KIM = ("kim@example.com", "kims-password-12")
 
 
+def csv(*rows: str) -> bytes:
+    return (HEADER + "".join(f"{row}\n" for row in rows)).encode()
+
+
 def person(session: Session, employee_id: str) -> Person:
     found = session.scalar(select(Person).where(Person.employee_id == employee_id))
     assert found is not None
@@ -53,10 +57,11 @@ def org(session: Session) -> Actor:
         session,
         SYSTEM,
         "Mine",
-        (HEADER + "E1,Ana Silva,ana@example.com,8,false\nE2,Kim Park,kim@example.com,6,false\n")
-        .encode(),
+        (
+            HEADER + "E1,Ana Silva,ana@example.com,8,false\nE2,Kim Park,kim@example.com,6,false\n"
+        ).encode(),
     )
-    import_people(session, SYSTEM, "Theirs", (HEADER + "B1,Bo Chen,bo@example.com,4,false\n").encode())
+    import_people(session, SYSTEM, "Theirs", csv("B1,Bo Chen,bo@example.com,4,false"))
     create_user(session, SYSTEM, KIM[0], KIM[1], person_id=person(session, "E2").id)
     lead, _ = create_program_admin(session, SYSTEM, "lead@example.com", "lead-password-1", "Mine")
     session.commit()
@@ -105,16 +110,12 @@ def test_an_invitation_never_targets_an_admin_account(session: Session, org: Act
     assert can_sign_in(session, *OWNER)
 
 
-def test_an_invitation_never_targets_another_persons_account(
-    session: Session, org: Actor
-) -> None:
+def test_an_invitation_never_targets_another_persons_account(session: Session, org: Actor) -> None:
     kim = person(session, "E2")
     kim.email = "kim.new@example.com"
     session.add(Person(employee_id="X9", name="Mallory", email=KIM[0], years_experience=1))
     session.flush()
-    session.add(
-        Enrolment(program_id=kim_program(session), person_id=person(session, "X9").id)
-    )
+    session.add(Enrolment(program_id=kim_program(session), person_id=person(session, "X9").id))
     session.commit()
     with pytest.raises(InvitationRefused, match="another account"):
         invite_person(session, org, person(session, "X9").id, NOW)
@@ -193,17 +194,17 @@ def test_a_programme_admin_cannot_change_someone_of_another_programme(
 def test_someone_also_in_another_programme_is_not_changed_either(
     session: Session, org: Actor
 ) -> None:
-    import_people(session, SYSTEM, "Theirs", (HEADER + "E1,Ana Silva,ana@example.com,8,false\n").encode())
+    import_people(session, SYSTEM, "Theirs", csv("E1,Ana Silva,ana@example.com,8,false"))
     before = snapshot(session)
     with pytest.raises(ImportRejected):
-        import_people(session, org, "Mine", (HEADER + "E1,Ana Lee,ana@example.com,8,false\n").encode())
+        import_people(session, org, "Mine", csv("E1,Ana Lee,ana@example.com,8,false"))
     assert snapshot(session) == before
 
 
 def test_an_unchanged_row_of_someone_elsewhere_only_enrols_them(
     session: Session, org: Actor
 ) -> None:
-    summary = import_people(session, org, "Mine", (HEADER + "B1,Bo Chen,bo@example.com,4,false\n").encode())
+    summary = import_people(session, org, "Mine", csv("B1,Bo Chen,bo@example.com,4,false"))
     assert (summary.updated, summary.unchanged, summary.newly_enrolled) == (0, 1, 1)
 
 

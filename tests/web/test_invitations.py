@@ -118,16 +118,18 @@ def test_an_organisation_admin_gets_links_on_the_configured_address_with_a_warni
     assert form.status_code == 200 and "kim@example.com" in form.text
 
 
-def test_people_who_can_sign_in_are_not_invited_again(
-    client: TestClient, program_id: int
-) -> None:
+def test_people_who_can_sign_in_are_not_invited_again(client: TestClient, program_id: int) -> None:
     csrf = sign_in(client, *ADMIN)
     [first, _] = LINK.findall(invite(client, csrf, program_id).text)
     token = first.rsplit("/", 1)[1]
     form = client.get(f"/invite/{token}")
     client.post(
         f"/invite/{token}",
-        data={"password": "kims-password-1", "repeat": "kims-password-1", "csrf_token": csrf_of(form.text)},
+        data={
+            "password": "kims-password-1",
+            "repeat": "kims-password-1",
+            "csrf_token": csrf_of(form.text),
+        },
     )
     csrf = sign_in(client, *ADMIN)
     again = invite(client, csrf, program_id).text

@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from peermentor.services import invitations
 from peermentor.services import people as people_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import Forbidden, InvalidInput
-from peermentor.services import invitations
 from peermentor.services.invitations import InvitationMailer
 from peermentor.services.match_review import latest_run
 from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
