@@ -7,6 +7,7 @@ values are refused with a message that names the variable, never a traceback.
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -73,15 +74,38 @@ class Settings(BaseSettings):
         """The secret key, generating and storing one on first run when none is set."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        path = self.secret_key_file
-        if path.exists():
-            stored = path.read_text(encoding="utf-8").strip()
-            if len(stored) >= _MIN_SECRET_LENGTH:
+        return _read_secret_file(self.secret_key_file) or _store_new_secret(self.secret_key_file)
+
+
+def _read_secret_file(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    stored = path.read_text(encoding="utf-8").strip()
+    return stored if len(stored) >= _MIN_SECRET_LENGTH else None
+
+
+def _store_new_secret(path: Path) -> str:
+    """A new key in a file only its owner can read, private from its first byte: it is
+    written to a new file created with mode 0600, which then takes the target's name."""
+    generated = secrets.token_urlsafe(48)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(generated + "\n")
+        try:
+            # Never over a key that a second process started at the same time stored first.
+            os.link(temporary, path)
+        except FileExistsError:
+            stored = _read_secret_file(path)
+            if stored is not None:
                 return stored
-        generated = secrets.token_urlsafe(48)
-        path.write_text(generated + "\n", encoding="utf-8")
-        path.chmod(0o600)
-        return generated
+            os.replace(temporary, path)  # what was there was too short to be a key
+        except OSError:  # a file system without hard links
+            os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return generated
 
 
 def _describe(error: ValidationError) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +29,15 @@ class DemoLogins:
     admin: tuple[str, str]
     participants: list[tuple[str, str, str]] = field(default_factory=list)  # email, pw, name
     match_summary: dict[str, Any] = field(default_factory=dict)
+
+
+def fresh_private_database(path: Path) -> None:
+    """Remove an earlier demo and create its SQLite file empty with mode 0600: it holds
+    people's data and logins, so others on the machine may not read it. SQLite gives its
+    -wal and -shm files the database file's permissions."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def build_demo(session: Session, people: int = 300, seed: int = 7) -> DemoLogins:

@@ -218,3 +218,20 @@ def test_match_run_prints_quality_and_publishes(cli: CliRunner, tmp_path: Path) 
 def test_match_on_unknown_programme_is_a_clear_error(cli: CliRunner) -> None:
     _, err = run(cli, "match", "run", "--program", "Nope", code=2)
     assert "no programme named 'Nope'" in err
+
+
+def test_the_demo_database_is_readable_by_its_owner_only(cli: CliRunner, tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "demo.db").write_text("an old demo")  # rebuilt from scratch, whatever it was
+    (tmp_path / "demo.db").chmod(0o644)
+    old = os.umask(0o022)  # the usual umask: new files are world-readable unless made private
+    try:
+        run(cli, "demo", "--people", "20", "--no-serve", "--database", "demo.db")
+    finally:
+        os.umask(old)
+    files = sorted(tmp_path.glob("demo.db*"))
+    assert files and files[0].name == "demo.db"
+    assert {f.name: oct(f.stat().st_mode & 0o777) for f in files} == {
+        f.name: oct(0o600) for f in files
+    }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,40 @@ def test_bad_values_are_refused_naming_the_variable(
 def test_postgres_url_is_accepted(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PEERMENTOR_DATABASE_URL", "postgresql://app@db.internal/peermentor")
     assert load_settings().database_url.startswith("postgresql://")
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """Files made with the usual umask are world-readable unless made private."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_the_secret_key_is_private_from_its_first_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, usual_umask: None
+) -> None:
+    # The process may stop at any moment (here: right after the key reaches the disk,
+    # should the code still make the file private afterwards); the key is never readable
+    # by others on the way.
+    def stopped(self: Path, mode: int, **_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Path, "chmod", stopped)
+    with contextlib.suppress(KeyboardInterrupt):
+        load_settings().resolved_secret_key()
+    secret = tmp_path / "secret"
+    assert len(secret.read_text().strip()) >= 32
+    assert secret.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_key_too_short_to_use_is_replaced_by_a_private_one(
+    tmp_path: Path, usual_umask: None
+) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("short\n")
+    secret.chmod(0o644)
+    key = load_settings().resolved_secret_key()
+    assert secret.read_text().strip() == key and len(key) >= 32
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret"]  # no temporary file left

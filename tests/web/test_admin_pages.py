@@ -147,7 +147,7 @@ def test_invitation_links_for_people_without_a_password(client: TestClient) -> N
     page = client.post(f"/admin/programs/{program_id}/invitations", data={"csrf_token": csrf}).text
     links = re.findall(r"<code>(https?://[^<]+/invite/[^<]+)</code>", page)
     assert 9 <= len(links) <= 12  # everyone but the opted-out
-    token_page = client.get(links[0].split("testserver", 1)[1])
+    token_page = client.get("/invite/" + links[0].split("/invite/", 1)[1])
     assert token_page.status_code == 200 and "Set a password" in token_page.text
     assert csrf_of(token_page.text)
 
@@ -161,3 +161,18 @@ def test_absurd_ids_are_refused_not_crashed(client: TestClient) -> None:
         f"/admin/programs/{huge}/health",
     ):
         assert client.get(path).status_code == 422
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf)
+    upload(client, csrf, program_id, demo_people_csv(20, seed=6))
+    started = client.post(
+        f"/admin/programs/{program_id}/match", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    wait_for_job(client, started.headers["location"])
+    for page in ("100000000000000000000", "3", "-5"):
+        response = client.get(f"/admin/programs/{program_id}/review?page={page}")
+        assert response.status_code == 200, page
+        assert re.search(r"pairings · page 1 of 1</caption>", response.text)
+        assert "(E0000" in response.text  # the pairings are listed, not an empty page

@@ -157,3 +157,17 @@ def test_no_export_holds_the_secret(crawl: Crawl, session: Session) -> None:
         "\n".join(f"{a},{b},{s}" for a, b, s in score_rows(session, SYSTEM, crawl.program_name)),
     ]
     assert all(SECRET not in text for text in exports)
+
+
+@pytest.mark.parametrize(("role", "sees_links"), [("program_admin", False), ("org_admin", True)])
+def test_invitations_hold_no_secret_and_reach_only_an_organisation_admin(
+    crawl: Crawl, role: str, sees_links: bool
+) -> None:
+    client = crawl.clients[role]
+    page = client.get("/account/password").text
+    response = client.post(
+        f"/admin/programs/{crawl.params['program_id']}/invitations",
+        data={"csrf_token": csrf_of(page)},
+    )
+    assert SECRET not in response.text
+    assert ("/invite/" in response.text) is sees_links, response.status_code

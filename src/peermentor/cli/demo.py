@@ -41,11 +41,10 @@ def demo(
     """Build a fresh demo database (generated organisation, demo logins) and serve it."""
     import uvicorn
 
-    from peermentor.demo import build_demo
+    from peermentor.demo import build_demo, fresh_private_database
     from peermentor.web.app import create_app
 
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    fresh_private_database(database)
     os.environ["PEERMENTOR_DATABASE_URL"] = f"sqlite:///{database.resolve()}"
     # Plain HTTP on localhost: a Secure cookie would never come back from the browser.
     os.environ["PEERMENTOR_INSECURE_COOKIES"] = "true"

@@ -18,9 +18,17 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.services import throttle
-from peermentor.services.access import Actor, InvalidInput, NotFound, ServiceError, require_admin
+from peermentor.services.access import (
+    Actor,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    require_admin,
+)
 from peermentor.services.passwords import check_password_policy, hash_password, verify_password
 from peermentor.services.users import find_user
+from peermentor.store import people_repo
 from peermentor.store.auth_models import ApiToken, Invitation, UserSession
 from peermentor.store.models import Person, User
 
@@ -47,6 +55,10 @@ class LoginFailed(ServiceError):
 
 class InvalidToken(ServiceError):
     """An invitation or token that does not exist, was used, or expired."""
+
+
+class InvitationRefused(InvalidInput):
+    """This person cannot get an invitation link; the message says why."""
 
 
 def digest(token: str) -> str:
@@ -201,24 +213,52 @@ def _personal_words(session: Session, user: User) -> list[str]:
     return words
 
 
+def _may_invite(session: Session, actor: Actor, person: Person) -> None:
+    """Organisation admins invite anyone; a programme admin only people enrolled in a
+    programme they manage."""
+    require_admin(actor)
+    if actor.role != "program_admin":
+        return
+    if actor.user_id is None or not people_repo.enrolled_under(session, person.id, actor.user_id):
+        raise Forbidden("you may only invite people of the programmes you manage")
+
+
+def _account_to_invite(session: Session, person: Person) -> User:
+    """The person's own account, made when they have none. Never an account with a
+    password, an admin's, or one that belongs to someone else: the link sets its password."""
+    user = session.scalar(select(User).where(User.person_id == person.id))
+    if user is None:
+        user = find_user(session, person.email)
+        if user is not None and (user.person_id is not None or user.role != "participant"):
+            raise InvitationRefused(
+                f"{person.email} is the sign-in address of another account; an "
+                "organisation admin has to sort out which account is whose"
+            )
+        if user is not None and user.password_hash is None:
+            user.person_id = person.id  # an empty account made for this address, now theirs
+    if user is not None and user.role != "participant":
+        raise InvitationRefused("an admin account is never invited; its owner signs in")
+    if user is not None and user.password_hash is not None:
+        raise InvitationRefused("can already sign in")
+    if user is None:
+        user = User(email=person.email.lower(), role="participant", person_id=person.id)
+        session.add(user)
+        session.flush()
+    return user
+
+
 def invite_person(
     session: Session, actor: Actor, person_id: int, now: datetime, *, commit: bool = True
 ) -> str:
     """A one-time token for the person to set a password; creates their account.
+    Refused (InvitationRefused) for anyone whose account already has a password.
     A caller inviting many people passes commit=False and commits once."""
     require_admin(actor)
     person = session.get(Person, person_id)
     if person is None:
         raise InvalidInput("person: not found")
-    user = session.scalar(select(User).where(User.person_id == person_id))
-    if user is None:
-        user = find_user(session, person.email)
-        if user is not None and user.person_id is None:
-            user.person_id = person.id
-    if user is None:
-        user = User(email=person.email.lower(), role="participant", person_id=person.id)
-        session.add(user)
-        session.flush()
+    _may_invite(session, actor, person)
+    user = _account_to_invite(session, person)
     # A new invitation replaces any earlier, unused one.
     session.execute(
         delete(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
@@ -237,13 +277,18 @@ def invite_person(
     return token
 
 
+INVITATION_GONE = "This invitation link is not valid any more. Ask for a new one."
+
+
 def invitation_user(session: Session, token: str, now: datetime) -> tuple[Invitation, User]:
+    """The account an invitation is for: only a participant's account with no password
+    yet (an invitation made before a password was set is void)."""
     invitation = session.scalar(select(Invitation).where(Invitation.token_hash == digest(token)))
     if invitation is None or invitation.used_at is not None or _aware(invitation.expires_at) <= now:
-        raise InvalidToken("This invitation link is not valid any more. Ask for a new one.")
+        raise InvalidToken(INVITATION_GONE)
     user = session.get(User, invitation.user_id)
-    if user is None:
-        raise InvalidToken("This invitation link is not valid any more. Ask for a new one.")
+    if user is None or user.password_hash is not None or user.role != "participant":
+        raise InvalidToken(INVITATION_GONE)
     return invitation, user
 
 
@@ -271,9 +316,21 @@ def accept_invitation(
 ) -> NewSession:
     invitation, user = invitation_user(session, token, now)
     check_password_policy(password, user_inputs=_personal_words(session, user))
-    user.password_hash = hash_password(password)
-    user.is_active = True
-    invitation.used_at = now
+    # Guarded updates: of two tabs sending the same link, only the first sets a password.
+    used = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+    )
+    claimed = session.execute(
+        update(User)
+        .where(User.id == user.id, User.password_hash.is_(None))
+        .values(password_hash=hash_password(password), is_active=True)
+    )
+    if used.rowcount != 1 or claimed.rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        raise InvalidToken(INVITATION_GONE)
+    session.refresh(user)
     revoke_every_login(session, user.id, now)
     new = start_session(session, user, now, limits)
     session.commit()

@@ -10,7 +10,12 @@ from sqlalchemy.orm import Session
 from peermentor.domain.people import PersonRecord
 from peermentor.people_csv import CsvProblem, parse_people_csv, serialize_people_csv
 from peermentor.services.access import Actor, ServiceError, require_admin
-from peermentor.services.programs import admin_program, get_or_create_program
+from peermentor.services.programs import (
+    admin_program,
+    find_program,
+    get_or_create_program,
+    require_program_admin,
+)
 from peermentor.store import people_repo
 
 # stage ("reading", "writing"), done, total
@@ -36,8 +41,13 @@ class ImportSummary:
     newly_enrolled: int
 
 
+def _limited(actor: Actor) -> bool:
+    """A programme admin sees and changes only what is inside their programmes."""
+    return actor.role == "program_admin"
+
+
 def _conflicting_emails(
-    session: Session, people: list[PersonRecord], rows: list[int]
+    session: Session, actor: Actor, people: list[PersonRecord], rows: list[int]
 ) -> list[CsvProblem]:
     """An address already used by someone stored who is not this row's person."""
     owners = people_repo.email_owners(session)
@@ -46,15 +56,84 @@ def _conflicting_emails(
     for row_number, person in zip(rows, people, strict=True):
         owner = owners.get(person.email.casefold())
         if owner is not None and owner != person.employee_id and owner not in in_file:
+            # Who holds it may be outside the caller's programmes: say only that it is taken.
+            whose = "someone else in the organisation" if _limited(actor) else f"employee {owner}"
             problems.append(
                 CsvProblem(
                     row_number,
                     "email",
-                    f"{person.email!r} already belongs to employee {owner}, who is not in "
-                    "this file",
+                    f"{person.email!r} is already in use by {whose}, who is not in this file",
                 )
             )
     return problems
+
+
+def _accounts_of_others(
+    session: Session,
+    actor: Actor,
+    people: list[PersonRecord],
+    rows: list[int],
+    ids: dict[str, int],
+) -> list[CsvProblem]:
+    """A row may not take the sign-in address of an account that is not its person's:
+    an invitation for the row would otherwise hand that account over."""
+    accounts = people_repo.account_owners(session, [p.email for p in people])
+    employee_of = {pk: employee_id for employee_id, pk in ids.items()}
+    problems = []
+    for row_number, person in zip(rows, people, strict=True):
+        key = person.email.casefold()
+        if key not in accounts:
+            continue
+        owner = accounts[key]
+        if owner is not None and owner == ids.get(person.employee_id):
+            continue
+        if _limited(actor):
+            whose = "another account"
+        elif owner is None:
+            whose = "another account (an admin's, or one linked to no person)"
+        else:
+            whose = f"another account (employee {employee_of.get(owner, 'not in this file')}'s)"
+        problems.append(
+            CsvProblem(
+                row_number,
+                "email",
+                f"{person.email!r} is the sign-in address of {whose}; it cannot be given "
+                "to this person",
+            )
+        )
+    return problems
+
+
+def _changes_outside_the_callers_programmes(
+    session: Session,
+    actor: Actor,
+    changed: list[tuple[int, PersonRecord]],
+    row_of: dict[str, int],
+) -> list[CsvProblem]:
+    """A programme admin may not change someone who is also in a programme they do
+    not manage (enrolling them unchanged is fine): only an organisation admin may."""
+    if not _limited(actor) or actor.user_id is None or not changed:
+        return []
+    outside = people_repo.enrolled_outside(session, [pk for pk, _ in changed], actor.user_id)
+    return [
+        CsvProblem(
+            row_of[record.employee_id],
+            "employee_id",
+            f"{record.employee_id} is also enrolled in a programme you do not manage, so this "
+            "file cannot change them; keep their row as it is stored, or ask an "
+            "organisation admin",
+        )
+        for pk, record in changed
+        if pk in outside
+    ]
+
+
+def _check_access(session: Session, actor: Actor, program_name: str) -> None:
+    """Before reading anything: a file for someone else's programme is refused first."""
+    require_admin(actor)
+    existing = find_program(session, program_name)
+    if existing is not None:
+        require_program_admin(session, actor, existing)
 
 
 def import_people(
@@ -69,27 +148,38 @@ def import_people(
     Nothing is written unless every row is valid; the caller's transaction is
     committed here only on success.
     """
-    require_admin(actor)
+    _check_access(session, actor, program_name)
     parsed = parse_people_csv(
         data, progress=(lambda done, total: progress("reading", done, total)) if progress else None
     )
     if parsed.errors:
         raise ImportRejected(parsed.errors)
     people = parsed.people
-    conflicts = _conflicting_emails(session, people, parsed.rows)
-    if conflicts:
-        raise ImportRejected(conflicts)
+    ids = people_repo.existing_ids(session, [p.employee_id for p in people])
+    stored = people_repo.stored_records(session, ids.values())
+    new = [p for p in people if p.employee_id not in ids]
+    changed = [
+        (ids[p.employee_id], p)
+        for p in people
+        if p.employee_id in ids and stored[ids[p.employee_id]] != p
+    ]
+    row_of = {p.employee_id: row for p, row in zip(people, parsed.rows, strict=True)}
+    taken = _conflicting_emails(session, actor, people, parsed.rows)
+    flagged = {p.row for p in taken}
+    problems = (
+        taken
+        + [
+            p
+            for p in _accounts_of_others(session, actor, people, parsed.rows, ids)
+            if p.row not in flagged
+        ]
+        + _changes_outside_the_callers_programmes(session, actor, changed, row_of)
+    )
+    if problems:
+        raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
 
     try:
         program = get_or_create_program(session, actor, program_name)
-        ids = people_repo.existing_ids(session, [p.employee_id for p in people])
-        stored = people_repo.stored_records(session, ids.values())
-        new = [p for p in people if p.employee_id not in ids]
-        changed = [
-            (ids[p.employee_id], p)
-            for p in people
-            if p.employee_id in ids and stored[ids[p.employee_id]] != p
-        ]
         people_repo.update_people(session, changed)
         people_repo.insert_people(
             session,

@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain.people import LIST_COLUMNS, PersonRecord
-from peermentor.store.models import Enrolment, Person, utcnow
+from peermentor.store.auth_models import ProgramAdmin
+from peermentor.store.models import Enrolment, Person, User, utcnow
 
 CHUNK = 2_000  # keeps IN-lists and executemany batches well inside both databases' limits
 
@@ -53,6 +54,45 @@ def email_owners(session: Session) -> dict[str, str]:
     a few MB at 100,000 people, and one query instead of thousands)."""
     rows = session.execute(select(Person.email, Person.employee_id))
     return {email.casefold(): employee_id for email, employee_id in rows}
+
+
+def account_owners(session: Session, emails: Sequence[str]) -> dict[str, int | None]:
+    """lower(email) -> the people.id an account with that sign-in address belongs to
+    (None: an account of no person, such as an admin's), for the addresses given."""
+    wanted = sorted({email.casefold() for email in emails})
+    found: dict[str, int | None] = {}
+    for chunk in _chunks(wanted):
+        rows = session.execute(
+            select(func.lower(User.email), User.person_id).where(func.lower(User.email).in_(chunk))
+        )
+        found.update({email.casefold(): person_id for email, person_id in rows})
+    return found
+
+
+def enrolled_outside(session: Session, person_ids: Sequence[int], user_id: int) -> set[int]:
+    """Those of the people enrolled in a programme the user is not an admin of."""
+    managed = select(ProgramAdmin.program_id).where(ProgramAdmin.user_id == user_id)
+    found: set[int] = set()
+    for chunk in _chunks(person_ids):
+        found.update(
+            session.scalars(
+                select(Enrolment.person_id).where(
+                    Enrolment.person_id.in_(chunk), Enrolment.program_id.not_in(managed)
+                )
+            )
+        )
+    return found
+
+
+def enrolled_under(session: Session, person_id: int, user_id: int) -> bool:
+    """Whether the person is enrolled in a programme the user is an admin of."""
+    managed = select(ProgramAdmin.program_id).where(ProgramAdmin.user_id == user_id)
+    found = session.scalar(
+        select(Enrolment.id)
+        .where(Enrolment.person_id == person_id, Enrolment.program_id.in_(managed))
+        .limit(1)
+    )
+    return found is not None
 
 
 def stored_records(session: Session, ids: Iterable[int]) -> dict[int, PersonRecord]:

@@ -14,13 +14,14 @@ from peermentor.services import match_review
 from peermentor.services import matching as matching_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import InvalidInput, NotFound
-from peermentor.web.deps import Caller, PairingId, ProgramId, db_session
+from peermentor.web.deps import MAX_ID, Caller, PairingId, ProgramId, db_session
 from peermentor.web.jobs import JobRegistry
 from peermentor.web.pages.admin_programs import admin, admin_form
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE_SIZE = 100
+MAX_PAGE = MAX_ID // PAGE_SIZE  # keeps the row offset a 32-bit number on every database
 FormText = Annotated[str, Form()]
 
 
@@ -156,10 +157,18 @@ def _review_page(
     **extra: Any,
 ) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
-    page = max(1, page)
+    # Any number in the address gives a page: past the end, the last one (an offset
+    # beyond the database's integers would otherwise be an error).
+    page = min(max(1, page), MAX_PAGE)
     pairings, total = match_review.current_pairings(
         session, who.actor, program.name, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
+    last = max(1, -(-total // PAGE_SIZE))
+    if page > last:
+        page = last
+        pairings, total = match_review.current_pairings(
+            session, who.actor, program.name, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
     run = match_review.latest_run(session, who.actor, program.name)
     status = int(extra.pop("status_code", 200))
     context = {

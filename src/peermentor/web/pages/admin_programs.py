@@ -6,16 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peermentor.services import invitations
 from peermentor.services import people as people_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import Forbidden, InvalidInput
-from peermentor.services.auth import invite_person
+from peermentor.services.invitations import InvitationMailer
 from peermentor.services.match_review import latest_run
-from peermentor.store import people_repo
-from peermentor.store.models import User
 from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
 from peermentor.web.render import render
 
@@ -80,6 +78,11 @@ def _overview(
         "problems": None,
         "imported": None,
         "invitations": None,
+        "invitation_error": None,
+        # Without mail, only an organisation admin may hold invitation links.
+        "invitations_by_mail": _mailer(request) is not None,
+        "may_see_links": invitations.may_see_links(who.actor),
+        "mail_needed": invitations.MAIL_NEEDED,
     } | extra
     return render(request, "admin/program.html", context, status_code=status)
 
@@ -150,6 +153,12 @@ def export_people(
     )
 
 
+def _mailer(request: Request) -> InvitationMailer | None:
+    """The invitation sender the mail issue installs on the app (none until then)."""
+    mailer: InvitationMailer | None = getattr(request.app.state, "invitation_mailer", None)
+    return mailer
+
+
 @router.post("/programs/{program_id}/invitations")
 def invite_everyone(
     request: Request,
@@ -157,17 +166,16 @@ def invite_everyone(
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
-    """One-time links for enrolled people who cannot sign in yet (shown once, here)."""
+    """Invitations for enrolled people who cannot sign in yet: sent by mail, or (no mail,
+    organisation admins only) links shown once, here."""
     program = programs_service.get_program_by_id(session, who.actor, program_id)
-    with_password = set(
-        session.scalars(select(User.person_id).where(User.password_hash.is_not(None)))
-    )
-    base = str(request.base_url).rstrip("/")
-    links = []
-    for person in list(people_repo.enrolled_people(session, program.id)):
-        if person.id in with_password or person.opt_out:
-            continue
-        token = invite_person(session, who.actor, person.id, now(), commit=False)
-        links.append((person.name, person.email, f"{base}/invite/{token}"))
-    session.commit()
-    return _overview(request, who, session, program_id, invitations=links)
+    base_url = request.app.state.settings.base_url
+    try:
+        outcome = invitations.invite_program(
+            session, who.actor, program.name, base_url, now(), _mailer(request)
+        )
+    except invitations.MailNotConfigured as refused:
+        return _overview(
+            request, who, session, program_id, status_code=409, invitation_error=str(refused)
+        )
+    return _overview(request, who, session, program_id, invitations=outcome)

@@ -1,0 +1,126 @@
+"""Invitations for a whole programme: who gets one, and how the link reaches them.
+
+An invitation link is a credential (whoever opens it sets that account's password), so
+it should travel by mail to its owner. The mail issue plugs a sender in through
+`InvitationMailer`; until one is configured, only an organisation admin may see links
+on a page and pass them on by hand. A programme admin is refused, so nobody who runs a
+single programme ever holds a way into someone's account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peermentor.services.access import Actor, ServiceError
+from peermentor.services.auth import INVITATION_LIFETIME, InvitationRefused, invite_person
+from peermentor.services.programs import admin_program
+from peermentor.store import people_repo
+from peermentor.store.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationMessage:
+    """One invitation to deliver. `link` is a credential: never log or store it."""
+
+    to: str
+    name: str
+    program: str
+    link: str
+    expires_at: datetime
+
+
+class InvitationMailer(Protocol):
+    """Delivers invitations (the mail issue implements it over SMTP or a mail folder).
+    Called after the invitations are committed; one that raises leaves the rest unsent,
+    and inviting again replaces every unused link."""
+
+    def send_invitation(self, message: InvitationMessage) -> None: ...
+
+
+class MailNotConfigured(ServiceError):
+    """Links may not be shown to this caller and there is no mail to send them by."""
+
+
+MAIL_NEEDED = (
+    "Invitations can only be sent by mail, and this server has no mail set up "
+    "(PEERMENTOR_SMTP_HOST). Ask an organisation admin to configure mail, or to create "
+    "the invitation links and send them privately."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NotInvited:
+    name: str
+    email: str
+    reason: str
+
+
+@dataclass
+class InvitationRound:
+    program: str
+    sent: int = 0  # delivered by the mailer
+    links: list[InvitationMessage] = field(default_factory=list)  # shown, when no mailer
+    not_invited: list[NotInvited] = field(default_factory=list)
+    already_signed_up: int = 0
+    opted_out: int = 0
+
+
+def may_see_links(actor: Actor) -> bool:
+    return actor.role in ("org_admin", "system")
+
+
+def invitation_link(base_url: str, token: str) -> str:
+    """Links come from the configured address, never from the request (its Host header
+    is whatever the sender typed)."""
+    return f"{base_url.rstrip('/')}/invite/{token}"
+
+
+def invite_program(
+    session: Session,
+    actor: Actor,
+    program_name: str,
+    base_url: str,
+    now: datetime,
+    mailer: InvitationMailer | None = None,
+) -> InvitationRound:
+    """One-time links for the programme's enrolled people who cannot sign in yet."""
+    program = admin_program(session, actor, program_name)
+    if mailer is None and not may_see_links(actor):
+        raise MailNotConfigured(MAIL_NEEDED)
+    with_password = set(
+        session.scalars(select(User.person_id).where(User.password_hash.is_not(None)))
+    )
+    outcome = InvitationRound(program=program.name)
+    for person in list(people_repo.enrolled_people(session, program.id)):
+        if person.opt_out:
+            outcome.opted_out += 1
+            continue
+        if person.id in with_password:
+            outcome.already_signed_up += 1
+            continue
+        try:
+            token = invite_person(session, actor, person.id, now, commit=False)
+        except InvitationRefused as refused:
+            outcome.not_invited.append(NotInvited(person.name, person.email, str(refused)))
+            continue
+        account = session.scalar(select(User.email).where(User.person_id == person.id))
+        outcome.links.append(
+            InvitationMessage(
+                to=account or person.email,
+                name=person.name,
+                program=program.name,
+                link=invitation_link(base_url, token),
+                expires_at=now + INVITATION_LIFETIME,
+            )
+        )
+    session.commit()
+    if mailer is not None:
+        for message in outcome.links:
+            mailer.send_invitation(message)
+        outcome.sent, outcome.links = len(outcome.links), []
+    return outcome

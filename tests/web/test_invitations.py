@@ -1,0 +1,152 @@
+"""Invitations through the pages: nobody takes over an account with one, links come
+from PEERMENTOR_BASE_URL, and without mail only an organisation admin sees links."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from peermentor.config import Settings
+from peermentor.services.access import SYSTEM
+from peermentor.services.invitations import InvitationMessage
+from peermentor.services.people import import_people
+from peermentor.services.users import create_program_admin
+from peermentor.store.models import Program
+from tests.web.conftest import ADMIN, csrf_of, sign_in
+
+BASE = "https://mentoring.example.org"
+LEAD = ("lead@example.com", "lead-password-1")
+COHORT = (
+    "employee_id,name,email,years_experience\n"
+    "E1,Kim Park,kim@example.com,5\n"
+    "E2,Lee Chan,lee@example.com,3\n"
+)
+LINK = re.compile(r"<code>([^<]*/invite/[^<]+)</code>")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret", base_url=BASE
+    )
+
+
+@pytest.fixture
+def program_id(client: TestClient, session: Session) -> int:
+    import_people(session, SYSTEM, "Cohort", COHORT.encode())
+    create_program_admin(session, SYSTEM, *LEAD, "Cohort")
+    session.commit()
+    found = session.scalar(select(Program.id).where(Program.name == "Cohort"))
+    assert found is not None
+    return found
+
+
+def invite(client: TestClient, csrf: str, program_id: int, **headers: str):  # type: ignore[no-untyped-def]
+    return client.post(
+        f"/admin/programs/{program_id}/invitations", data={"csrf_token": csrf}, headers=headers
+    )
+
+
+def signs_in(client: TestClient, email: str, password: str) -> bool:
+    client.cookies.clear()
+    form = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+    return response.status_code == 303
+
+
+class RecordingMailer:
+    """Stands in for the mail issue's sender at the seam it will plug into."""
+
+    def __init__(self) -> None:
+        self.sent: list[InvitationMessage] = []
+
+    def send_invitation(self, message: InvitationMessage) -> None:
+        self.sent.append(message)
+
+
+def test_a_programme_admin_cannot_take_over_the_owners_account(
+    client: TestClient, program_id: int
+) -> None:
+    csrf = sign_in(client, *LEAD)
+    attack = COHORT + f"X9,Mallory,{ADMIN[0].upper()},1\n"
+    response = client.post(
+        f"/admin/programs/{program_id}/people",
+        data={"csrf_token": csrf},
+        files={"file": ("people.csv", attack.encode(), "text/csv")},
+    )
+    assert response.status_code == 422 and "Nothing was imported" in response.text
+    assert re.search(r"<td>4</td><td>email</td><td>[^<]*another account", response.text)
+    links = invite(client, csrf, program_id)
+    assert links.status_code == 409 and "/invite/" not in links.text
+    assert signs_in(client, *ADMIN)
+
+
+def test_without_mail_a_programme_admin_is_told_mail_is_needed(
+    client: TestClient, program_id: int
+) -> None:
+    csrf = sign_in(client, *LEAD)
+    overview = client.get(f"/admin/programs/{program_id}").text
+    assert "Create invitation links" not in overview
+    assert "no mail set up" in overview and "PEERMENTOR_SMTP_HOST" in overview
+    refused = invite(client, csrf, program_id)
+    assert refused.status_code == 409
+    assert "Ask an organisation admin" in refused.text
+    assert not LINK.search(refused.text)
+
+
+def test_an_organisation_admin_gets_links_on_the_configured_address_with_a_warning(
+    client: TestClient, program_id: int
+) -> None:
+    csrf = sign_in(client, *ADMIN)
+    page = invite(client, csrf, program_id, host="evil.example")
+    assert page.status_code == 200
+    links = LINK.findall(page.text)
+    assert len(links) == 2
+    assert all(link.startswith(f"{BASE}/invite/") for link in links)
+    assert "evil.example/invite" not in page.text
+    assert "These links are credentials" in page.text and "privately" in page.text
+    form = client.get("/invite/" + links[0].rsplit("/", 1)[1])
+    assert form.status_code == 200 and "kim@example.com" in form.text
+
+
+def test_people_who_can_sign_in_are_not_invited_again(client: TestClient, program_id: int) -> None:
+    csrf = sign_in(client, *ADMIN)
+    [first, _] = LINK.findall(invite(client, csrf, program_id).text)
+    token = first.rsplit("/", 1)[1]
+    form = client.get(f"/invite/{token}")
+    client.post(
+        f"/invite/{token}",
+        data={
+            "password": "kims-password-1",
+            "repeat": "kims-password-1",
+            "csrf_token": csrf_of(form.text),
+        },
+    )
+    csrf = sign_in(client, *ADMIN)
+    again = invite(client, csrf, program_id).text
+    assert len(LINK.findall(again)) == 1 and "1 can already sign in" in again
+    assert signs_in(client, "kim@example.com", "kims-password-1")
+
+
+def test_with_mail_a_programme_admin_sends_invitations_and_sees_no_link(
+    client: TestClient, program_id: int
+) -> None:
+    mailer = RecordingMailer()
+    client.app.state.invitation_mailer = mailer  # type: ignore[attr-defined]
+    csrf = sign_in(client, *LEAD)
+    assert "Send invitations by mail" in client.get(f"/admin/programs/{program_id}").text
+    page = invite(client, csrf, program_id, host="evil.example")
+    assert page.status_code == 200 and "2 invitations sent by mail" in page.text
+    assert "/invite/" not in page.text
+    assert sorted(m.to for m in mailer.sent) == ["kim@example.com", "lee@example.com"]
+    assert all(m.link.startswith(f"{BASE}/invite/") for m in mailer.sent)
+    assert client.get("/invite/" + mailer.sent[0].link.rsplit("/", 1)[1]).status_code == 200
