@@ -7,6 +7,7 @@ values are refused with a message that names the variable, never a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     smtp_from: str = "peermentor@localhost"
     smtp_starttls: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    # Addresses or networks (comma-separated) of the reverse proxies in front of the app.
+    # Only a request arriving from one of them has its X-Forwarded-For/-Proto believed;
+    # empty: nobody's, so a client cannot pick the address that login throttling sees.
+    trusted_proxies: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -51,6 +56,21 @@ class Settings(BaseSettings):
                 "must be a sqlite:/// or postgresql:// URL (e.g. postgresql://user@host/dbname)"
             )
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in _split(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"'{item}' is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return value
+
+    def trusted_proxy_list(self) -> list[str]:
+        return _split(self.trusted_proxies)
 
     @field_validator("secret_key")
     @classmethod
@@ -77,6 +97,10 @@ class Settings(BaseSettings):
         path.write_text(generated + "\n", encoding="utf-8")
         path.chmod(0o600)
         return generated
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _describe(error: ValidationError) -> str:

@@ -50,9 +50,9 @@ def running_server(
     port = free_port()
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
+        command = [sys.executable, "-m", "peermentor", "serve", "--host", "127.0.0.1"]
         process = subprocess.Popen(
-            [sys.executable, "-m", "peermentor", "serve", "--host", "127.0.0.1"]
-            + ["--port", str(port)],
+            [*command, "--port", str(port)],
             env=env,
             cwd=folder,
             stdout=log,
