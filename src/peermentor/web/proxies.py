@@ -17,4 +17,5 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 def behind_trusted_proxies(app: ASGIApp, trusted: Sequence[str]) -> ASGIApp:
     if not trusted:
         return app
-    return ProxyHeadersMiddleware(app, trusted_hosts=list(trusted))  # type: ignore[arg-type]
+    # uvicorn types ASGI more narrowly than Starlette; the two are the same protocol.
+    return ProxyHeadersMiddleware(app, trusted_hosts=list(trusted))  # type: ignore[arg-type, return-value]
