@@ -80,8 +80,18 @@ def _take_write_lock(
     connection.info[_WRITE_LOCK] = True
 
 
+# One connection for each of the server's request threads (anyio's default is 40): a
+# burst of slow requests (a password hash each) must not queue for a pooled connection,
+# whose wait times out after 30 s. Several server workers multiply this; PostgreSQL's
+# default max_connections is 100.
+POOL_SIZE, POOL_OVERFLOW = 10, 30
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    if make_url(url).database not in (None, "", ":memory:"):
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
