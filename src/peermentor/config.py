@@ -8,6 +8,7 @@ values are refused with a message that names the variable, never a traceback.
 from __future__ import annotations
 
 import os
+import ipaddress
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,10 @@ class Settings(BaseSettings):
     # meaning "never".
     session_idle_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
     session_max_hours: int = Field(default=12, ge=1, le=30 * 24)
+    # Addresses or networks (comma-separated) of the reverse proxies in front of the app.
+    # Only a request arriving from one of them has its X-Forwarded-For/-Proto believed;
+    # empty: nobody's, so a client cannot pick the address that login throttling sees.
+    trusted_proxies: str = ""
 
     @field_validator("database_url")
     @classmethod
@@ -57,6 +62,21 @@ class Settings(BaseSettings):
                 "must be a sqlite:/// or postgresql:// URL (e.g. postgresql://user@host/dbname)"
             )
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in _split(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"'{item}' is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return value
+
+    def trusted_proxy_list(self) -> list[str]:
+        return _split(self.trusted_proxies)
 
     @field_validator("secret_key")
     @classmethod
@@ -106,6 +126,10 @@ def _store_new_secret(path: Path) -> str:
     finally:
         temporary.unlink(missing_ok=True)
     return generated
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _describe(error: ValidationError) -> str:

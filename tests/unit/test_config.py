@@ -14,7 +14,7 @@ from peermentor.config import SettingsError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DATABASE_URL", "SECRET_KEY", "SMTP_PORT", "INSECURE_COOKIES"):
+    for name in ("DATABASE_URL", "SECRET_KEY", "SMTP_PORT", "INSECURE_COOKIES", "TRUSTED_PROXIES"):
         monkeypatch.delenv(f"PEERMENTOR_{name}", raising=False)
     monkeypatch.setenv("PEERMENTOR_SECRET_KEY_FILE", str(tmp_path / "secret"))
 
@@ -41,6 +41,8 @@ def test_secret_key_is_generated_once_and_kept(tmp_path: Path) -> None:
         ("SMTP_PORT", "70000", "less than or equal"),
         ("SMTP_PORT", "twenty-five", "integer"),
         ("INSECURE_COOKIES", "perhaps", "boolean"),
+        ("TRUSTED_PROXIES", "10.0.0.1, proxy.internal", "not an IP address or network"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33", "not an IP address or network"),
     ],
 )
 def test_bad_values_are_refused_naming_the_variable(
@@ -94,3 +96,7 @@ def test_a_key_too_short_to_use_is_replaced_by_a_private_one(
     assert secret.read_text().strip() == key and len(key) >= 32
     assert secret.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["secret"]  # no temporary file left
+def test_no_proxy_is_trusted_unless_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().trusted_proxy_list() == []
+    monkeypatch.setenv("PEERMENTOR_TRUSTED_PROXIES", " 10.0.0.5, 192.168.0.0/16 ")
+    assert load_settings().trusted_proxy_list() == ["10.0.0.5", "192.168.0.0/16"]

@@ -18,16 +18,35 @@ People = Annotated[
 Seed = Annotated[int, typer.Option(help="Seed of the generator (same seed, same people).")]
 Database = Annotated[Path, typer.Option(help="Demo SQLite file, rebuilt from scratch.")]
 NoServe = Annotated[bool, typer.Option("--no-serve", help="Build and print the logins only.")]
+Workers = Annotated[
+    int, typer.Option(min=1, max=64, help="Server processes (each with its own connections).")
+]
+# uvicorn would believe X-Forwarded-For from 127.0.0.1 by default and print its name in
+# every answer; forwarded headers are the app's business (PEERMENTOR_TRUSTED_PROXIES).
+UVICORN_OPTIONS: dict[str, object] = {"proxy_headers": False, "server_header": False}
 
 
-def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> None:
     """Serve the web app on the configured database."""
     import uvicorn
 
     from peermentor.web.app import create_app
 
     settings = settings_or_exit()
-    uvicorn.run(create_app(settings, open_store_or_exit(settings)), host=host, port=port)
+    # Migrate once here, so that several workers never race to upgrade the schema.
+    store = open_store_or_exit(settings)
+    if workers == 1:
+        uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
+        return
+    store.close()
+    uvicorn.run(
+        "peermentor.web.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        **UVICORN_OPTIONS,  # type: ignore[arg-type]
+    )
 
 
 def demo(
@@ -68,4 +87,4 @@ def demo(
     if no_serve:
         store.close()
         return
-    uvicorn.run(create_app(settings, store), host=host, port=port)
+    uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]

@@ -19,6 +19,17 @@ def normalise_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+# How long a writer waits for SQLite's write lock before giving up with "database is
+# locked". A writer holds the lock only from its first write to its commit (a few
+# milliseconds: see _take_write_lock), so this covers a queue of hundreds of writers;
+# bench/bench_signin.py measures 32 parallel sign-ins.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Statements that only read; anything else (INSERT, UPDATE, DELETE, SAVEPOINT, DDL, ...)
+# needs the write lock first.
+_READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
+_WRITE_LOCK = "peermentor_sqlite_write_lock"  # key in the connection's info
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite opens transactions lazily and commits around savepoints on its own;
     # taking that over (SQLAlchemy's documented recipe) gives SQLite real BEGIN and
@@ -29,21 +40,67 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
+    # A deferred transaction: reads take no lock and, under WAL, never wait for a writer.
+    connection.info[_WRITE_LOCK] = None
     connection.exec_driver_sql("BEGIN")
+    connection.info[_WRITE_LOCK] = False
+
+
+def _sqlite_end(connection: Any) -> None:
+    connection.info[_WRITE_LOCK] = None
+
+
+def _take_write_lock(
+    connection: Any, _cursor: Any, statement: str, *_args: Any, **_kwargs: Any
+) -> None:
+    """Before a transaction's first write, trade its read snapshot for the write lock.
+
+    A deferred transaction that has read and then writes cannot wait for the lock: when
+    another writer committed since its snapshot, SQLite refuses at once with "database is
+    locked" (SQLITE_BUSY_SNAPSHOT), whatever the busy timeout; that was issue 9's 500s.
+    Nothing was written yet, so ending the read part and starting BEGIN IMMEDIATE loses
+    nothing; BEGIN IMMEDIATE waits in the busy-timeout queue, and from there on the
+    transaction is serialised with every other writer. What it read before its first
+    write was read as in PostgreSQL's READ COMMITTED: committed, maybe not the latest.
+    The lock is then held only while writing, never during a password hash.
+    """
+    if connection.info.get(_WRITE_LOCK) is not False:
+        return  # not inside a transaction we began, or it holds the lock already
+    if statement.lstrip().upper().startswith(_READ_ONLY_STATEMENTS):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.in_transaction:
+        dbapi_connection.execute("COMMIT")
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+    connection.info[_WRITE_LOCK] = True
+
+
+# One connection for each of the server's request threads (anyio's default is 40): a
+# burst of slow requests (a password hash each) must not queue for a pooled connection,
+# whose wait times out after 30 s. Several server workers multiply this; PostgreSQL's
+# default max_connections is 100.
+POOL_SIZE, POOL_OVERFLOW = 10, 30
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     url = normalise_url(url)
+    if make_url(url).database not in (None, "", ":memory:"):
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "before_cursor_execute", _take_write_lock)
+        event.listen(engine, "commit", _sqlite_end)
+        event.listen(engine, "rollback", _sqlite_end)
         return engine
+    # PostgreSQL keeps its own row locks; READ COMMITTED, as the server defaults to.
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 

@@ -8,16 +8,20 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp
 
 from peermentor import __version__
-from peermentor.config import Settings
+from peermentor.config import Settings, load_settings
 from peermentor.runtime import Store, open_store
 from peermentor.services.access import Forbidden, InvalidInput, NotFound
 from peermentor.web import api
 from peermentor.web.deps import LoginRequired
+from peermentor.web.docs import install_docs
+from peermentor.web.headers import SecurityHeaders
 from peermentor.web.jobs import JobRegistry
 from peermentor.web.pages import admin_health, admin_matching, admin_programs, participant
 from peermentor.web.pages import auth as auth_pages
+from peermentor.web.proxies import behind_trusted_proxies
 from peermentor.web.render import render
 from peermentor.web.security import CsrfFailed
 
@@ -60,14 +64,28 @@ def _install_error_pages(app: FastAPI) -> None:
     app.add_exception_handler(InvalidInput, _simple(422, "Please check"))
 
 
+class PeermentorApp(FastAPI):
+    """FastAPI with the proxy and header middleware outside everything else, so even
+    the 500 answer of Starlette's outermost error middleware carries the headers."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        inner = behind_trusted_proxies(
+            super().build_middleware_stack(), settings.trusted_proxy_list()
+        )
+        return SecurityHeaders(inner, hsts=not settings.insecure_cookies)
+
+
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     store = store or open_store(settings)
-    app = FastAPI(title="peermentor", version=__version__)
+    # The docs pages come from web/docs.py: offline assets, scripts with the CSP nonce.
+    app = PeermentorApp(title="peermentor", version=__version__, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = store
     app.state.secret_key = settings.resolved_secret_key()
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     _install_error_pages(app)
+    install_docs(app)
     app.state.jobs = JobRegistry()
     app.include_router(auth_pages.router)
     for pages in (admin_programs, admin_matching, admin_health, participant):
@@ -79,3 +97,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return {"status": "ok"}
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """For `peermentor serve --workers N`: each worker process builds its own app from
+    the environment; the parent has already migrated the database."""
+    settings = load_settings()
+    return create_app(settings, open_store(settings, migrate=False))

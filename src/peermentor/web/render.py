@@ -9,7 +9,15 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+def _csp_nonce(request: Request) -> dict[str, str]:
+    # Set per request by web/headers.py; every <script> in a template carries it.
+    return {"csp_nonce": getattr(request.state, "csp_nonce", "")}
+
+
+templates = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[_csp_nonce]
+)
 
 
 def render(
