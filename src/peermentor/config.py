@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     smtp_from: str = "peermentor@localhost"
     smtp_starttls: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    # Largest request body in bytes: forms and JSON, and the people CSV upload (100,000
+    # people are about 50 MiB). A body over its limit is refused with 413 unread.
+    max_request_bytes: int = Field(default=1 << 20, ge=1024)
+    max_upload_bytes: int = Field(default=64 << 20, ge=1024)
 
     @field_validator("database_url")
     @classmethod

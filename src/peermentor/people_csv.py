@@ -4,6 +4,8 @@ Pure: bytes in, records and problems out; no database. `parse_people_csv` report
 problem of a file at once, each naming its row and column, so an admin can fix a file
 in one go; the caller imports nothing unless `errors` is empty (all or nothing).
 `serialize_people_csv` writes the same format, so export -> parse is the identity.
+Text cells are formula-safe (`csv_safety`): written with a leading apostrophe when they
+could start a spreadsheet formula, read back with exactly that apostrophe removed.
 
 Decisions the contract leaves open:
 - Rows are counted as a spreadsheet shows them: the header is row 1, the first record
@@ -31,6 +33,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeVar
 
+from peermentor.csv_safety import escape_cell, unescape_cell
 from peermentor.domain.people import (
     CSV_COLUMNS,
     LEVEL_RANGE,
@@ -77,10 +80,12 @@ def _format_cell(column: str, value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return _format_number(value)
+    if isinstance(value, int):
+        return str(value)  # a number is never escaped: a level of -3 stays -3
     if column in LIST_COLUMNS:
         assert isinstance(value, tuple)
-        return LIST_SEPARATOR.join(_list_item(column, item) for item in value)
-    return str(value)
+        return escape_cell(LIST_SEPARATOR.join(_list_item(column, item) for item in value))
+    return escape_cell(str(value))
 
 
 def _format_number(value: float) -> str:
@@ -246,7 +251,10 @@ class _FileParser:
         problems_before = len(self.problems)
         if len(row) > self.width and any(cell.strip() for cell in row[self.width :]):
             self.problem(row_number, None, f"has {len(row)} cells but the header has {self.width}")
-        values = {name: row[i].strip() if i < len(row) else "" for name, i in self.columns.items()}
+        values = {
+            name: unescape_cell(row[i].strip()) if i < len(row) else ""
+            for name, i in self.columns.items()
+        }
         if self.check_bytes:
             self._check_bytes(row_number, values)
         person = _RowReader(self, row_number, values).person()

@@ -16,6 +16,7 @@ from peermentor.services.access import Forbidden, InvalidInput, NotFound
 from peermentor.web import api
 from peermentor.web.deps import LoginRequired
 from peermentor.web.jobs import JobRegistry
+from peermentor.web.limits import install_body_limit
 from peermentor.web.pages import admin_health, admin_matching, admin_programs, participant
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.render import render
@@ -69,6 +70,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     _install_error_pages(app)
     app.state.jobs = JobRegistry()
+    install_body_limit(app, settings)
     app.include_router(auth_pages.router)
     for pages in (admin_programs, admin_matching, admin_health, participant):
         app.include_router(pages.router)
