@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     # Only a request arriving from one of them has its X-Forwarded-For/-Proto believed;
     # empty: nobody's, so a client cannot pick the address that login throttling sees.
     trusted_proxies: str = ""
+    # Largest request body in bytes: forms and JSON, and the people CSV upload (100,000
+    # people are about 50 MiB). A body over its limit is refused with 413 unread.
+    max_request_bytes: int = Field(default=1 << 20, ge=1024)
+    max_upload_bytes: int = Field(default=64 << 20, ge=1024)
 
     @field_validator("database_url")
     @classmethod

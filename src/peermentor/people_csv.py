@@ -1,9 +1,12 @@
 """The people CSV of design.md ("People import"): parse, validate and serialise.
 
-Pure: bytes in, records and problems out; no database. `parse_people_csv` reports every
-problem of a file at once, each naming its row and column, so an admin can fix a file
-in one go; the caller imports nothing unless `errors` is empty (all or nothing).
+Pure: bytes (or a binary file) in, records and problems out; no database.
+`parse_people_csv` reports every problem of a file at once, each naming its row and
+column, so an admin can fix a file in one go; the caller imports nothing unless
+`errors` is empty (all or nothing).
 `serialize_people_csv` writes the same format, so export -> parse is the identity.
+Text cells are formula-safe (`csv_safety`): written with a leading apostrophe when they
+could start a spreadsheet formula, read back with exactly that apostrophe removed.
 
 Decisions the contract leaves open:
 - Rows are counted as a spreadsheet shows them: the header is row 1, the first record
@@ -29,8 +32,9 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, TextIO, TypeVar
+from typing import Any, BinaryIO, TextIO, TypeVar
 
+from peermentor.csv_safety import escape_cell, unescape_cell
 from peermentor.domain.people import (
     CSV_COLUMNS,
     LEVEL_RANGE,
@@ -77,10 +81,12 @@ def _format_cell(column: str, value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float):
         return _format_number(value)
+    if isinstance(value, int):
+        return str(value)  # a number is never escaped: a level of -3 stays -3
     if column in LIST_COLUMNS:
         assert isinstance(value, tuple)
-        return LIST_SEPARATOR.join(_list_item(column, item) for item in value)
-    return str(value)
+        return escape_cell(LIST_SEPARATOR.join(_list_item(column, item) for item in value))
+    return escape_cell(str(value))
 
 
 def _format_number(value: float) -> str:
@@ -136,15 +142,21 @@ class ParseResult:
 ProgressCallback = Callable[[int, int], None]
 
 
-def parse_people_csv(data: bytes, *, progress: ProgressCallback | None = None) -> ParseResult:
+def parse_people_csv(
+    data: bytes | BinaryIO, *, progress: ProgressCallback | None = None
+) -> ParseResult:
     """Every person of the file, or every problem with it (`people` is then partial).
 
-    `progress(rows_done, rows_total)` is called every PROGRESS_EVERY data rows and once
-    at the end; rows_total needs a first counting pass, made only when asked for.
+    `data` is the file's bytes or a seekable binary file (an upload on disk, read in
+    passes and never held whole in memory). `progress(rows_done, rows_total)` is called
+    every PROGRESS_EVERY data rows and once at the end; rows_total needs a first
+    counting pass, made only when asked for.
     """
-    has_bad_bytes = not _is_utf8(data)
-    total = max(0, _count_rows(data) - 1) if progress else 0
-    reader = csv.reader(_text_stream(data))
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    has_bad_bytes = not _is_utf8(source)
+    total = max(0, _count_rows(source) - 1) if progress else 0
+    stream = _text_stream(source)
+    reader = csv.reader(stream)
     parser = _FileParser(check_bytes=has_bad_bytes)
     row_number = 0
     try:
@@ -162,38 +174,41 @@ def parse_people_csv(data: bytes, *, progress: ProgressCallback | None = None) -
         parser.problem(row_number + 1, None, f"cannot be read as CSV: {error}")
     if not parser.has_header:
         parser.problem(1, None, "the file is empty: expected a header row naming the columns")
+    stream.detach()  # leave the caller's file open: closing it is theirs to do
     parser.check_manager_cycles()
     if progress:
         progress(total, total)
     return ParseResult(parser.people, parser.problems, parser.rows)
 
 
-def _is_utf8(data: bytes) -> bool:
+def _is_utf8(source: BinaryIO) -> bool:
     # Decoded in slices, so that a 100 MB upload is not held twice as text.
     decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
+    source.seek(0)
     try:
-        for start in range(0, len(data), 1 << 20):
-            decoder.decode(view[start : start + (1 << 20)])
+        while chunk := source.read(1 << 20):
+            decoder.decode(chunk)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _text_stream(data: bytes) -> io.TextIOWrapper:
+def _text_stream(source: BinaryIO) -> io.TextIOWrapper:
     # utf-8-sig drops a byte-order mark; surrogateescape keeps going past bad bytes so
     # every one can be reported with its row; newline="" is what the csv module wants.
-    return io.TextIOWrapper(
-        io.BytesIO(data), encoding="utf-8-sig", errors="surrogateescape", newline=""
-    )
+    source.seek(0)
+    return io.TextIOWrapper(source, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
-def _count_rows(data: bytes) -> int:
+def _count_rows(source: BinaryIO) -> int:
+    stream = _text_stream(source)
     try:
-        return sum(1 for _ in csv.reader(_text_stream(data)))
+        return sum(1 for _ in csv.reader(stream))
     except csv.Error:
         return 0
+    finally:
+        stream.detach()
 
 
 class _FileParser:
@@ -246,7 +261,10 @@ class _FileParser:
         problems_before = len(self.problems)
         if len(row) > self.width and any(cell.strip() for cell in row[self.width :]):
             self.problem(row_number, None, f"has {len(row)} cells but the header has {self.width}")
-        values = {name: row[i].strip() if i < len(row) else "" for name, i in self.columns.items()}
+        values = {
+            name: unescape_cell(row[i].strip()) if i < len(row) else ""
+            for name, i in self.columns.items()
+        }
         if self.check_bytes:
             self._check_bytes(row_number, values)
         person = _RowReader(self, row_number, values).person()

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from peermentor.cli.common import err, fail, out, store_session
+from peermentor.csv_safety import escape_cell
 from peermentor.services import matching as matching_service
 from peermentor.services.access import SYSTEM
 
@@ -168,6 +169,7 @@ def scores(program: ProgramOption, out_file: OutOption = None) -> None:
     """CSV of every pair the rules allow with its score, to audit optimality."""
     with store_session() as session:
         rows = (
-            (a, b, f"{s:.9f}") for a, b, s in matching_service.score_rows(session, SYSTEM, program)
+            (escape_cell(a), escape_cell(b), f"{s:.9f}")  # ids formula-safe; scores as numbers
+            for a, b, s in matching_service.score_rows(session, SYSTEM, program)
         )
         _write_csv(["employee_id_a", "employee_id_b", "score"], rows, out_file)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from peermentor.csv_safety import escape_cell
 from peermentor.domain.people import PersonRecord
 from peermentor.matching.audit import allowed_pair_scores
 from peermentor.matching.engine import run_matching
@@ -268,7 +269,8 @@ def publish_draft(
 
 def export_rows(session: Session, actor: Actor, program_name: str) -> Iterator[list[str]]:
     """One row per enrolled participant: employee_id, partner_ids, pairing_id, score,
-    explanation. Current pairings only (draft or live); unmatched people get empties."""
+    explanation, as CSV cells. Current pairings only (draft or live); unmatched people
+    get empties."""
     require_admin(actor)
     program = admin_program(session, actor, program_name)
     rows = session.execute(
@@ -284,15 +286,16 @@ def export_rows(session: Session, actor: Actor, program_name: str) -> Iterator[l
     placed = {}
     for pairing_id, score, employee_id, explanation in rows:
         partners = [m for m in members[pairing_id] if m != employee_id]
+        # Text cells formula-safe (csv_safety); the numbers are written as they are.
         placed[employee_id] = [
-            employee_id,
-            ";".join(partners),
+            escape_cell(employee_id),
+            escape_cell(";".join(partners)),
             str(pairing_id),
             f"{score:.6f}",
-            explanation,
+            escape_cell(explanation),
         ]
     for person in people_repo.enrolled_people(session, program.id):
-        yield placed.get(person.employee_id, [person.employee_id, "", "", "", ""])
+        yield placed.get(person.employee_id, [escape_cell(person.employee_id), "", "", "", ""])
 
 
 def score_rows(

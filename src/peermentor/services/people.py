@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -140,10 +141,12 @@ def import_people(
     session: Session,
     actor: Actor,
     program_name: str,
-    data: bytes,
+    data: bytes | BinaryIO,
     progress: ImportProgress | None = None,
 ) -> ImportSummary:
     """Validate the whole file, then upsert by employee_id and enrol everyone in it.
+
+    `data` is the file's bytes or a seekable binary file (an upload spooled to disk).
 
     Nothing is written unless every row is valid; the caller's transaction is
     committed here only on success.

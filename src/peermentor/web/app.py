@@ -19,6 +19,7 @@ from peermentor.web.deps import LoginRequired
 from peermentor.web.docs import install_docs
 from peermentor.web.headers import SecurityHeaders
 from peermentor.web.jobs import JobRegistry
+from peermentor.web.limits import install_body_limit
 from peermentor.web.pages import admin_health, admin_matching, admin_programs, participant
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.proxies import behind_trusted_proxies
@@ -87,6 +88,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     _install_error_pages(app)
     install_docs(app)
     app.state.jobs = JobRegistry()
+    install_body_limit(app, settings)
     app.include_router(auth_pages.router)
     for pages in (admin_programs, admin_matching, admin_health, participant):
         app.include_router(pages.router)

@@ -1,5 +1,6 @@
-"""Long work (a match of 100,000 people takes a minute) runs in a thread; the page
-polls its progress. Jobs live in the serving process: a multi-process deployment
+"""Long work (a match of 100,000 people takes a minute, an import of them seconds) runs
+in a thread, off the event loop, so other requests are served meanwhile; the page polls
+its progress. Jobs live in the serving process: a multi-process deployment
 sends an admin back to the same process only with sticky sessions (noted in README).
 """
 
@@ -12,8 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-Work = Callable[[Callable[[str, float], None]], Any]
+# progress(stage, fraction of that stage done, what to show, e.g. "2,000 of 5,000 rows")
+Progress = Callable[..., None]
+Work = Callable[[Progress], Any]
 STAGES = ("features", "scores+candidates", "solve", "bound", "explanations")
+IMPORT_STAGES = ("reading", "writing")
 
 
 @dataclass
@@ -22,8 +26,12 @@ class Job:
     owner_user_id: int | None
     title: str
     done_url: str
+    stages: tuple[str, ...] = STAGES
+    kind: str = "match"  # match or import: what the page shows when it is done
     stage: str = "queued"
     stages_done: int = 0
+    stage_fraction: float = 0.0
+    detail: str = ""
     status: str = "running"  # running, done, failed
     message: str = ""
     result: Any = None
@@ -31,7 +39,9 @@ class Job:
 
     @property
     def percent(self) -> int:
-        return int(100 * self.stages_done / len(STAGES)) if self.status == "running" else 100
+        if self.status != "running":
+            return 100
+        return int(100 * (self.stages_done + self.stage_fraction) / len(self.stages))
 
 
 class JobRegistry:
@@ -42,15 +52,26 @@ class JobRegistry:
         self._jobs: dict[str, Job] = {}
         self._inline = inline
 
-    def start(self, owner_user_id: int | None, title: str, done_url: str, work: Work) -> Job:
-        job = Job(secrets.token_urlsafe(12), owner_user_id, title, done_url)
+    def start(
+        self,
+        owner_user_id: int | None,
+        title: str,
+        done_url: str,
+        work: Work,
+        *,
+        stages: tuple[str, ...] = STAGES,
+        kind: str = "match",
+    ) -> Job:
+        job = Job(secrets.token_urlsafe(12), owner_user_id, title, done_url, stages, kind)
         self._jobs[job.id] = job
 
-        def progress(stage: str, fraction: float) -> None:
+        def progress(stage: str, fraction: float, detail: str = "") -> None:
             with job.lock:
-                job.stage = stage
-                if fraction >= 1.0 and stage in STAGES:
-                    job.stages_done = STAGES.index(stage) + 1
+                job.stage, job.detail = stage, detail
+                if stage in stages:
+                    done = fraction >= 1.0
+                    job.stages_done = stages.index(stage) + int(done)
+                    job.stage_fraction = 0.0 if done else max(0.0, fraction)
 
         def run() -> None:
             try:

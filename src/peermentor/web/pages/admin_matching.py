@@ -134,6 +134,8 @@ def job_page(request: Request, job_id: str, who: Caller = Depends(admin)) -> Res
     job = _jobs(request).get(job_id, who.user.id)
     if job is None:
         raise NotFound("no such job (it may have run on another server process)")
+    if job.kind == "import" and job.status == "done":  # its result is on the programme page
+        return RedirectResponse(job.done_url, status_code=303)
     return render(request, "admin/job.html", {"caller": who, "job": job})
 
 

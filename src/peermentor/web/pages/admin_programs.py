@@ -15,10 +15,10 @@ from peermentor.services.access import Forbidden, InvalidInput
 from peermentor.services.invitations import InvitationMailer
 from peermentor.services.match_review import latest_run
 from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
+from peermentor.web.pages.people_upload import finished_upload, spool_to_disk, start_import
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # 100,000 people are about 50 MB
 
 
 def admin(who: Caller = Depends(caller)) -> Caller:
@@ -91,20 +91,38 @@ def _overview(
 def program_overview(
     request: Request,
     program_id: ProgramId,
+    upload: str | None = None,
     who: Caller = Depends(admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    return _overview(request, who, session, program_id)
+    outcome = upload and finished_upload(request.app.state.jobs, upload, who.user.id, program_id)
+    if not outcome:
+        return _overview(request, who, session, program_id)
+    if outcome.problems is not None:
+        return _overview(
+            request,
+            who,
+            session,
+            program_id,
+            status_code=422,
+            problems=outcome.problems,
+            filename=outcome.filename,
+        )
+    return _overview(request, who, session, program_id, imported=outcome.summary)
 
 
 @router.post("/programs/{program_id}/people")
-async def upload_people(
+def upload_people(
     request: Request,
     program_id: ProgramId,
     file: UploadFile | None = None,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
+    """Start the import as a job (its page shows progress), with the file on disk.
+
+    The body limit (web/limits.py, PEERMENTOR_MAX_UPLOAD_BYTES) has refused a file that
+    is too large before this runs."""
     program = programs_service.get_program_by_id(session, who.actor, program_id)
     if file is None:
         return _overview(
@@ -115,29 +133,19 @@ async def upload_people(
             status_code=422,
             upload_error="Choose a CSV file to upload.",
         )
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        return _overview(
-            request,
-            who,
-            session,
-            program_id,
-            status_code=413,
-            upload_error="The file is larger than 200 MB.",
-        )
-    try:
-        summary = people_service.import_people(session, who.actor, program.name, data)
-    except people_service.ImportRejected as rejected:
-        return _overview(
-            request,
-            who,
-            session,
-            program_id,
-            status_code=422,
-            problems=rejected.problems,
-            filename=file.filename,
-        )
-    return _overview(request, who, session, program_id, imported=summary)
+    path = spool_to_disk(file.file)
+    session.commit()  # hold no transaction of ours while the job writes with its own
+    job = start_import(
+        request.app.state.jobs,
+        request.app.state.store,
+        user_id=who.user.id,
+        actor=who.actor,
+        program_id=program.id,
+        program_name=program.name,
+        filename=file.filename or "the file",
+        path=path,
+    )
+    return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
 
 
 @router.get("/programs/{program_id}/people.csv")
