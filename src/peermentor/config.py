@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     smtp_from: str = "peermentor@localhost"
     smtp_starttls: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    # Audit entries older than this are purged (`peermentor audit purge`, and at serve).
+    audit_retention_days: int = Field(default=400, ge=1, le=36_500)
 
     @field_validator("database_url")
     @classmethod
