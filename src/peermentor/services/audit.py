@@ -97,6 +97,12 @@ def _allowed_value(value: Any) -> bool:
     return False
 
 
+def account(user_id: int) -> Actor:
+    """The actor of an entry known only by its account (signing out): the log keeps
+    the account, never the role, so no role is claimed here."""
+    return Actor(role="account", user_id=user_id)
+
+
 def _actor_columns(session: Session, actor: Actor | None) -> tuple[str, int | None]:
     if actor is None:
         return "anonymous", None

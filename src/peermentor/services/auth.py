@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, NotFound, ServiceError, require_admin
 from peermentor.services.passwords import check_password_policy, hash_password, verify_password
 from peermentor.services.users import find_user
@@ -79,12 +80,18 @@ def login(session: Session, email: str, password: str, client: str, now: datetim
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         session.add(LoginAttempt(email=email, client=client[:64], attempted_at=now))
+        # The account the email names, if any; an unknown email leaves nothing identifying.
+        target = ("user", user.id) if user is not None else (None, None)
+        audit.record(
+            session, None, "sign_in.failed", target_kind=target[0], target_id=target[1], now=now
+        )
         session.commit()
         raise LoginFailed(LOGIN_REFUSED)
     session.execute(
         delete(LoginAttempt).where(LoginAttempt.email == email)
     )  # a success clears the account's count
     new = start_session(session, user, now)
+    audit.record(session, actor_for(user), "sign_in", now=now)
     session.commit()
     return new
 
@@ -122,11 +129,14 @@ def resolve_session(
 
 def logout(session: Session, token: str | None, now: datetime) -> None:
     if token:
-        session.execute(
+        ended = session.scalar(
             update(UserSession)
             .where(UserSession.token_hash == digest(token), UserSession.revoked_at.is_(None))
             .values(revoked_at=now)
+            .returning(UserSession.user_id)
         )
+        if ended is not None:
+            audit.record(session, audit.account(ended), "sign_out", now=now)
         session.commit()
 
 
@@ -149,6 +159,7 @@ def change_password(
     user.password_hash = hash_password(new)
     revoke_all_sessions(session, user.id, now)
     fresh = start_session(session, user, now)
+    audit.record(session, actor, "password.changed", target_kind="user", target_id=user.id, now=now)
     session.commit()
     return fresh
 
@@ -184,6 +195,9 @@ def invite_person(
             expires_at=now + INVITATION_LIFETIME,
         )
     )
+    audit.record(
+        session, actor, "invitation.created", target_kind="user", target_id=user.id, now=now
+    )
     if commit:
         session.commit()
     return token
@@ -207,6 +221,14 @@ def accept_invitation(session: Session, token: str, password: str, now: datetime
     invitation.used_at = now
     revoke_all_sessions(session, user.id, now)
     new = start_session(session, user, now)
+    audit.record(
+        session,
+        actor_for(user),
+        "invitation.accepted",
+        target_kind="user",
+        target_id=user.id,
+        now=now,
+    )
     session.commit()
     return new
 
@@ -215,8 +237,11 @@ def create_api_token(session: Session, actor: Actor, name: str, now: datetime) -
     if actor.user_id is None:
         raise InvalidInput("an API token belongs to a user account")
     token = "pm_" + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(token_hash=digest(token), user_id=actor.user_id, name=name[:100], created_at=now)
+    row = ApiToken(token_hash=digest(token), user_id=actor.user_id, name=name[:100], created_at=now)
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor, "token.created", target_kind="api_token", target_id=row.id, now=now
     )
     session.commit()
     return token
@@ -262,6 +287,9 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, now: datetim
         raise NotFound("no such API token of yours")
     if row.revoked_at is None:
         row.revoked_at = now
+        audit.record(
+            session, actor, "token.revoked", target_kind="api_token", target_id=row.id, now=now
+        )
         session.commit()
     return _info(row)
 
