@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from peermentor.cli.audit import purge_at_start
 from peermentor.cli.common import open_store_or_exit, out, settings_or_exit
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
@@ -27,7 +28,9 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     from peermentor.web.app import create_app
 
     settings = settings_or_exit()
-    uvicorn.run(create_app(settings, open_store_or_exit(settings)), host=host, port=port)
+    store = open_store_or_exit(settings)
+    purge_at_start(store, settings)
+    uvicorn.run(create_app(settings, store), host=host, port=port)
 
 
 def demo(
