@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     # people are about 50 MiB). A body over its limit is refused with 413 unread.
     max_request_bytes: int = Field(default=1 << 20, ge=1024)
     max_upload_bytes: int = Field(default=64 << 20, ge=1024)
+    # Audit entries older than this are purged (`peermentor audit purge`, and at serve).
+    audit_retention_days: int = Field(default=400, ge=1, le=36_500)
 
     @field_validator("database_url")
     @classmethod

@@ -33,6 +33,8 @@ ADMINS_OF_PROGRAMME = {
     "org_admin": ALLOW,
 }
 ANY_ADMIN = ADMINS_OF_PROGRAMME | {"other_program_admin": ALLOW}
+# The server's own records (the audit log): organisation admins only.
+ORG_ADMIN_ONLY = dict.fromkeys(ROLES, DENY) | {"anonymous": LOGIN, "org_admin": ALLOW}
 # A job belongs to the admin who started it; the walk asks for one that is not theirs.
 JOB = ADMINS_OF_PROGRAMME | {"program_admin": DENY, "org_admin": DENY}
 
@@ -66,6 +68,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/programs/{program_id}/publish"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/match.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
+    ("GET", "/admin/audit"): ORG_ADMIN_ONLY,
     # --- participant pages (web/pages/participant*.py) ---
     # "/" (the dashboard) is above: every signed-in user gets it (admins are sent on).
     # A pairing's pages: its members only; admins never read what a pair writes.

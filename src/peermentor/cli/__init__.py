@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from peermentor.cli import db, demo, match, people, programs, users
+from peermentor.cli import audit, db, demo, match, people, programs, users
 
 app = typer.Typer(
     help="peermentor: run peer-mentoring programmes (import people, match, serve).",
@@ -16,6 +16,7 @@ app.add_typer(programs.app, name="programs")
 app.add_typer(people.app, name="people")
 app.add_typer(users.app, name="users")
 app.add_typer(match.app, name="match")
+app.add_typer(audit.app, name="audit")
 app.command("serve")(demo.serve)
 app.command("demo")(demo.demo)
 

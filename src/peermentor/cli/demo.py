@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from peermentor.cli.audit import purge_at_start
 from peermentor.cli.common import open_store_or_exit, out, settings_or_exit
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
@@ -35,6 +36,7 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
     settings = settings_or_exit()
     # Migrate once here, so that several workers never race to upgrade the schema.
     store = open_store_or_exit(settings)
+    purge_at_start(store, settings)
     if workers == 1:
         uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
         return

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from peermentor.services import throttle
+from peermentor.services import audit, throttle
 from peermentor.services.access import (
     Actor,
     Forbidden,
@@ -96,10 +96,16 @@ def login(
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
         throttle.failed(session, attempt, now)
+        # The account the email names, if any; an unknown email leaves nothing identifying.
+        target = ("user", user.id) if user is not None else (None, None)
+        audit.record(
+            session, None, "sign_in.failed", target_kind=target[0], target_id=target[1], now=now
+        )
         session.commit()
         raise LoginFailed(LOGIN_REFUSED)
     throttle.succeeded(session, attempt)
     new = start_session(session, user, now, limits)
+    audit.record(session, actor_for(user), "sign_in", now=now)
     session.commit()
     return new
 
@@ -148,11 +154,14 @@ def resolve_session(
 
 def logout(session: Session, token: str | None, now: datetime) -> None:
     if token:
-        session.execute(
+        ended = session.scalar(
             update(UserSession)
             .where(UserSession.token_hash == digest(token), UserSession.revoked_at.is_(None))
             .values(revoked_at=now)
+            .returning(UserSession.user_id)
         )
+        if ended is not None:
+            audit.record(session, audit.account(ended), "sign_out", now=now)
         session.commit()
 
 
@@ -200,6 +209,7 @@ def change_password(
     user.password_hash = hash_password(new)
     revoke_every_login(session, user.id, now)
     fresh = start_session(session, user, now, limits)
+    audit.record(session, actor, "password.changed", target_kind="user", target_id=user.id, now=now)
     session.commit()
     return fresh
 
@@ -272,6 +282,9 @@ def invite_person(
             expires_at=now + INVITATION_LIFETIME,
         )
     )
+    audit.record(
+        session, actor, "invitation.created", target_kind="user", target_id=user.id, now=now
+    )
     if commit:
         session.commit()
     return token
@@ -333,6 +346,14 @@ def accept_invitation(
     session.refresh(user)
     revoke_every_login(session, user.id, now)
     new = start_session(session, user, now, limits)
+    audit.record(
+        session,
+        actor_for(user),
+        "invitation.accepted",
+        target_kind="user",
+        target_id=user.id,
+        now=now,
+    )
     session.commit()
     return new
 
@@ -345,14 +366,17 @@ def create_api_token(
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"expires_in_days: from 1 to {MAX_TOKEN_DAYS}")
     token = "pm_" + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(
-            token_hash=digest(token),
-            user_id=actor.user_id,
-            name=name[:100],
-            created_at=now,
-            expires_at=now + timedelta(days=days),
-        )
+    row = ApiToken(
+        token_hash=digest(token),
+        user_id=actor.user_id,
+        name=name[:100],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session, actor, "token.created", target_kind="api_token", target_id=row.id, now=now
     )
     session.commit()
     return token
@@ -400,6 +424,9 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, now: datetim
         raise NotFound("no such API token of yours")
     if row.revoked_at is None:
         row.revoked_at = now
+        audit.record(
+            session, actor, "token.revoked", target_kind="api_token", target_id=row.id, now=now
+        )
         session.commit()
     return _info(row)
 

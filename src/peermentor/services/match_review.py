@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
 from peermentor.matching.manual import evaluate_groups
+from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, NotFound, require_admin
 from peermentor.services.matching import (
     LIVE_STATES,
@@ -114,6 +115,15 @@ def set_locked(
     require_admin(actor)
     program = admin_program(session, actor, program_name)
     _draft(session, program, pairing_id).pinned = locked
+    audit.record(
+        session,
+        actor,
+        "pairing.locked" if locked else "pairing.unlocked",
+        target_kind="pairing",
+        target_id=pairing_id,
+        program_id=program.id,
+        now=datetime.now(UTC),
+    )
     session.commit()
 
 
@@ -124,6 +134,16 @@ def unpair(session: Session, actor: Actor, program_name: str, pairing_id: int) -
     pairing = _draft(session, program, pairing_id)
     members = [m.person.employee_id for m in pairing.members]
     session.delete(pairing)
+    audit.record(
+        session,
+        actor,
+        "pairing.unpaired",
+        target_kind="pairing",
+        target_id=pairing_id,
+        program_id=program.id,
+        details={"people": [m.person_id for m in pairing.members]},
+        now=datetime.now(UTC),
+    )
     session.commit()
     return members
 
@@ -148,7 +168,8 @@ def _replace_with(
     groups: list[tuple[str, ...]],
     now: datetime,
 ) -> list[int]:
-    """Score the new groups (raising InvalidInput on a broken rule) and swap them in."""
+    """Score the new groups (raising InvalidInput on a broken rule) and swap them in;
+    the caller records the change and commits."""
     pool = pool_of(session, program)
     try:
         evaluated = evaluate_groups(
@@ -185,7 +206,6 @@ def _replace_with(
         session.add(pairing)
         session.flush()
         created.append(pairing.id)
-    session.commit()
     return created
 
 
@@ -213,7 +233,18 @@ def swap(
         tuple(swapped.get(m.person.employee_id, m.person.employee_id) for m in p.members)
         for p in (a, b)
     ]
-    return _replace_with(session, program, [a, b], groups, now or datetime.now(UTC))
+    replaced = [a.id, b.id]
+    created = _replace_with(session, program, [a, b], groups, now or datetime.now(UTC))
+    audit.record(
+        session,
+        actor,
+        "pairing.swapped",
+        program_id=program.id,
+        details={"pairings": created, "replaced": replaced},
+        now=now or datetime.now(UTC),
+    )
+    session.commit()
+    return created
 
 
 def pair_by_hand(
@@ -233,13 +264,32 @@ def pair_by_hand(
         if _draft_of(session, program, employee_id) is not None:
             raise InvalidInput(f"{employee_id} is already in a pairing; unpair or swap instead")
     [created] = _replace_with(session, program, [], [ids], now or datetime.now(UTC))
+    audit.record(
+        session,
+        actor,
+        "pairing.paired_by_hand",
+        target_kind="pairing",
+        target_id=created,
+        program_id=program.id,
+        details={"members": len(ids)},
+        now=now or datetime.now(UTC),
+    )
+    session.commit()
     return created
 
 
 def discard_draft(session: Session, actor: Actor, program_name: str) -> None:
     require_admin(actor)
     program = admin_program(session, actor, program_name)
-    session.execute(
+    removed = session.execute(
         delete(Pairing).where(Pairing.program_id == program.id, Pairing.state == "draft")
+    )
+    audit.record(
+        session,
+        actor,
+        "match.draft_discarded",
+        program_id=program.id,
+        details={"pairings": int(removed.rowcount or 0)},  # type: ignore[attr-defined]
+        now=datetime.now(UTC),
     )
     session.commit()

@@ -20,6 +20,7 @@ from peermentor.matching.audit import allowed_pair_scores
 from peermentor.matching.engine import run_matching
 from peermentor.matching.result import MatchResult
 from peermentor.matching.settings import MatchSettings
+from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, require_admin
 from peermentor.services.programs import admin_program
 from peermentor.store import people_repo
@@ -188,6 +189,20 @@ def run_match(
     _store_pairings(session, program.id, run.id, result, now)
     outcome = MatchOutcome(run_id=run.id, program=program.name, published=publish, result=result)
     run.summary = outcome.summary()
+    audit.record(
+        session,
+        actor,
+        "match.run",
+        target_kind="match_run",
+        target_id=run.id,
+        program_id=program.id,
+        details={
+            "pairings": len(result.pairings),
+            "unmatched": len(result.unmatched),
+            "publish": publish,
+        },
+        now=now,
+    )
     if publish:
         _publish(session, actor, program.id, run, now)
     session.commit()
@@ -273,6 +288,8 @@ def export_rows(session: Session, actor: Actor, program_name: str) -> Iterator[l
     get empties."""
     require_admin(actor)
     program = admin_program(session, actor, program_name)
+    audit.record(session, actor, "match.exported", program_id=program.id, now=datetime.now(UTC))
+    session.commit()  # an export that started is recorded, however far it is read
     rows = session.execute(
         select(Pairing.id, Pairing.score, Person.employee_id, PairingMember.explanation)
         .join(PairingMember, PairingMember.pairing_id == Pairing.id)
@@ -305,6 +322,10 @@ def score_rows(
     require_admin(actor)
     program = admin_program(session, actor, program_name)
     settings = program_match_settings(program)
+    audit.record(
+        session, actor, "match.scores_exported", program_id=program.id, now=datetime.now(UTC)
+    )
+    session.commit()  # an export that started is recorded, however far it is read
     yield from allowed_pair_scores(pool_of(session, program), settings, past_partners_of(session))
 
 

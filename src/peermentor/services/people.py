@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
 from peermentor.domain.people import PersonRecord
 from peermentor.people_csv import CsvProblem, parse_people_csv, serialize_people_csv
+from peermentor.services import audit
 from peermentor.services.access import Actor, ServiceError, require_admin
 from peermentor.services.programs import (
     admin_program,
@@ -191,6 +193,20 @@ def import_people(
         )
         ids = people_repo.existing_ids(session, [p.employee_id for p in people])
         enrolled = people_repo.enrol(session, program.id, [ids[p.employee_id] for p in people])
+        audit.record(
+            session,
+            actor,
+            "people.imported",
+            program_id=program.id,
+            details={
+                "rows": len(people),
+                "created": len(new),
+                "updated": len(changed),
+                "unchanged": len(people) - len(new) - len(changed),
+                "newly_enrolled": enrolled,
+            },
+            now=datetime.now(UTC),
+        )
         session.commit()
     except BaseException:
         session.rollback()
@@ -215,4 +231,15 @@ def program_people(session: Session, actor: Actor, program_name: str) -> list[Pe
 
 def export_people(session: Session, actor: Actor, program_name: str) -> str:
     """The programme's people in the import format: re-importing it changes nothing."""
-    return serialize_people_csv(program_people(session, actor, program_name))
+    people = program_people(session, actor, program_name)
+    program = admin_program(session, actor, program_name)
+    audit.record(
+        session,
+        actor,
+        "people.exported",
+        program_id=program.id,
+        details={"rows": len(people)},
+        now=datetime.now(UTC),
+    )
+    session.commit()
+    return serialize_people_csv(people)

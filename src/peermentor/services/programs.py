@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from peermentor.services import audit
 from peermentor.services.access import Actor, Forbidden, InvalidInput, NotFound, require_admin
 from peermentor.store.auth_models import ProgramAdmin
 from peermentor.store.models import PROGRAM_STATUSES, Enrolment, Program
@@ -167,3 +168,12 @@ def add_program_admin(session: Session, actor: Actor, user_id: int, program_name
     if already is None:
         session.add(ProgramAdmin(user_id=user_id, program_id=program.id))
         session.flush()
+        audit.record(
+            session,
+            actor,
+            "role.program_admin_added",
+            target_kind="user",
+            target_id=user_id,
+            program_id=program.id,
+            now=datetime.now(UTC),
+        )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, require_org_admin
 from peermentor.services.passwords import check_password_policy, hash_password
 from peermentor.store.models import ROLES, User
@@ -53,14 +56,25 @@ def create_admin(session: Session, actor: Actor, email: str, password: str) -> t
     """Create an organisation admin, or promote and reset an existing account."""
     require_org_admin(actor)
     check_password_policy(password)
-    existing = find_user(session, email)
-    if existing is None:
-        return create_user(session, actor, email, password, role="org_admin"), True
-    existing.role = "org_admin"
-    existing.password_hash = hash_password(password)
-    existing.is_active = True
+    user = find_user(session, email)
+    created = user is None
+    if user is None:
+        user = create_user(session, actor, email, password, role="org_admin")
+    else:
+        user.role = "org_admin"
+        user.password_hash = hash_password(password)
+        user.is_active = True
     session.flush()
-    return existing, False
+    audit.record(
+        session,
+        actor,
+        "role.org_admin_granted",
+        target_kind="user",
+        target_id=user.id,
+        details={"created": created},
+        now=datetime.now(UTC),
+    )
+    return user, created
 
 
 def create_program_admin(
@@ -80,4 +94,13 @@ def create_program_admin(
         user.role = "program_admin"
     add_program_admin(session, actor, user.id, program_name)
     session.flush()
+    audit.record(
+        session,
+        actor,
+        "role.program_admin_granted",
+        target_kind="user",
+        target_id=user.id,
+        details={"account_created": created},
+        now=datetime.now(UTC),
+    )
     return user, created

@@ -20,7 +20,13 @@ from peermentor.web.docs import install_docs
 from peermentor.web.headers import SecurityHeaders
 from peermentor.web.jobs import JobRegistry
 from peermentor.web.limits import install_body_limit
-from peermentor.web.pages import admin_health, admin_matching, admin_programs, participant
+from peermentor.web.pages import (
+    admin_audit,
+    admin_health,
+    admin_matching,
+    admin_programs,
+    participant,
+)
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.proxies import behind_trusted_proxies
 from peermentor.web.render import render
@@ -90,7 +96,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.jobs = JobRegistry()
     install_body_limit(app, settings)
     app.include_router(auth_pages.router)
-    for pages in (admin_programs, admin_matching, admin_health, participant):
+    for pages in (admin_programs, admin_matching, admin_health, admin_audit, participant):
         app.include_router(pages.router)
     app.include_router(api.router)
 

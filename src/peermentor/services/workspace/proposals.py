@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain import lifecycle
 from peermentor.domain.errors import ValidationError
 from peermentor.domain.validation import MAX_MEMBERS, MIN_MEMBERS, require_aware, require_members
+from peermentor.services import audit
 from peermentor.services.access import Actor, NotFound, require_admin
 from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import (
@@ -130,8 +131,17 @@ def publish_pairings(session: Session, actor: Actor, program_id: int, now: datet
         )
         .execution_options(synchronize_session="fetch")
     )
+    count = int(published.rowcount or 0)  # type: ignore[attr-defined]
+    audit.record(
+        session,
+        actor,
+        "match.published",
+        program_id=program_id,
+        details={"pairings": count},
+        now=now,
+    )
     session.commit()
-    return int(published.rowcount or 0)  # type: ignore[attr-defined]
+    return count
 
 
 def get_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
