@@ -16,6 +16,7 @@ from peermentor.services.access import Forbidden, InvalidInput, NotFound
 from peermentor.web import api
 from peermentor.web.deps import LoginRequired
 from peermentor.web.jobs import JobRegistry
+from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import admin_health, admin_matching, admin_programs, participant
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.render import render
@@ -70,6 +71,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     _install_error_pages(app)
     app.state.jobs = JobRegistry()
     app.include_router(auth_pages.router)
+    app.include_router(account_pages.router)
     for pages in (admin_programs, admin_matching, admin_health, participant):
         app.include_router(pages.router)
     app.include_router(api.router)
