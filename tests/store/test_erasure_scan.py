@@ -28,7 +28,7 @@ from peermentor.services.workspace.proposals import get_pairing
 from peermentor.services.workspace.vision import get_visions
 from peermentor.store.auth_models import Invitation, LoginAttempt
 from peermentor.store.models import Base, MatchRun, Pairing, PairingMember, Person, User
-from peermentor.store.personal_data_repo import ERASED_TEXT
+from peermentor.store.personal_data_repo import ERASED_EXPLANATION, ERASED_TEXT
 from peermentor.store.workspace_models import RolePlayRow
 from tests.store.workspace.factories import ADMIN, NOW, World, later, make_world
 from tests.store.workspace.test_story import live_the_story
@@ -220,6 +220,8 @@ def test_the_partner_keeps_their_own_writing(
     session.expire_all()
     view = get_pairing(session, kim, w.pairing_id, later(days=70))
     assert sorted(m.name for m in view.members) == [ERASED_NAME, "Kim Park"]
+    # Kim's "why you two" told of Ana's profile: it goes too.
+    assert {m.explanation for m in view.members} == {ERASED_EXPLANATION}
     assert get_visions(session, kim, w.pairing_id)[kim_id].statement == f"Vision of kim {STORY}"
     feedback = list_feedback(session, kim, w.pairing_id)
     assert [f.situation for f in feedback.given] == [f"Situation {STORY}"]
