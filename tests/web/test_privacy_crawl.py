@@ -157,3 +157,13 @@ def test_no_export_holds_the_secret(crawl: Crawl, session: Session) -> None:
         "\n".join(f"{a},{b},{s}" for a, b, s in score_rows(session, SYSTEM, crawl.program_name)),
     ]
     assert all(SECRET not in text for text in exports)
+
+
+def test_only_the_members_own_download_holds_what_the_pair_wrote(crawl: Crawl) -> None:
+    """The crawl reaches /account/data.json for every role (it is in the matrix); this
+    says outright that the copy is each caller's own."""
+    downloads = {role: c.get("/account/data.json") for role, c in crawl.clients.items()}
+    assert SECRET in downloads["member"].text
+    for role, response in downloads.items():
+        if role not in ("member", "anonymous"):
+            assert response.status_code == 200 and SECRET not in response.text, role
