@@ -27,8 +27,8 @@ from peermentor.services.workspace.health import programme_health
 from peermentor.services.workspace.proposals import get_pairing
 from peermentor.services.workspace.vision import get_visions
 from peermentor.store.auth_models import Invitation, LoginAttempt
-from peermentor.store.models import Base, MatchRun, Pairing, PairingMember, Person, User
-from peermentor.store.personal_data_repo import ERASED_EXPLANATION, ERASED_TEXT
+from peermentor.store.models import Base, Enrolment, MatchRun, Pairing, PairingMember, Person, User
+from peermentor.store.personal_data_erase import ERASED_EXPLANATION, ERASED_TEXT
 from peermentor.store.workspace_models import RolePlayRow
 from tests.store.workspace.factories import ADMIN, NOW, World, later, make_world
 from tests.store.workspace.test_story import live_the_story
@@ -261,3 +261,20 @@ def test_export_of_an_erased_person_is_not_found(
         export_person_data(session, SYSTEM, employee_id, later(days=70))
     with pytest.raises(NotFound):
         erase_person(session, SYSTEM, employee_id, later(days=70))
+
+
+def test_erasing_one_member_of_a_triad_leaves_the_other_two_working(session: Session) -> None:
+    w = make_world(session, triad=True, active=False)
+    live_the_story(w, session, ["ana", "kim", "lee"], STORY)
+    at = later(days=70)
+    before = programme_health(session, ADMIN, w.program.id, at)
+    erase_person(session, SYSTEM, w.people["lee"].employee_id, at)
+    session.expire_all()
+    for actor in (w.ana, w.kim):
+        names = sorted(m.name for m in get_pairing(session, actor, w.pairing_id, at).members)
+        assert names == ["Ana Silva", ERASED_NAME, "Kim Park"]
+        list_requests(session, actor, w.pairing_id, at)
+    assert programme_health(session, ADMIN, w.program.id, at) == before
+    # The stand-in is in no programme, so no match run can ever pick it.
+    stand_in = session.scalars(select(Person).where(Person.name == ERASED_NAME)).one()
+    assert not session.scalars(select(Enrolment).where(Enrolment.person_id == stand_in.id)).all()

@@ -34,11 +34,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from peermentor.services.access import Actor, Forbidden, NotFound, require_org_admin
+from peermentor.store import personal_data_erase as erasure
 from peermentor.store import personal_data_repo as repo
 from peermentor.store.models import Person, User
 
 FORMAT = "peermentor-personal-data/1"
-ERASED_NAME = repo.ERASED_NAME  # how partners see an erased member
+ERASED_NAME = erasure.ERASED_NAME  # how partners see an erased member
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ def erase_person(session: Session, actor: Actor, employee_id: str, now: datetime
     partners keep their own writing and aggregates keep their counts."""
     require_org_admin(actor)
     person = _person(session, employee_id)
-    counts = repo.erase(session, person)
+    counts = erasure.erase(session, person)
     # AUDIT: record("person_erased", target person id, details={counts})
     session.commit()
     return Erasure(employee_id=employee_id, counts=counts)
