@@ -45,6 +45,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/invite/{token}"): EVERYONE,
     ("POST", "/invite/{token}"): EVERYONE,
     ("POST", "/logout"): SIGNED_IN,
+    ("GET", "/account"): SIGNED_IN,
+    ("GET", "/account/data.json"): SIGNED_IN,  # each their own data, nobody else's
     ("GET", "/account/password"): SIGNED_IN,
     ("POST", "/account/password"): SIGNED_IN,
     ("GET", "/"): SIGNED_IN,

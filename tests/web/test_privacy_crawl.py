@@ -171,3 +171,13 @@ def test_invitations_hold_no_secret_and_reach_only_an_organisation_admin(
     )
     assert SECRET not in response.text
     assert ("/invite/" in response.text) is sees_links, response.status_code
+
+
+def test_only_the_members_own_download_holds_what_the_pair_wrote(crawl: Crawl) -> None:
+    """The crawl reaches /account/data.json for every role (it is in the matrix); this
+    says outright that the copy is each caller's own."""
+    downloads = {role: c.get("/account/data.json") for role, c in crawl.clients.items()}
+    assert SECRET in downloads["member"].text
+    for role, response in downloads.items():
+        if role not in ("member", "anonymous"):
+            assert response.status_code == 200 and SECRET not in response.text, role

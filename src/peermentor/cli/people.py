@@ -1,9 +1,11 @@
-"""`peermentor people`: import, export, list."""
+"""`peermentor people`: import, export, list; a person's data: export-data, erase."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +22,7 @@ from rich.table import Table
 
 from peermentor.cli.common import EXIT_BAD_INPUT, err, fail, out, store_session, write_text
 from peermentor.services import people as people_service
+from peermentor.services import personal_data
 from peermentor.services.access import SYSTEM
 
 app = typer.Typer(help="People: import, export, list.", no_args_is_help=True)
@@ -109,3 +112,42 @@ def list_(
     out.print(table)
     if len(people) > limit:
         out.print(f"... and {len(people) - limit} more (use --limit)")
+
+
+EmployeeArgument = Annotated[str, typer.Argument(help="The person's employee id.")]
+
+
+@app.command("export-data")
+def export_data(employee_id: EmployeeArgument, out_file: OutOption = None) -> None:
+    """Everything stored about one person and everything they wrote, as one JSON document."""
+    with store_session() as session:
+        document = personal_data.export_person_data(session, SYSTEM, employee_id, _now())
+    write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", out_file)
+
+
+@app.command("erase")
+def erase(
+    employee_id: EmployeeArgument,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a person: their row, account, sessions, tokens and everything they wrote.
+    Partners keep their own writing; counts stay, without identity."""
+    with store_session() as session:
+        person = personal_data.find_for_erasure(session, SYSTEM, employee_id)
+        if not yes and not typer.confirm(
+            f"Erase {person.name} ({employee_id}) and everything they wrote? This cannot be undone"
+        ):
+            err.print("nothing erased")
+            raise typer.Exit(1)
+        erasure = personal_data.erase_person(session, SYSTEM, employee_id, _now())
+    kept = erasure.counts.get("pairings_kept", 0)
+    out.print(
+        f"erased {employee_id}: person, {erasure.counts.get('accounts', 0)} account, "
+        f"{erasure.counts.get('texts_erased', 0)} texts; "
+        f"{kept} pairings kept for their partners as {personal_data.ERASED_NAME!r}",
+        highlight=False,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -27,6 +27,7 @@ from peermentor.web.pages import (
     admin_programs,
     participant,
 )
+from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.proxies import behind_trusted_proxies
 from peermentor.web.render import render
@@ -96,6 +97,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.jobs = JobRegistry()
     install_body_limit(app, settings)
     app.include_router(auth_pages.router)
+    app.include_router(account_pages.router)
     for pages in (admin_programs, admin_matching, admin_health, admin_audit, participant):
         app.include_router(pages.router)
     app.include_router(api.router)

@@ -1,0 +1,116 @@
+"""A data subject's rights: a copy of everything stored about them, and erasure.
+
+Who may: the operator at the command line (system) and organisation admins for anyone;
+every other signed-in user for themselves only (their account page).
+
+The export is one JSON document with these top-level keys (FORMAT names its version):
+
+  format, exported_at       what this is and when it was made
+  person                    the person's row (null for an account with no person)
+  enrolments                one per programme, with the programme's name
+  account                   the login (email, role, ...), never a password hash
+  sessions, api_tokens, invitations, failed_sign_ins
+                            their metadata only: no token, hash or CSRF secret
+  pairings                  one per pairing: the pairing, partners (employee id and
+                            name only), their "why you two", and every workspace row
+                            they wrote (responses, transitions, charter_versions,
+                            charter_goals, charter_agreements, visions with milestones,
+                            gaps, guidance_asked, sessions_logged, session_contributions,
+                            roleplays with their role, roleplay_reflections,
+                            feedback_given, checkins, closing_reflections), plus what
+                            partners wrote to them that they already read there
+                            (guidance_received, the answers in guidance_asked,
+                            feedback_received)
+
+Inside those, each row's keys are its table's column names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from peermentor.services.access import Actor, Forbidden, NotFound, require_org_admin
+from peermentor.store import personal_data_erase as erasure
+from peermentor.store import personal_data_repo as repo
+from peermentor.store.models import Person, User
+
+FORMAT = "peermentor-personal-data/1"
+ERASED_NAME = erasure.ERASED_NAME  # how partners see an erased member
+
+
+@dataclass(frozen=True, slots=True)
+class Erasure:
+    employee_id: str
+    counts: dict[str, int]  # what was removed or kept, by kind; never any of the data
+
+
+def _document(
+    session: Session, person: Person | None, user: User | None, now: datetime
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {"format": FORMAT, "exported_at": now.isoformat()}
+    if person is not None:
+        doc |= repo.person_data(session, person)
+    else:
+        doc |= {"person": None, "enrolments": [], "pairings": []}
+    if user is not None:
+        doc |= repo.account_data(session, user)
+    else:
+        doc |= {
+            "account": None,
+            "sessions": [],
+            "api_tokens": [],
+            "invitations": [],
+            "failed_sign_ins": [],
+        }
+    return doc
+
+
+def _person(session: Session, employee_id: str) -> Person:
+    person = repo.find_person(session, employee_id)
+    if person is None:
+        raise NotFound(f"no person with employee id {employee_id!r}")
+    return person
+
+
+def export_person_data(
+    session: Session, actor: Actor, employee_id: str, now: datetime
+) -> dict[str, Any]:
+    """Everything stored about one person; themselves, or an organisation admin."""
+    person = repo.find_person(session, employee_id)
+    own = person is not None and actor.person_id == person.id
+    if not own:
+        require_org_admin(actor)
+    person = _person(session, employee_id)
+    return _document(session, person, repo.user_of(session, person.id), now)
+
+
+def export_my_data(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
+    """The signed-in user's own data: their person (if any) and their account."""
+    if actor.user_id is None:
+        raise Forbidden("only a signed-in user has data of their own here")
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("no such account")
+    person = session.get(Person, user.person_id) if user.person_id is not None else None
+    return _document(session, person, user, now)
+
+
+def find_for_erasure(session: Session, actor: Actor, employee_id: str) -> Person:
+    """The person an organisation admin is about to erase (to confirm by name)."""
+    require_org_admin(actor)
+    return _person(session, employee_id)
+
+
+def erase_person(session: Session, actor: Actor, employee_id: str, now: datetime) -> Erasure:
+    """Remove the person, their account and everything they wrote, in one transaction;
+    partners keep their own writing and aggregates keep their counts."""
+    require_org_admin(actor)
+    person = _person(session, employee_id)
+    counts = erasure.erase(session, person)
+    # AUDIT: record("person_erased", target person id, details={counts})
+    session.commit()
+    return Erasure(employee_id=employee_id, counts=counts)
