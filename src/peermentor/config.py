@@ -7,8 +7,8 @@ values are refused with a message that names the variable, never a traceback.
 
 from __future__ import annotations
 
-import os
 import ipaddress
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path

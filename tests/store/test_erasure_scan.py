@@ -26,7 +26,7 @@ from peermentor.services.workspace.guidance import list_requests
 from peermentor.services.workspace.health import programme_health
 from peermentor.services.workspace.proposals import get_pairing
 from peermentor.services.workspace.vision import get_visions
-from peermentor.store.auth_models import Invitation, LoginAttempt
+from peermentor.store.auth_models import Invitation
 from peermentor.store.models import Base, Enrolment, MatchRun, Pairing, PairingMember, Person, User
 from peermentor.store.personal_data_erase import ERASED_EXPLANATION, ERASED_TEXT
 from peermentor.store.workspace_models import RolePlayRow
@@ -153,12 +153,8 @@ def erased_world(session: Session) -> tuple[World, Planter, set[str]]:
     columns = plant_everywhere(session, ana.id, user.id, p)
     ana = session.get_one(Person, ana.id)
     user = session.get_one(User, user.id)
-    # What names her from elsewhere: failed sign-ins, reporting lines, do-not-match
+    # What names her from elsewhere: reporting lines, do-not-match
     # lists, a match run that left her unmatched.
-    session.add(
-        LoginAttempt(email=user.email, client=p.new("login_attempts.client"), attempted_at=NOW)
-    )
-    session.add(LoginAttempt(email=ana.email.upper(), client="10.0.0.1", attempted_at=NOW))
     kim.manager_id = ana.employee_id
     w.people["outsider"].do_not_match = [ana.employee_id, "E-nobody"]
     session.add(

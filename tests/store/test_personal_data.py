@@ -34,7 +34,6 @@ TOP_LEVEL = [
     "sessions",
     "api_tokens",
     "invitations",
-    "failed_sign_ins",
 ]
 KIM_ONLY = ("KIM-CHECKIN-NOTE", "KIM-VISION")
 

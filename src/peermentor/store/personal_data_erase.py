@@ -14,11 +14,10 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Column, String, cast, delete, func, select, update
+from sqlalchemy import Column, String, cast, delete, select, update
 from sqlalchemy.orm import Session
 
 import peermentor.store.all_models  # noqa: F401  (every table: none may keep the person)
-from peermentor.store.auth_models import LoginAttempt
 from peermentor.store.models import Base, Enrolment, MatchRun, Pairing, PairingMember, Person
 from peermentor.store.personal_data_repo import user_of
 from peermentor.store.workspace_models import (
@@ -110,7 +109,6 @@ def erase(session: Session, person: Person) -> dict[str, int]:
     me, employee_id = person.id, person.employee_id
     counts: Counter[str] = Counter()
     user = user_of(session, me)
-    emails = {person.email.lower()} | ({user.email.lower()} if user else set())
 
     # Drafts were never shown to anyone: the admin's next run rebuilds them.
     drafts = (
@@ -183,9 +181,7 @@ def erase(session: Session, person: Person) -> dict[str, int]:
         session.delete(user)
         counts["accounts"] = 1
         session.flush()
-    counts["failed_sign_ins"] = _touched(
-        session, delete(LoginAttempt).where(func.lower(LoginAttempt.email).in_(emails))
-    )
+    # Throttle counters need nothing: they are keyed by digests and hold no address.
     for column in _person_columns():
         session.execute(update(column.table).where(column == me).values({column.name: stand_in.id}))
 

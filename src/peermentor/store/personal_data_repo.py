@@ -9,13 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.store.auth_models import (
     ApiToken,
     Invitation,
-    LoginAttempt,
     ProgramAdmin,
     UserSession,
 )
@@ -90,15 +89,11 @@ def account_data(session: Session, user: User) -> dict[str, Any]:
         .where(ProgramAdmin.user_id == user.id)
         .order_by(Program.name)
     ).all()
-    emails = {user.email.lower()}
     return {
         "account": as_dict(user, without=("person_id",)) | {"programmes_administered": programmes},
         "sessions": _all(session, select(UserSession).where(UserSession.user_id == user.id)),
         "api_tokens": _all(session, select(ApiToken).where(ApiToken.user_id == user.id)),
         "invitations": _all(session, select(Invitation).where(Invitation.user_id == user.id)),
-        "failed_sign_ins": _all(
-            session, select(LoginAttempt).where(func.lower(LoginAttempt.email).in_(emails))
-        ),
     }
 
 

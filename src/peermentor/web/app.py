@@ -20,6 +20,7 @@ from peermentor.web.docs import install_docs
 from peermentor.web.headers import SecurityHeaders
 from peermentor.web.jobs import JobRegistry
 from peermentor.web.limits import install_body_limit
+from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import (
     admin_audit,
     admin_health,
@@ -27,7 +28,6 @@ from peermentor.web.pages import (
     admin_programs,
     participant,
 )
-from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.proxies import behind_trusted_proxies
 from peermentor.web.render import render
