@@ -41,6 +41,8 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
         uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
         return
     store.close()
+    # Likewise the secret key: generated here once, or every worker would make its own.
+    settings.resolved_secret_key()
     uvicorn.run(
         "peermentor.web.app:app_from_environment",
         factory=True,
