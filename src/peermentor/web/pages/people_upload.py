@@ -38,8 +38,12 @@ def spool_to_disk(upload: BinaryIO) -> Path:
     with tempfile.NamedTemporaryFile(
         prefix="peermentor-upload-", suffix=".csv", delete=False
     ) as copy:
-        upload.seek(0)
-        shutil.copyfileobj(upload, copy, CHUNK_BYTES)
+        try:
+            upload.seek(0)
+            shutil.copyfileobj(upload, copy, CHUNK_BYTES)
+        except BaseException:  # e.g. a full disk: leave no half copy behind
+            Path(copy.name).unlink(missing_ok=True)
+            raise
     return Path(copy.name)
 
 
