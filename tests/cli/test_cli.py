@@ -127,7 +127,7 @@ def test_export_of_unknown_programme_is_a_clear_error(cli: CliRunner) -> None:
 def test_create_admin_then_reset_password(cli: CliRunner) -> None:
     out, _ = run(cli, "users", "create-admin", "Boss@Example.com", "--password", "s3cure-enough")
     assert "created organisation admin boss@example.com" in out
-    out, _ = run(cli, "users", "create-admin", "boss@example.com", "--password", "an0ther-one!")
+    out, _ = run(cli, "users", "create-admin", "boss@example.com", "--password", "another-b0ss-key")
     assert "updated" in out
     _, err = run(cli, "users", "create-admin", "x@example.com", "--password", "short", code=2)
     assert "at least 10 characters" in err
