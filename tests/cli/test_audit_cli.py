@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from peermentor.cli import app
+from peermentor.cli.audit import purge_at_start
 from peermentor.config import load_settings
 from peermentor.runtime import open_store
 from peermentor.services import audit
@@ -99,3 +100,19 @@ def test_a_bad_retention_setting_stops_with_the_variable_named(
     monkeypatch.setenv("PEERMENTOR_AUDIT_RETENTION_DAYS", "0")
     _, err = run(cli, "audit", "purge", code=2)
     assert "PEERMENTOR_AUDIT_RETENTION_DAYS" in err
+
+
+def test_serve_purges_once_as_it_starts(cli: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PEERMENTOR_AUDIT_RETENTION_DAYS", "30")
+    settings = load_settings()
+    store = open_store(settings)
+    with store.sessions() as session:
+        audit.record(session, SYSTEM, "match.run", now=datetime.now(UTC) - timedelta(days=40))
+        session.commit()
+    purge_at_start(store, settings)
+    with store.sessions() as session:
+        found, _ = audit.list_entries(session, SYSTEM, audit.AuditFilters())
+    store.close()
+    assert [(e.action, e.details) for e in found] == [
+        ("audit.purged", {"removed": 1, "retention_days": 30})
+    ]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from peermentor.services import audit
 from peermentor.services.access import SYSTEM, Actor, Forbidden, InvalidInput
 from peermentor.services.auth import actor_for
+from peermentor.services.people import ImportRejected, import_people
 from peermentor.services.programs import create_program
 from peermentor.services.users import create_user
 from peermentor.store.audit_models import AuditEntry
@@ -155,3 +156,16 @@ def test_filters_and_paging(session: Session) -> None:
         "program": "Audit cohort",
         "details": {},
     }
+
+
+def test_an_entry_belongs_to_the_callers_transaction(session: Session) -> None:
+    audit.record(session, SYSTEM, "match.run", now=NOW)
+    session.rollback()  # the change it recorded did not happen: neither did the entry
+    assert entries(session) == []
+
+
+def test_a_rejected_import_leaves_no_entry(session: Session) -> None:
+    bad = b"employee_id,name,email,years_experience\nE1,Ana,not-an-email,-1\n"
+    with pytest.raises(ImportRejected):
+        import_people(session, SYSTEM, "Cohort", bad)
+    assert entries(session) == []

@@ -47,7 +47,8 @@ def audit_log(
 ) -> Response:
     require_org_admin(who.actor)  # programme admins manage programmes, not the server
     filters = {"action": action, "actor": actor.strip(), "since": since.strip()}
-    error, entries, total, number = None, [], 0, 1
+    error, total, number = None, 0, 1
+    entries: list[audit_service.AuditEntryView] = []
     try:
         number = _page(page)
         entries, total = audit_service.list_entries(
