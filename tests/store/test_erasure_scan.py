@@ -51,6 +51,13 @@ VOCABULARY = {
     ("roleplays", "roles"),
     ("closing_reflections", "choice"),
     ("feedback", "dimension"),
+    # The audit log is append-only (triggers refuse updates), and holds no words anyone
+    # wrote: action names, actor and target kinds from registries, details of numbers
+    # only (services.audit refuses strings). Its cells are still scanned after erasure.
+    ("audit_entries", "actor_kind"),
+    ("audit_entries", "action"),
+    ("audit_entries", "target_kind"),
+    ("audit_entries", "details"),
 }
 # Rows that two people share: which column names the author of which text.
 AUTHOR_OF = {

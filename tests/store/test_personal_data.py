@@ -143,3 +143,22 @@ def test_an_organisation_admin_may_export_and_erase_anyone(session: Session, sto
     assert erasure.counts["people"] == 1 and erasure.counts["pairings_kept"] == 1
     with pytest.raises(NotFound):
         export_person_data(session, org, "E-kim.park", NOW)
+
+
+def test_exports_and_erasures_are_in_the_audit_log_without_the_data(
+    session: Session, story: World
+) -> None:
+    from peermentor.store.audit_models import AuditEntry
+
+    kim = session.scalars(select(Person).where(Person.employee_id == "E-kim.park")).one()
+    export_person_data(session, SYSTEM, "E-kim.park", NOW)
+    erase_person(session, SYSTEM, "E-kim.park", NOW)
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.target_kind == "person").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.action, e.target_id) for e in entries] == [
+        ("person.data_exported", kim.id),
+        ("person.erased", kim.id),
+    ]
+    assert all(isinstance(v, int) for v in entries[1].details.values())
+    assert "Kim" not in json.dumps([e.details for e in entries])

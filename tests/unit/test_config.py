@@ -96,6 +96,8 @@ def test_a_key_too_short_to_use_is_replaced_by_a_private_one(
     assert secret.read_text().strip() == key and len(key) >= 32
     assert secret.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["secret"]  # no temporary file left
+
+
 def test_no_proxy_is_trusted_unless_named(monkeypatch: pytest.MonkeyPatch) -> None:
     assert load_settings().trusted_proxy_list() == []
     monkeypatch.setenv("PEERMENTOR_TRUSTED_PROXIES", " 10.0.0.5, 192.168.0.0/16 ")

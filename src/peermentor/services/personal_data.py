@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from peermentor.services import audit
 from peermentor.services.access import Actor, Forbidden, NotFound, require_org_admin
 from peermentor.store import personal_data_erase as erasure
 from peermentor.store import personal_data_repo as repo
@@ -85,7 +86,18 @@ def export_person_data(
     if not own:
         require_org_admin(actor)
     person = _person(session, employee_id)
-    return _document(session, person, repo.user_of(session, person.id), now)
+    document = _document(session, person, repo.user_of(session, person.id), now)
+    _record_export(session, actor, ("person", person.id), now)
+    return document
+
+
+def _record_export(session: Session, actor: Actor, target: tuple[str, int], now: datetime) -> None:
+    """Who took a copy of whose data, and when: the copy itself is never logged."""
+    kind, target_id = target
+    audit.record(
+        session, actor, "person.data_exported", target_kind=kind, target_id=target_id, now=now
+    )
+    session.commit()
 
 
 def export_my_data(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
@@ -96,7 +108,10 @@ def export_my_data(session: Session, actor: Actor, now: datetime) -> dict[str, A
     if user is None:
         raise NotFound("no such account")
     person = session.get(Person, user.person_id) if user.person_id is not None else None
-    return _document(session, person, user, now)
+    document = _document(session, person, user, now)
+    target = ("person", person.id) if person is not None else ("user", user.id)
+    _record_export(session, actor, target, now)
+    return document
 
 
 def find_for_erasure(session: Session, actor: Actor, employee_id: str) -> Person:
@@ -110,7 +125,18 @@ def erase_person(session: Session, actor: Actor, employee_id: str, now: datetime
     partners keep their own writing and aggregates keep their counts."""
     require_org_admin(actor)
     person = _person(session, employee_id)
+    person_id = person.id
     counts = erasure.erase(session, person)
-    # AUDIT: record("person_erased", target person id, details={counts})
+    # The entry names the erased row by id only (that id no longer points at anyone)
+    # and keeps the counts of what went, never what it held.
+    audit.record(
+        session,
+        actor,
+        "person.erased",
+        target_kind="person",
+        target_id=person_id,
+        details=dict(counts),
+        now=now,
+    )
     session.commit()
     return Erasure(employee_id=employee_id, counts=counts)
