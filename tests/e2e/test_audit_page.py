@@ -39,7 +39,11 @@ def test_admin_reads_and_filters_the_audit_log_on_a_phone(
         page.get_by_label("Action").select_option("people.imported")
         page.get_by_role("button", name="Filter").click()
         expect(rows.first).to_contain_text("People imported")
-        expect(rows.first).to_contain_text("command line")
+        # The demo's own import ran from the command line; other browser tests sharing
+        # this server may have uploaded people since, as the admin.
+        expect(page.locator("table.audit")).to_contain_text("command line")
+        for text in rows.all_inner_texts():
+            assert "People imported" in text
         expect(page.locator("table.audit")).not_to_contain_text("Signed in")
         check_page(page, shots, "02 filtered by action")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
