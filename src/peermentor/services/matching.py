@@ -390,8 +390,12 @@ def export_rows(
         people = [p.employee_id for p in people_repo.enrolled_people(session, program.id)]
     else:
         placed = _pairing_rows(session, Pairing.match_run_id == run.id)
-        unmatched = [u["employee_id"] for u in run.summary.get("unmatched_people", [])]
-        people = [*placed, *(e for e in unmatched if e not in placed)]
+        # The run's pool in its order; a run from before 0007 knows its unmatched only.
+        pool = [p["employee_id"] for p in (run.inputs or {}).get("pool", [])] or [
+            u["employee_id"] for u in run.summary.get("unmatched_people", [])
+        ]
+        in_pool = set(pool)
+        people = [*pool, *(e for e in placed if e not in in_pool)]
     return iter([placed.get(e, [escape_cell(e), "", "", "", ""]) for e in people])
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.errors import InvalidTransition, NotReady
 from peermentor.services.access import Forbidden, NotFound
+from peermentor.services.matching import publish_program_draft
 from peermentor.services.workspace.proposals import (
     accept_proposal,
     create_draft_pairing,
@@ -17,7 +18,6 @@ from peermentor.services.workspace.proposals import (
     resume_pairing,
     withdraw_proposal,
 )
-from peermentor.services.matching import publish_program_draft
 from peermentor.store.models import MatchRun, Pairing
 from tests.store.workspace.factories import (
     ADMIN,
