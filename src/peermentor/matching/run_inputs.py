@@ -1,7 +1,7 @@
 """What a match run was computed on, as plain JSON: enough to score it again later.
 
-A stored run keeps its pool (the records it matched), the past partners among them and
-the pinned groups; its settings are stored beside it. From these, allowed_pair_scores
+A stored run keeps its pool (the records it matched, without name and email, which no
+score uses), the past partners among them and the pinned groups; its settings are stored beside it. From these, allowed_pair_scores
 gives the very scores the engine maximised, whenever an auditor asks, also after the
 run was published and its people are no longer in the programme's pool.
 
@@ -12,13 +12,16 @@ person), the allowed pairs with its square (a 5,000-person cohort has 12.5 milli
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from peermentor.domain.people import LIST_COLUMNS, PersonRecord
 
 FORMAT = 1
-_FIELDS = frozenset(f.name for f in fields(PersonRecord))
+# Name and email never change a score: a run keeps no more of a person than scoring needs.
+_NOT_SCORED = ("name", "email")
+_NAMES = tuple(f.name for f in fields(PersonRecord) if f.name not in _NOT_SCORED)
+_FIELDS = frozenset(_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,9 @@ class RunInputs:
     def to_json(self) -> dict[str, Any]:
         return {
             "format": FORMAT,
-            "pool": [asdict(p) for p in self.pool],
+            # Not dataclasses.asdict: its deep copy costs seconds on a 100,000-person pool,
+            # and JSON writes the tuples as lists anyway.
+            "pool": [{name: getattr(p, name) for name in _NAMES} for p in self.pool],
             "past_partners": [sorted(pair) for pair in self.past_partners],
             "pinned": [list(group) for group in self.pinned],
         }
@@ -62,7 +67,8 @@ class RunInputs:
 
 
 def _record(row: dict[str, Any]) -> PersonRecord:
-    values = {k: v for k, v in row.items() if k in _FIELDS}
+    values: dict[str, Any] = {k: v for k, v in row.items() if k in _FIELDS}
+    values |= dict.fromkeys(_NOT_SCORED, "")
     for name in LIST_COLUMNS:
         values[name] = tuple(values.get(name) or ())
     return PersonRecord(**values)
