@@ -1,9 +1,10 @@
 """What a match run was computed on, as plain JSON: enough to score it again later.
 
 A stored run keeps its pool (the records it matched, without name and email, which no
-score uses), the past partners among them and the pinned groups; its settings are stored beside it. From these, allowed_pair_scores
-gives the very scores the engine maximised, whenever an auditor asks, also after the
-run was published and its people are no longer in the programme's pool.
+score uses), the past partners among them and the pinned groups; its settings are
+stored beside it. From these, allowed_pair_scores gives the very scores the engine
+maximised, whenever an auditor asks, also after the run was published and its people
+are no longer in the programme's pool.
 
 Why the inputs and not the scored pairs: the inputs grow with the cohort (one record a
 person), the allowed pairs with its square (a 5,000-person cohort has 12.5 million).
