@@ -26,6 +26,9 @@ app = typer.Typer(
 
 ProgramOption = Annotated[str, typer.Option(help="Programme name.")]
 OutOption = Annotated[Path | None, typer.Option("--out", help="File to write; default stdout.")]
+RunOption = Annotated[
+    int | None, typer.Option("--run", help="A stored match run of the programme (its id).")
+]
 STAGES = ("features", "scores+candidates", "solve", "bound", "explanations")
 
 
@@ -157,19 +160,22 @@ def _write_csv(header: list[str], rows: Iterable[Iterable[Any]], out_file: Path 
 
 
 @app.command("export")
-def export(program: ProgramOption, out_file: OutOption = None) -> None:
-    """CSV, one row per participant: employee_id, partner_ids, pairing_id, score, explanation."""
+def export(program: ProgramOption, run_id: RunOption = None, out_file: OutOption = None) -> None:
+    """CSV, one row per participant: employee_id, partner_ids, pairing_id, score, explanation.
+
+    Without --run: the current pairings; with --run N: the pairings of that run."""
     with store_session() as session:
-        rows = list(matching_service.export_rows(session, SYSTEM, program))
+        rows = list(matching_service.export_rows(session, SYSTEM, program, run_id))
     _write_csv(["employee_id", "partner_ids", "pairing_id", "score", "explanation"], rows, out_file)
 
 
 @app.command("scores")
-def scores(program: ProgramOption, out_file: OutOption = None) -> None:
-    """CSV of every pair the rules allow with its score, to audit optimality."""
+def scores(program: ProgramOption, run_id: RunOption = None, out_file: OutOption = None) -> None:
+    """CSV of every pair the rules allowed in a stored run (default: the latest), with
+    its score, to audit optimality; also after the run was published."""
     with store_session() as session:
         rows = (
             (escape_cell(a), escape_cell(b), f"{s:.9f}")  # ids formula-safe; scores as numbers
-            for a, b, s in matching_service.score_rows(session, SYSTEM, program)
+            for a, b, s in matching_service.score_rows(session, SYSTEM, program, run_id)
         )
         _write_csv(["employee_id_a", "employee_id_b", "score"], rows, out_file)

@@ -19,10 +19,11 @@ from peermentor.domain.people import PersonRecord
 from peermentor.matching.audit import allowed_pair_scores
 from peermentor.matching.engine import run_matching
 from peermentor.matching.result import MatchResult
+from peermentor.matching.run_inputs import RunInputs
 from peermentor.matching.settings import MatchSettings
 from peermentor.services import audit
-from peermentor.services.access import Actor, InvalidInput, require_admin
-from peermentor.services.programs import admin_program
+from peermentor.services.access import Actor, InvalidInput, NotFound, require_admin
+from peermentor.services.programs import admin_program, get_program_by_id
 from peermentor.store import people_repo
 from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person, Program
 
@@ -170,8 +171,9 @@ def run_match(
     pool = pool_of(session, program)
     # Draft pairings survive a rerun only when an admin pinned them.
     pinned = _member_ids(session, program.id, ("draft",), pinned_only=True)
+    past_partners = past_partners_of(session)
     result = run_matching(
-        pool, settings, pinned=pinned, past_partners=past_partners_of(session), progress=progress
+        pool, settings, pinned=pinned, past_partners=past_partners, progress=progress
     )
     session.execute(
         update(MatchRun)
@@ -179,7 +181,12 @@ def run_match(
         .values(status="discarded")
     )
     run = MatchRun(
-        program_id=program.id, status="draft", settings=settings.to_dict(), created_at=now
+        program_id=program.id,
+        status="draft",
+        settings=settings.to_dict(),
+        # What it was computed on, so `match scores --run N` can serve it after publish.
+        inputs=RunInputs.of(pool, past_partners, pinned).to_json(),
+        created_at=now,
     )
     session.add(run)
     session.flush()
@@ -205,7 +212,7 @@ def run_match(
     )
     if publish:
         _publish(session, actor, program.id, run, now)
-    session.commit()
+    session.commit()  # one commit: the run, its drafts and (with publish) the proposals
     return outcome
 
 
@@ -253,23 +260,33 @@ def _store_pairings(
 
 
 def _publish(session: Session, actor: Actor, program_id: int, run: MatchRun, now: datetime) -> int:
+    """Propose the run's drafts, mark the run published, one audit entry; no commit."""
     # The workspace owns what "proposed" means (who is asked, since when).
-    from peermentor.services.workspace.proposals import publish_pairings
+    from peermentor.services.workspace.proposals import propose_drafts
 
-    count = publish_pairings(session, actor, program_id, now)
+    count = propose_drafts(session, program_id, now)
     run.status = "published"
     run.published_at = now
     run.summary = dict(run.summary) | {"published": True}
-    session.commit()
+    audit.record(
+        session,
+        actor,
+        "match.published",
+        target_kind="match_run",
+        target_id=run.id,
+        program_id=program_id,
+        details={"pairings": count},
+        now=now,
+    )
     return count
 
 
-def publish_draft(
-    session: Session, actor: Actor, program_name: str, now: datetime | None = None
+def publish_program_draft(
+    session: Session, actor: Actor, program_id: int, now: datetime | None = None
 ) -> int:
-    """Propose every draft pairing of the programme to its members."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+    """Propose every draft pairing of the programme to its members and mark its draft
+    run published; returns how many. The one publish path: review page, API and CLI."""
+    program = get_program_by_id(session, actor, program_id)
     run = session.scalar(
         select(MatchRun)
         .where(MatchRun.program_id == program.id, MatchRun.status == "draft")
@@ -282,51 +299,136 @@ def publish_draft(
     return count
 
 
-def export_rows(session: Session, actor: Actor, program_name: str) -> Iterator[list[str]]:
-    """One row per enrolled participant: employee_id, partner_ids, pairing_id, score,
-    explanation, as CSV cells. Current pairings only (draft or live); unmatched people
-    get empties."""
-    require_admin(actor)
+def publish_draft(
+    session: Session, actor: Actor, program_name: str, now: datetime | None = None
+) -> int:
+    """publish_program_draft for adapters that know the programme by name."""
     program = admin_program(session, actor, program_name)
-    audit.record(session, actor, "match.exported", program_id=program.id, now=datetime.now(UTC))
-    session.commit()  # an export that started is recorded, however far it is read
+    return publish_program_draft(session, actor, program.id, now)
+
+
+MAX_RUN_ID = 2_147_483_647  # a 32-bit key on every database
+
+
+def stored_run(session: Session, program: Program, run_id: int | None) -> MatchRun:
+    """Run `run_id` of the programme, or its latest run; another programme's run is
+    not found, as an unknown one is."""
+    if run_id is None:
+        run = session.scalar(
+            select(MatchRun).where(MatchRun.program_id == program.id).order_by(MatchRun.id.desc())
+        )
+        if run is None:
+            raise InvalidInput(f"{program.name!r} has no match run yet; run a match first")
+        return run
+    run = session.get(MatchRun, run_id) if 1 <= run_id <= MAX_RUN_ID else None
+    if run is None or run.program_id != program.id:
+        raise NotFound(f"{program.name!r} has no match run {run_id}")
+    return run
+
+
+def _export_row(
+    employee_id: str, partners: list[str], pairing_id: int, score: float, why: str
+) -> list[str]:
+    # Text cells formula-safe (csv_safety); the numbers are written as they are.
+    return [
+        escape_cell(employee_id),
+        escape_cell(";".join(partners)),
+        str(pairing_id),
+        f"{score:.6f}",
+        escape_cell(why),
+    ]
+
+
+def _pairing_rows(session: Session, *where: Any) -> dict[str, list[str]]:
     rows = session.execute(
         select(Pairing.id, Pairing.score, Person.employee_id, PairingMember.explanation)
         .join(PairingMember, PairingMember.pairing_id == Pairing.id)
         .join(Person, Person.id == PairingMember.person_id)
-        .where(Pairing.program_id == program.id, Pairing.state.in_(("draft", *LIVE_STATES)))
+        .where(*where)
         .order_by(Pairing.id, PairingMember.id)
     ).all()
     members: dict[int, list[str]] = {}
     for pairing_id, _, employee_id, _ in rows:
         members.setdefault(pairing_id, []).append(employee_id)
-    placed = {}
-    for pairing_id, score, employee_id, explanation in rows:
-        partners = [m for m in members[pairing_id] if m != employee_id]
-        # Text cells formula-safe (csv_safety); the numbers are written as they are.
-        placed[employee_id] = [
-            escape_cell(employee_id),
-            escape_cell(";".join(partners)),
-            str(pairing_id),
-            f"{score:.6f}",
-            escape_cell(explanation),
+    return {
+        employee_id: _export_row(
+            employee_id,
+            [m for m in members[pairing_id] if m != employee_id],
+            pairing_id,
+            score,
+            explanation,
+        )
+        for pairing_id, score, employee_id, explanation in rows
+    }
+
+
+def export_rows(
+    session: Session, actor: Actor, program_name: str, run_id: int | None = None
+) -> Iterator[list[str]]:
+    """One row per participant: employee_id, partner_ids, pairing_id, score,
+    explanation, as CSV cells. Without a run: the current pairings (draft or live) of
+    every enrolled person. With a run: that run's pairings, in whatever state they are
+    now, then the people it left unmatched. Unmatched people get empties."""
+    require_admin(actor)
+    program = admin_program(session, actor, program_name)
+    run = None if run_id is None else stored_run(session, program, run_id)
+    if run is not None and run.status == "discarded":
+        raise InvalidInput(f"run {run.id} was discarded by a later run; its pairings are gone")
+    audit.record(
+        session,
+        actor,
+        "match.exported",
+        target_kind=None if run is None else "match_run",
+        target_id=None if run is None else run.id,
+        program_id=program.id,
+        now=datetime.now(UTC),
+    )
+    session.commit()  # an export that started is recorded, however far it is read
+    if run is None:
+        current = Pairing.state.in_(("draft", *LIVE_STATES))
+        placed = _pairing_rows(session, Pairing.program_id == program.id, current)
+        people = [p.employee_id for p in people_repo.enrolled_people(session, program.id)]
+    else:
+        placed = _pairing_rows(session, Pairing.match_run_id == run.id)
+        # The run's pool in its order; a run from before 0007 knows its unmatched only.
+        pool = [p["employee_id"] for p in (run.inputs or {}).get("pool", [])] or [
+            u["employee_id"] for u in run.summary.get("unmatched_people", [])
         ]
-    for person in people_repo.enrolled_people(session, program.id):
-        yield placed.get(person.employee_id, [escape_cell(person.employee_id), "", "", "", ""])
+        in_pool = set(pool)
+        people = [*pool, *(e for e in placed if e not in in_pool)]
+    return iter([placed.get(e, [escape_cell(e), "", "", "", ""]) for e in people])
 
 
 def score_rows(
-    session: Session, actor: Actor, program_name: str
+    session: Session, actor: Actor, program_name: str, run_id: int | None = None
 ) -> Iterator[tuple[str, str, float]]:
-    """Every allowed pair of the programme's pool with the score the engine maximises."""
+    """Every allowed pair of a stored run's pool (default: the latest run) with the
+    score the engine maximised, recomputed from the inputs the run kept. Refusals
+    come before the first row, so a refused export writes nothing."""
     require_admin(actor)
     program = admin_program(session, actor, program_name)
-    settings = program_match_settings(program)
+    run = stored_run(session, program, run_id)
+    if run.inputs is None:
+        raise InvalidInput(
+            f"run {run.id} of {program.name!r} was stored before runs kept their inputs; "
+            "its scores cannot be recomputed"
+        )
+    try:
+        settings = MatchSettings.from_dict(dict(run.settings))
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(f"settings of run {run.id}: {error}") from None
+    inputs = RunInputs.from_json(run.inputs)
     audit.record(
-        session, actor, "match.scores_exported", program_id=program.id, now=datetime.now(UTC)
+        session,
+        actor,
+        "match.scores_exported",
+        target_kind="match_run",
+        target_id=run.id,
+        program_id=program.id,
+        now=datetime.now(UTC),
     )
     session.commit()  # an export that started is recorded, however far it is read
-    yield from allowed_pair_scores(pool_of(session, program), settings, past_partners_of(session))
+    return allowed_pair_scores(inputs.pool, settings, inputs.past_partners)
 
 
 def compare_mode(session: Session, actor: Actor, program_name: str, mode: str) -> dict[str, Any]:

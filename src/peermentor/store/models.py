@@ -137,6 +137,10 @@ class MatchRun(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft")
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # What the run was computed on (matching.run_inputs): its pool, past partners and
+    # pinned groups, so its scores can be served later. Null for runs stored before
+    # 0007. Deferred: it is one record a person, and only the scores export reads it.
+    inputs: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

@@ -10,14 +10,16 @@ is enrolled nowhere, so no match run ever picks it up.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import Column, String, cast, delete, select, update
+from sqlalchemy import Column, String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 import peermentor.store.all_models  # noqa: F401  (every table: none may keep the person)
+from peermentor.matching import run_inputs
 from peermentor.store.models import Base, Enrolment, MatchRun, Pairing, PairingMember, Person
 from peermentor.store.personal_data_repo import user_of
 from peermentor.store.workspace_models import (
@@ -200,6 +202,20 @@ def erase(session: Session, person: Person) -> dict[str, int]:
         if cleaned != run.summary:
             run.summary = cleaned
             counts["match_runs"] += 1
+    # A run's inputs hold the person's whole record (to serve the run's scores later):
+    # the record leaves, as do the other records' links to them. That run's scores are
+    # then those of the people who stay.
+    # The narrowing looks for the id as JSON writes it too (escaped quotes, non-ASCII).
+    as_text = cast(MatchRun.inputs, String)
+    in_inputs = or_(
+        as_text.contains(employee_id, autoescape=True),
+        as_text.contains(json.dumps(employee_id)[1:-1], autoescape=True),
+    )
+    for run in session.scalars(select(MatchRun).where(in_inputs)):
+        inputs = run_inputs.without_person(run.inputs or {}, employee_id)
+        if inputs != run.inputs:
+            run.inputs = inputs
+            counts["match_run_inputs"] += 1
     session.delete(person)
     session.flush()
     counts["people"] = 1

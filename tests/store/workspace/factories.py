@@ -16,13 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from peermentor.services.access import SYSTEM, Actor
+from peermentor.services.matching import publish_program_draft
 from peermentor.services.programs import DEFAULT_SETTINGS
-from peermentor.services.workspace.proposals import (
-    accept_proposal,
-    create_draft_pairing,
-    publish_pairings,
-)
-from peermentor.store.models import Enrolment, Person, Program
+from peermentor.services.workspace.proposals import accept_proposal, create_draft_pairing
+from peermentor.store.models import Enrolment, MatchRun, Person, Program
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ADMIN = Actor(role="org_admin", user_id=1)
@@ -59,6 +56,10 @@ def propose(
     """A published (proposed) pairing of these people, explained for each of them."""
     for p in people:
         session.add(Enrolment(program_id=program.id, person_id=p.id))
+    # A draft run of its own, published the way pages, API and CLI publish.
+    run = MatchRun(program_id=program.id, status="draft", created_at=now)
+    session.add(run)
+    session.flush()
     pairing_id = create_draft_pairing(
         session,
         program.id,
@@ -66,8 +67,9 @@ def propose(
         score=0.8,
         components={"experience": 0.9},
         explanations={p.id: f"why {p.name} was matched" for p in people},
+        match_run_id=run.id,
     )
-    publish_pairings(session, SYSTEM, program.id, now)
+    publish_program_draft(session, SYSTEM, program.id, now)
     return pairing_id
 
 

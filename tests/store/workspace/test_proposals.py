@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.errors import InvalidTransition, NotReady
 from peermentor.services.access import Forbidden, NotFound
+from peermentor.services.matching import publish_program_draft
 from peermentor.services.workspace.proposals import (
     accept_proposal,
     create_draft_pairing,
@@ -14,11 +15,10 @@ from peermentor.services.workspace.proposals import (
     dissolve_pairing,
     get_pairing,
     pause_pairing,
-    publish_pairings,
     resume_pairing,
     withdraw_proposal,
 )
-from peermentor.store.models import Pairing
+from peermentor.store.models import MatchRun, Pairing
 from tests.store.workspace.factories import (
     ADMIN,
     NOW,
@@ -33,14 +33,17 @@ from tests.store.workspace.factories import (
 def test_a_draft_is_invisible_until_an_admin_publishes_it(session: Session) -> None:
     program = make_program(session)
     ana, kim = make_person(session, "Ana Silva"), make_person(session, "Kim Park")
+    run = MatchRun(program_id=program.id, status="draft", created_at=NOW)
+    session.add(run)
+    session.flush()
     pid = create_draft_pairing(
-        session, program.id, [ana.id, kim.id], 0.7, {}, {ana.id: "you both lead teams"}
+        session, program.id, [ana.id, kim.id], 0.7, {}, {ana.id: "you both lead teams"}, run.id
     )
     with pytest.raises(NotFound):
         get_pairing(session, participant(ana), pid, NOW)
     with pytest.raises(Forbidden):
-        publish_pairings(session, participant(ana), program.id, NOW)
-    assert publish_pairings(session, ADMIN, program.id, NOW) == 1
+        publish_program_draft(session, participant(ana), program.id, NOW)
+    assert publish_program_draft(session, ADMIN, program.id, NOW) == 1
     view = get_pairing(session, participant(ana), pid, NOW)
     assert view.state == "proposed" and view.proposed_at == NOW
     assert [(m.name, m.explanation, m.answer) for m in view.members] == [

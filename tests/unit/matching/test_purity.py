@@ -7,7 +7,7 @@ import sys
 def test_matching_imports_no_web_framework_and_no_orm() -> None:
     code = (
         "import sys, peermentor.matching as m\n"
-        "from peermentor.matching import engine, audit, explain, quality\n"
+        "from peermentor.matching import engine, audit, explain, quality, run_inputs\n"
         "m.run_matching\n"
         "bad = [x for x in ('fastapi', 'sqlalchemy', 'starlette', 'alembic') if x in sys.modules]\n"
         "print(','.join(bad))\n"

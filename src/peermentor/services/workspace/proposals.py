@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain import lifecycle
 from peermentor.domain.errors import ValidationError
 from peermentor.domain.validation import MAX_MEMBERS, MIN_MEMBERS, require_aware, require_members
-from peermentor.services import audit
-from peermentor.services.access import Actor, NotFound, require_admin
+from peermentor.services.access import Actor, require_admin
 from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import (
     Workspace,
@@ -99,17 +98,16 @@ def create_draft_pairing(
     )
 
 
-def publish_pairings(session: Session, actor: Actor, program_id: int, now: datetime) -> int:
+def propose_drafts(session: Session, program_id: int, now: datetime) -> int:
     """Turn the programme's drafts into proposals the members see; returns how many.
+
+    The workspace's half of publishing (what "proposed" means, since when); the use
+    case, who may and its audit entry are services.matching.publish_program_draft,
+    which pages, API and CLI all call. Does not commit.
 
     One UPDATE for the whole programme: a cohort of 100,000 people publishes 50,000
     pairings, which must not be 50,000 round trips."""
-    require_admin(actor)
     require_aware("now", now)
-    program = session.get(Program, program_id)
-    if program is None:
-        raise NotFound(f"no programme {program_id}")
-    require_program_admin(session, actor, program)
     drafts = (Pairing.program_id == program_id, Pairing.state == "draft")
     sizes = session.execute(
         select(PairingMember.pairing_id, func.count())
@@ -131,17 +129,7 @@ def publish_pairings(session: Session, actor: Actor, program_id: int, now: datet
         )
         .execution_options(synchronize_session="fetch")
     )
-    count = int(published.rowcount or 0)  # type: ignore[attr-defined]
-    audit.record(
-        session,
-        actor,
-        "match.published",
-        program_id=program_id,
-        details={"pairings": count},
-        now=now,
-    )
-    session.commit()
-    return count
+    return int(published.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def get_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:

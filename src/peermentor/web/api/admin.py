@@ -14,6 +14,7 @@ from pydantic import Field
 from peermentor.domain import scenarios as scenario_rules
 from peermentor.domain.checkins import Aggregate, NotEnoughData
 from peermentor.domain.lifecycle import PairingState
+from peermentor.services import matching as matching_service
 from peermentor.services.workspace import health as health_service
 from peermentor.services.workspace import proposals
 from peermentor.services.workspace import roleplay as roleplay_service
@@ -148,7 +149,9 @@ def _balance(
     summary="Publish the programme's draft pairings as proposals",
 )
 def publish(program_id: PathId, who: ProgrammeAdminChange, session: Db, now: Clock) -> PublishedOut:
-    return PublishedOut(published=proposals.publish_pairings(session, who.actor, program_id, now))
+    # The same use case as the review page's Publish: the run is marked published too.
+    published = matching_service.publish_program_draft(session, who.actor, program_id, now)
+    return PublishedOut(published=published)
 
 
 @router.get(
