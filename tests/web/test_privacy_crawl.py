@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from peermentor.config import Settings
 from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM
-from peermentor.services.matching import export_rows, score_rows
+from peermentor.services.matching import export_rows, run_match, score_rows
 from peermentor.services.people import export_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.web.app import create_app
 from peermentor.web.jobs import JobRegistry
-from tests.store.workspace.factories import make_program, make_world
+from tests.store.workspace.factories import NOW, make_program, make_world
 from tests.store.workspace.test_story import live_the_story
 from tests.web.access_matrix import MATRIX
 from tests.web.conftest import csrf_of
@@ -53,6 +53,9 @@ def _sign_in(client: TestClient, email: str) -> None:
 def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
     world = make_world(session, active=False)
     live_the_story(world, session, ["ana", "kim"], SECRET)
+    # A real engine run as the latest, so the review page and every export (scores of
+    # the run included) show what an admin would see after matching the rest.
+    run_match(session, SYSTEM, world.program.name, now=NOW)
     make_program(session, name="Another programme")
     for key in ("ana", "outsider"):
         person = world.people[key]
