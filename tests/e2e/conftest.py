@@ -7,17 +7,16 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.live.server import free_port, wait_until_up
 
 CHROMIUM = os.environ.get("PEERMENTOR_TEST_CHROMIUM", "/usr/bin/chromium")
 # Without these Chromium tries to reach Google's services, which this network refuses.
@@ -37,25 +36,6 @@ class Server:
     url: str
     database: Path
     peers: list[tuple[str, str, str]]  # (email, password, name) of one demo pair
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with code {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "healthz", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start in time")
 
 
 @pytest.fixture(scope="session")
@@ -78,7 +58,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         text=True,
     )
     peers = re.findall(r"peer\s+(\S+@\S+)\s+password (\S+)\s+\((.+)\)", built.stdout)
-    port = _free_port()
+    port = free_port()
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -89,7 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        _wait_until_up(url, process)
+        wait_until_up(url, process)
         yield Server(url=url, database=database, peers=peers)
     finally:
         process.terminate()

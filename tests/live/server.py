@@ -23,7 +23,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -60,7 +60,7 @@ def running_server(
         )
         url = f"http://127.0.0.1:{port}/"
         try:
-            _wait_until_up(url, process)
+            wait_until_up(url, process)
             yield url
         finally:
             process.terminate()
