@@ -1,0 +1,20 @@
+"""What the worker does on every tick besides running queued jobs.
+
+Each task takes the store, the settings and the tick's `now`, does what is due (queue
+the mails that have become due, deliver the outbox, ...) and returns how many things it
+did. Tasks must be safe to run from two workers at once: whatever they claim, they claim
+by a conditional update, and whatever they queue carries a unique key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from peermentor.config import Settings
+from peermentor.runtime import Store
+
+Task = Callable[[Store, Settings, datetime], int]
+
+# In order: sources first (they queue mail), delivery last (it sends what was queued).
+TASKS: tuple[Task, ...] = ()
