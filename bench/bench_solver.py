@@ -34,6 +34,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # the test graphs live under tests/
 
 CACHE = Path(tempfile.gettempdir()) / "peermentor-bench-solver"
 
@@ -41,7 +42,7 @@ CACHE = Path(tempfile.gettempdir()) / "peermentor-bench-solver"
 def graph_file(n: int, seed: int) -> Path:
     path = CACHE / f"cand-{n}-{seed}.npz"
     if not path.exists():
-        from peermentor.matching.solver_testgraphs import candidate_graph
+        from tests.unit.matching.solver_testgraphs import candidate_graph
 
         CACHE.mkdir(parents=True, exist_ok=True)
         u, v, w, ob = candidate_graph(n, k=20, seed=seed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -153,8 +152,3 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()

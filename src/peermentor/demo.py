@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.demo_org import demo_people_csv
 from peermentor.services import people as people_service
+from peermentor.services import programs as programs_service
 from peermentor.services import users as users_service
 from peermentor.services.access import SYSTEM
 from peermentor.services.matching import run_match
-from peermentor.store.models import Pairing, Person
+from peermentor.store import match_repo
 
 DEMO_PROGRAM = "Demo cohort 2026"
 DEMO_ADMIN_EMAIL = "admin@example.com"
@@ -45,28 +45,16 @@ def build_demo(session: Session, people: int = 300, seed: int = 7) -> DemoLogins
     admin and for both members of one proposed pairing."""
     csv_text = demo_people_csv(people, seed)
     people_service.import_people(session, SYSTEM, DEMO_PROGRAM, csv_text.encode("utf-8"))
-    outcome = run_match(session, SYSTEM, DEMO_PROGRAM, publish=True)
+    program_id = programs_service.program_id_named(session, SYSTEM, DEMO_PROGRAM)
+    outcome = run_match(session, SYSTEM, program_id, publish=True)
     users_service.create_admin(session, SYSTEM, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD)
     logins = DemoLogins(
         admin=(DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD), match_summary=outcome.summary()
     )
-    for person in _demo_pair(session):
+    for person in match_repo.best_proposed_pair(session, program_id):
         users_service.create_user(
             session, SYSTEM, person.email, DEMO_PARTICIPANT_PASSWORD, person_id=person.id
         )
         logins.participants.append((person.email, DEMO_PARTICIPANT_PASSWORD, person.name))
     session.commit()
     return logins
-
-
-def _demo_pair(session: Session) -> list[Person]:
-    """Both members of the best-scoring two-person pairing: a match worth showing."""
-    for pairing in session.scalars(
-        select(Pairing)
-        .where(Pairing.state == "proposed", Pairing.pinned.is_(False))
-        .order_by(Pairing.score.desc(), Pairing.id)
-        .limit(20)
-    ):
-        if len(pairing.members) == 2:
-            return [member.person for member in pairing.members]
-    return []

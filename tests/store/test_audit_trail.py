@@ -19,6 +19,7 @@ from peermentor.services.programs import add_program_admin, create_program
 from peermentor.services.users import create_admin, create_program_admin
 from peermentor.store.audit_models import AuditEntry
 from peermentor.store.models import Person, User
+from tests.programs import pid
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 LEAD, LEAD_PASSWORD = "lead.audit@example.com", "lead-password-123"
@@ -50,22 +51,25 @@ def test_every_audited_use_case_leaves_its_entry(session: Session) -> None:
     lead = auth.actor_for(lead_user)
 
     # Matching and the review, as the programme admin.
-    matching.run_match(session, lead, "Cohort", now=NOW)
-    views, _ = match_review.current_pairings(session, lead, "Cohort")
+    matching.run_match(session, lead, pid(session, "Cohort"), now=NOW)
+    views, _ = match_review.current_pairings(session, lead, pid(session, "Cohort"))
     first, second, third = views[0], views[1], views[2]
-    match_review.set_locked(session, lead, "Cohort", first.id, True)
-    match_review.set_locked(session, lead, "Cohort", first.id, False)
-    freed = match_review.unpair(session, lead, "Cohort", second.id)
-    match_review.pair_by_hand(session, lead, "Cohort", freed[:2], now=NOW)
+    match_review.set_locked(session, lead, pid(session, "Cohort"), first.id, True)
+    match_review.set_locked(session, lead, pid(session, "Cohort"), first.id, False)
+    freed = match_review.unpair(session, lead, pid(session, "Cohort"), second.id)
+    match_review.pair_by_hand(session, lead, pid(session, "Cohort"), freed[:2], now=NOW)
     match_review.swap(
-        session, lead, "Cohort", first.members[0].employee_id, third.members[0].employee_id
+        session,
+        lead,
+        pid(session, "Cohort"),
+        first.members[0].employee_id,
+        third.members[0].employee_id,
     )
     export_people(session, lead, "Cohort")
-    list(matching.export_rows(session, lead, "Cohort"))
-    list(matching.score_rows(session, lead, "Cohort"))
-    match_review.discard_draft(session, lead, "Cohort")
-    matching.run_match(session, lead, "Cohort", now=NOW)
-    matching.publish_draft(session, lead, "Cohort", now=NOW)
+    list(matching.export_rows(session, lead, pid(session, "Cohort")))
+    list(matching.score_rows(session, lead, pid(session, "Cohort")))
+    matching.run_match(session, lead, pid(session, "Cohort"), now=NOW)
+    matching.publish_program_draft(session, lead, pid(session, "Cohort"), now=NOW)
 
     # Accounts: an invitation, sign-ins good and bad, a password, tokens, sign-out.
     person = session.scalars(select(Person).order_by(Person.id)).first()

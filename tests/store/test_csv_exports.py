@@ -13,6 +13,7 @@ from peermentor.people_csv import serialize_people_csv
 from peermentor.services.access import SYSTEM
 from peermentor.services.matching import export_rows, run_match
 from peermentor.services.people import export_people, import_people
+from tests.programs import pid
 
 FORMULA_IDS = ("=1+1", "+cmd", "-2", "@SUM", "'=x")
 
@@ -38,8 +39,8 @@ def formula_people(count: int = 12) -> list[PersonRecord]:
 def test_match_export_escapes_ids_and_keeps_scores_as_numbers(session: Session) -> None:
     people = formula_people()
     import_people(session, SYSTEM, "Cohort", serialize_people_csv(people).encode())
-    run_match(session, SYSTEM, "Cohort")
-    rows = list(export_rows(session, SYSTEM, "Cohort"))
+    run_match(session, SYSTEM, pid(session, "Cohort"))
+    rows = list(export_rows(session, SYSTEM, pid(session, "Cohort")))
     assert {unescape_cell(row[0]) for row in rows} == {p.employee_id for p in people}
     for employee_id, partner_ids, pairing_id, score, explanation in rows:
         for text in (employee_id, partner_ids, explanation):

@@ -13,10 +13,11 @@ from peermentor.domain.people import PersonRecord
 from peermentor.matching.run_inputs import RunInputs
 from peermentor.people_csv import serialize_people_csv
 from peermentor.services.access import SYSTEM
-from peermentor.services.matching import publish_draft, run_match, score_rows
+from peermentor.services.matching import publish_program_draft, run_match, score_rows
 from peermentor.services.people import import_people
 from peermentor.services.personal_data import erase_person
 from peermentor.store.models import MatchRun, Person
+from tests.programs import pid
 from tests.store.workspace.factories import NOW, make_person, make_program
 
 
@@ -25,8 +26,8 @@ def test_an_erased_person_leaves_the_inputs_of_every_run(session: Session) -> No
     managers = {p.manager_id for p in people}
     gone = next(p for p in people if p.employee_id in managers and p.goal_statement)
     import_people(session, SYSTEM, "Cohort", serialize_people_csv(people).encode())
-    outcome = run_match(session, SYSTEM, "Cohort")
-    publish_draft(session, SYSTEM, "Cohort")
+    outcome = run_match(session, SYSTEM, pid(session, "Cohort"))
+    publish_program_draft(session, SYSTEM, pid(session, "Cohort"))
     reports_to_gone = [p.employee_id for p in people if p.manager_id == gone.employee_id]
     assert reports_to_gone
     run = session.get_one(MatchRun, outcome.run_id)
@@ -44,7 +45,9 @@ def test_an_erased_person_leaves_the_inputs_of_every_run(session: Session) -> No
     assert len(pool) == len(people) - 1 and gone.employee_id not in pool
     assert all(pool[e]["manager_id"] is None for e in reports_to_gone)
     # The run's scores are still served, for the people who stay.
-    ids = {e for a, b, _ in score_rows(session, SYSTEM, "Cohort", run.id) for e in (a, b)}
+    ids = {
+        e for a, b, _ in score_rows(session, SYSTEM, pid(session, "Cohort"), run.id) for e in (a, b)
+    }
     assert ids and gone.employee_id not in ids
 
 

@@ -11,6 +11,7 @@ from peermentor.services.matching import run_match
 from peermentor.services.people import export_people, import_people
 from peermentor.services.programs import create_program, list_programs
 from peermentor.services.users import create_program_admin
+from tests.programs import pid
 
 
 @pytest.fixture
@@ -42,10 +43,10 @@ def test_programme_admin_cannot_touch_another_programme(
     with pytest.raises(Forbidden, match="not an admin of the programme 'Theirs'"):
         export_people(session, mine, "Theirs")
     with pytest.raises(Forbidden):
-        run_match(session, mine, "Theirs")
+        run_match(session, mine, pid(session, "Theirs"))
     with pytest.raises(Forbidden):
         import_people(session, mine, "Theirs", demo_people_csv(3, seed=4).encode())
-    assert run_match(session, mine, "Mine").result.pairings
+    assert run_match(session, mine, pid(session, "Mine")).result.pairings
 
 
 def test_a_programme_admin_manages_what_they_create(

@@ -28,6 +28,7 @@ from peermentor.store.auth_models import ApiToken
 from peermentor.store.models import Pairing, PairingMember, Person, User
 from peermentor.web.app import create_app
 from peermentor.web.jobs import JobRegistry
+from tests.programs import pid
 from tests.web.access_matrix import ALLOW, DENY, LOGIN, MATRIX, ROLES
 from tests.web.conftest import csrf_of
 
@@ -56,7 +57,7 @@ def _sign_in(client: TestClient, email: str) -> None:
 def world(session: Session, tmp_path: Path) -> Iterator[World]:
     import_people(session, SYSTEM, "Programme", demo_people_csv(16, seed=3).encode())
     import_people(session, SYSTEM, "Elsewhere", demo_people_csv(4, seed=9).encode())
-    run_match(session, SYSTEM, "Programme", publish=True)
+    run_match(session, SYSTEM, pid(session, "Programme"), publish=True)
     pairings = session.scalars(select(Pairing).order_by(Pairing.id)).all()
     mine, other = pairings[0], pairings[1]
 

@@ -14,6 +14,7 @@ from peermentor.services.access import SYSTEM
 from peermentor.services.matching import run_match
 from peermentor.services.people import import_people
 from peermentor.services.programs import get_program
+from tests.programs import pid
 from tests.store.test_csv_exports import formula_people
 from tests.web.conftest import ADMIN, sign_in
 
@@ -22,7 +23,7 @@ def test_people_and_match_downloads_never_start_a_formula(
     client: TestClient, session: Session
 ) -> None:
     import_people(session, SYSTEM, "Cohort", serialize_people_csv(formula_people(8)).encode())
-    run_match(session, SYSTEM, "Cohort")
+    run_match(session, SYSTEM, pid(session, "Cohort"))
     program_id = get_program(session, "Cohort").id
     sign_in(client, *ADMIN)
     for name in ("people.csv", "match.csv"):

@@ -18,6 +18,7 @@ from peermentor.services.matching import run_match
 from peermentor.services.people import import_people
 from peermentor.store.audit_models import AuditEntry
 from peermentor.store.models import MatchRun, Pairing, User
+from tests.programs import pid
 from tests.web.conftest import ADMIN, sign_in
 
 
@@ -42,7 +43,7 @@ def _publish_with_the_api(client: TestClient, session: Session, program_id: int)
 )
 def test_page_and_api_publish_the_same_way(client: TestClient, session: Session, publish) -> None:  # type: ignore[no-untyped-def]
     import_people(session, SYSTEM, "Cohort", demo_people_csv(20, seed=3).encode())
-    outcome = run_match(session, SYSTEM, "Cohort")
+    outcome = run_match(session, SYSTEM, pid(session, "Cohort"))
     run = session.get_one(MatchRun, outcome.run_id)
     program_id = run.program_id
 
@@ -68,7 +69,7 @@ def test_api_publish_without_a_draft_is_refused_like_the_page(
     client: TestClient, session: Session
 ) -> None:
     import_people(session, SYSTEM, "Cohort", demo_people_csv(6, seed=3).encode())
-    run_match(session, SYSTEM, "Cohort", publish=True)
+    run_match(session, SYSTEM, pid(session, "Cohort"), publish=True)
     program_id = session.scalars(select(MatchRun.program_id)).first()
     admin = session.scalars(select(User).where(User.email == ADMIN[0])).one()
     token = create_api_token(session, actor_for(admin), "admin's script", datetime.now(UTC))

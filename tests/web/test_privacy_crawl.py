@@ -22,6 +22,7 @@ from peermentor.services.people import export_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.web.app import create_app
 from peermentor.web.jobs import JobRegistry
+from tests.programs import pid
 from tests.store.workspace.factories import NOW, make_program, make_world
 from tests.store.workspace.test_story import live_the_story
 from tests.web.access_matrix import MATRIX
@@ -55,7 +56,7 @@ def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
     live_the_story(world, session, ["ana", "kim"], SECRET)
     # A real engine run as the latest, so the review page and every export (scores of
     # the run included) show what an admin would see after matching the rest.
-    run_match(session, SYSTEM, world.program.name, now=NOW)
+    run_match(session, SYSTEM, pid(session, world.program.name), now=NOW)
     make_program(session, name="Another programme")
     for key in ("ana", "outsider"):
         person = world.people[key]
@@ -156,8 +157,13 @@ def test_no_one_else_ever_sees_the_secret(crawl: Crawl, role: str) -> None:
 def test_no_export_holds_the_secret(crawl: Crawl, session: Session) -> None:
     exports = [
         export_people(session, SYSTEM, crawl.program_name),
-        "\n".join(",".join(r) for r in export_rows(session, SYSTEM, crawl.program_name)),
-        "\n".join(f"{a},{b},{s}" for a, b, s in score_rows(session, SYSTEM, crawl.program_name)),
+        "\n".join(
+            ",".join(r) for r in export_rows(session, SYSTEM, pid(session, crawl.program_name))
+        ),
+        "\n".join(
+            f"{a},{b},{s}"
+            for a, b, s in score_rows(session, SYSTEM, pid(session, crawl.program_name))
+        ),
     ]
     assert all(SECRET not in text for text in exports)
 

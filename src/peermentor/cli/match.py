@@ -1,4 +1,4 @@
-"""`peermentor match`: run, export, scores."""
+"""`peermentor match`: run, export, scores, why-not."""
 
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ from peermentor.cli.common import err, fail, out, store_session
 from peermentor.csv_safety import escape_cell
 from peermentor.services import matching as matching_service
 from peermentor.services.access import SYSTEM
+from peermentor.services.programs import program_id_named
 
 app = typer.Typer(
-    help="Matching: run, export the pairings, export the scores.", no_args_is_help=True
+    help="Matching: run, export the pairings, export the scores, why two are apart.",
+    no_args_is_help=True,
 )
 
 ProgramOption = Annotated[str, typer.Option(help="Programme name.")]
@@ -65,14 +67,15 @@ def run(
 ) -> None:
     """Match the programme's pool and print the quality figures."""
     with store_session() as session, _stage_progress(not as_json) as progress:
+        program_id = program_id_named(session, SYSTEM, program)
         outcome = matching_service.run_match(
-            session, SYSTEM, program, publish=publish, mode=mode, progress=progress
+            session, SYSTEM, program_id, publish=publish, mode=mode, progress=progress
         )
         summary = outcome.summary()
         other = None
         if compare:
             other_mode = "fair" if outcome.result.mode == "default" else "default"
-            other = matching_service.compare_mode(session, SYSTEM, program, other_mode)
+            other = matching_service.compare_mode(session, SYSTEM, program_id, other_mode)
     if as_json:
         if other is not None:
             summary["comparison"] = other
@@ -165,7 +168,8 @@ def export(program: ProgramOption, run_id: RunOption = None, out_file: OutOption
 
     Without --run: the current pairings; with --run N: the pairings of that run."""
     with store_session() as session:
-        rows = list(matching_service.export_rows(session, SYSTEM, program, run_id))
+        program_id = program_id_named(session, SYSTEM, program)
+        rows = list(matching_service.export_rows(session, SYSTEM, program_id, run_id))
     _write_csv(["employee_id", "partner_ids", "pairing_id", "score", "explanation"], rows, out_file)
 
 
@@ -174,8 +178,23 @@ def scores(program: ProgramOption, run_id: RunOption = None, out_file: OutOption
     """CSV of every pair the rules allowed in a stored run (default: the latest), with
     its score, to audit optimality; also after the run was published."""
     with store_session() as session:
+        program_id = program_id_named(session, SYSTEM, program)
         rows = (
             (escape_cell(a), escape_cell(b), f"{s:.9f}")  # ids formula-safe; scores as numbers
-            for a, b, s in matching_service.score_rows(session, SYSTEM, program, run_id)
+            for a, b, s in matching_service.score_rows(session, SYSTEM, program_id, run_id)
         )
         _write_csv(["employee_id_a", "employee_id_b", "score"], rows, out_file)
+
+
+@app.command("why-not")
+def why_not(
+    program: ProgramOption,
+    employee_a: Annotated[str, typer.Argument(help="employee_id of one person.")],
+    employee_b: Annotated[str, typer.Argument(help="employee_id of the other.")],
+) -> None:
+    """The rule that keeps two people apart, or what pairing them costs: their score
+    together and what each would lose against their current partners."""
+    with store_session() as session:
+        program_id = program_id_named(session, SYSTEM, program)
+        answer = matching_service.why_not(session, SYSTEM, program_id, employee_a, employee_b)
+    out.print(answer, highlight=False, soft_wrap=True)

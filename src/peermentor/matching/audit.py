@@ -3,7 +3,7 @@ why two people were not paired."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -39,12 +39,24 @@ def why_not(
     past_partners: Iterable[frozenset[str]] = (),
 ) -> str:
     """The hard rule pairing a and b would break, or what it would cost in score."""
+    return why_not_apart(people, result.partner_of(), a_id, b_id, settings, past_partners)
+
+
+def why_not_apart(
+    people: Sequence[PersonRecord],
+    partners: Mapping[str, tuple[str, ...]],
+    a_id: str,
+    b_id: str,
+    settings: MatchSettings | None = None,
+    past_partners: Iterable[frozenset[str]] = (),
+) -> str:
+    """why_not against the partners each person has now (employee_id -> the others in
+    their pairing; absent: unpaired)."""
     settings = settings or MatchSettings()
     co = prepare_cohort(people, settings, (), past_partners)
     broken = pair_rule(a_id, b_id, co.rules)
     if broken:
         return f"Not allowed: {broken}."
-    partners = result.partner_of()
     if b_id in partners.get(a_id, ()):
         return f"{a_id} and {b_id} are paired."
     idx = co.feats.index

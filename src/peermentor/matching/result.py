@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from peermentor.matching.settings import CRITERIA
-
 
 @dataclass(frozen=True)
 class Pairing:
@@ -62,7 +60,3 @@ class MatchResult:
         for p, src in zip(d["pairings"], self.pairings, strict=True):
             p["mean_score"] = src.mean_score
         return d
-
-
-def empty_components() -> dict[str, float]:
-    return dict.fromkeys(CRITERIA, 0.0)

@@ -31,7 +31,6 @@ ACTIONS: dict[str, str] = {
     "match.published": "Draft pairings proposed to their members",
     "match.exported": "A programme's pairings exported as CSV",
     "match.scores_exported": "The score of every allowed pair exported as CSV",
-    "match.draft_discarded": "A programme's draft pairings thrown away",
     "pairing.locked": "A draft pairing locked, so a rerun keeps it",
     "pairing.unlocked": "A draft pairing unlocked",
     "pairing.swapped": "Two people exchanged between draft pairings",

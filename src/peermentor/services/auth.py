@@ -14,7 +14,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.services import audit, throttle
@@ -28,7 +27,7 @@ from peermentor.services.access import (
 )
 from peermentor.services.passwords import check_password_policy, hash_password, verify_password
 from peermentor.services.users import find_user
-from peermentor.store import people_repo
+from peermentor.store import accounts_repo, people_repo
 from peermentor.store.auth_models import ApiToken, Invitation, UserSession
 from peermentor.store.models import Person, User
 
@@ -115,17 +114,9 @@ def start_session(
 ) -> NewSession:
     """Always a fresh id at login, so a planted session id is never promoted."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    session.add(
-        UserSession(
-            token_hash=digest(token),
-            user_id=user.id,
-            csrf_token=csrf,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + limits.absolute,
-        )
+    accounts_repo.add_session(
+        session, digest(token), user.id, csrf, now, expires_at=now + limits.absolute
     )
-    session.flush()
     return NewSession(user=user, token=token, csrf_token=csrf)
 
 
@@ -135,7 +126,7 @@ def resolve_session(
     """The live session of the cookie, its last-seen time brought up to date."""
     if not token:
         return None
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
+    row = accounts_repo.session_by_hash(session, digest(token))
     if row is None or row.revoked_at is not None:
         return None
     last_seen, created = _aware(row.last_seen_at), _aware(row.created_at)
@@ -143,7 +134,7 @@ def resolve_session(
     ends = min(_aware(row.expires_at), created + limits.absolute, last_seen + limits.idle)
     if ends <= now:
         return None
-    user = session.get(User, row.user_id)
+    user = accounts_repo.user(session, row.user_id)
     if user is None or not user.is_active:
         return None
     if now - last_seen >= SEEN_EVERY:
@@ -154,34 +145,21 @@ def resolve_session(
 
 def logout(session: Session, token: str | None, now: datetime) -> None:
     if token:
-        ended = session.scalar(
-            update(UserSession)
-            .where(UserSession.token_hash == digest(token), UserSession.revoked_at.is_(None))
-            .values(revoked_at=now)
-            .returning(UserSession.user_id)
-        )
+        ended = accounts_repo.end_session(session, digest(token), now)
         if ended is not None:
             audit.record(session, audit.account(ended), "sign_out", now=now)
         session.commit()
 
 
 def revoke_all_sessions(session: Session, user_id: int, now: datetime) -> None:
-    session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    accounts_repo.end_sessions_of(session, user_id, now)
 
 
 def revoke_every_login(session: Session, user_id: int, now: datetime) -> None:
     """Every session and every API token of the account: what a new password must end,
     since whoever knew the old one may have opened either."""
     revoke_all_sessions(session, user_id, now)
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    accounts_repo.end_tokens_of(session, user_id, now)
 
 
 def change_password(
@@ -195,7 +173,7 @@ def change_password(
 ) -> NewSession:
     """Every session and token of the account ends, the caller's session included; a
     new one is returned. Wrong current passwords are throttled like sign-ins."""
-    user = session.get(User, actor.user_id) if actor.user_id else None
+    user = accounts_repo.user(session, actor.user_id) if actor.user_id else None
     if user is None:
         raise InvalidInput("current password: not right")
     attempt = throttle.Attempt("password", str(user.id), client)
@@ -217,7 +195,7 @@ def change_password(
 def _personal_words(session: Session, user: User) -> list[str]:
     """What a guesser knows about the account: a password built from it is weak."""
     words = [user.email, user.email.split("@")[0]]
-    person = session.get(Person, user.person_id) if user.person_id else None
+    person = accounts_repo.person(session, user.person_id) if user.person_id else None
     if person is not None:
         words += [person.name, *person.name.split()]
     return words
@@ -236,7 +214,7 @@ def _may_invite(session: Session, actor: Actor, person: Person) -> None:
 def _account_to_invite(session: Session, person: Person) -> User:
     """The person's own account, made when they have none. Never an account with a
     password, an admin's, or one that belongs to someone else: the link sets its password."""
-    user = session.scalar(select(User).where(User.person_id == person.id))
+    user = accounts_repo.user_of_person(session, person.id)
     if user is None:
         user = find_user(session, person.email)
         if user is not None and (user.person_id is not None or user.role != "participant"):
@@ -251,9 +229,7 @@ def _account_to_invite(session: Session, person: Person) -> User:
     if user is not None and user.password_hash is not None:
         raise InvitationRefused("can already sign in")
     if user is None:
-        user = User(email=person.email.lower(), role="participant", person_id=person.id)
-        session.add(user)
-        session.flush()
+        user = accounts_repo.add_user(session, person.email.lower(), None, "participant", person.id)
     return user
 
 
@@ -264,23 +240,14 @@ def invite_person(
     Refused (InvitationRefused) for anyone whose account already has a password.
     A caller inviting many people passes commit=False and commits once."""
     require_admin(actor)
-    person = session.get(Person, person_id)
+    person = accounts_repo.person(session, person_id)
     if person is None:
         raise InvalidInput("person: not found")
     _may_invite(session, actor, person)
     user = _account_to_invite(session, person)
-    # A new invitation replaces any earlier, unused one.
-    session.execute(
-        delete(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
-    )
     token = secrets.token_urlsafe(32)
-    session.add(
-        Invitation(
-            token_hash=digest(token),
-            user_id=user.id,
-            created_at=now,
-            expires_at=now + INVITATION_LIFETIME,
-        )
+    accounts_repo.replace_invitation(
+        session, user.id, digest(token), now, expires_at=now + INVITATION_LIFETIME
     )
     audit.record(
         session, actor, "invitation.created", target_kind="user", target_id=user.id, now=now
@@ -296,10 +263,10 @@ INVITATION_GONE = "This invitation link is not valid any more. Ask for a new one
 def invitation_user(session: Session, token: str, now: datetime) -> tuple[Invitation, User]:
     """The account an invitation is for: only a participant's account with no password
     yet (an invitation made before a password was set is void)."""
-    invitation = session.scalar(select(Invitation).where(Invitation.token_hash == digest(token)))
+    invitation = accounts_repo.invitation_by_hash(session, digest(token))
     if invitation is None or invitation.used_at is not None or _aware(invitation.expires_at) <= now:
         raise InvalidToken(INVITATION_GONE)
-    user = session.get(User, invitation.user_id)
+    user = accounts_repo.user(session, invitation.user_id)
     if user is None or user.password_hash is not None or user.role != "participant":
         raise InvalidToken(INVITATION_GONE)
     return invitation, user
@@ -330,17 +297,9 @@ def accept_invitation(
     invitation, user = invitation_user(session, token, now)
     check_password_policy(password, user_inputs=_personal_words(session, user))
     # Guarded updates: of two tabs sending the same link, only the first sets a password.
-    used = session.execute(
-        update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
-        .values(used_at=now)
-    )
-    claimed = session.execute(
-        update(User)
-        .where(User.id == user.id, User.password_hash.is_(None))
-        .values(password_hash=hash_password(password), is_active=True)
-    )
-    if used.rowcount != 1 or claimed.rowcount != 1:  # type: ignore[attr-defined]
+    used = accounts_repo.use_invitation(session, invitation.id, now)
+    claimed = accounts_repo.set_first_password(session, user.id, hash_password(password))
+    if not (used and claimed):
         session.rollback()
         raise InvalidToken(INVITATION_GONE)
     session.refresh(user)
@@ -366,15 +325,9 @@ def create_api_token(
     if not 1 <= days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"expires_in_days: from 1 to {MAX_TOKEN_DAYS}")
     token = "pm_" + secrets.token_urlsafe(32)
-    row = ApiToken(
-        token_hash=digest(token),
-        user_id=actor.user_id,
-        name=name[:100],
-        created_at=now,
-        expires_at=now + timedelta(days=days),
+    row = accounts_repo.add_token(
+        session, digest(token), actor.user_id, name[:100], now, now + timedelta(days=days)
     )
-    session.add(row)
-    session.flush()
     audit.record(
         session, actor, "token.created", target_kind="api_token", target_id=row.id, now=now
     )
@@ -410,16 +363,13 @@ def list_api_tokens(session: Session, actor: Actor) -> list[TokenInfo]:
     """The caller's own tokens, oldest first (never the secret: only its hash is kept)."""
     if actor.user_id is None:
         raise InvalidInput("an API token belongs to a user account")
-    rows = session.scalars(
-        select(ApiToken).where(ApiToken.user_id == actor.user_id).order_by(ApiToken.id)
-    )
-    return [_info(row) for row in rows]
+    return [_info(row) for row in accounts_repo.tokens_of(session, actor.user_id)]
 
 
 def revoke_api_token(session: Session, actor: Actor, token_id: int, now: datetime) -> TokenInfo:
     """Stop one of the caller's tokens from working. Someone else's token is "not
     found", as if it did not exist. Revoking twice keeps the first time."""
-    row = session.get(ApiToken, token_id)
+    row = accounts_repo.token(session, token_id)
     if row is None or actor.user_id is None or row.user_id != actor.user_id:
         raise NotFound("no such API token of yours")
     if row.revoked_at is None:
@@ -432,10 +382,10 @@ def revoke_api_token(session: Session, actor: Actor, token_id: int, now: datetim
 
 
 def resolve_api_token(session: Session, token: str, now: datetime) -> User | None:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    row = accounts_repo.token_by_hash(session, digest(token))
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
         return None
-    user = session.get(User, row.user_id)
+    user = accounts_repo.user(session, row.user_id)
     if user is None or not user.is_active:
         return None
     if row.last_used_at is None or now - _aware(row.last_used_at) >= SEEN_EVERY:

@@ -1,7 +1,8 @@
 """An admin reviews a draft match: lock, swap, unpair or pair by hand, then publish.
 
 Every hand-made group is checked against the hard rules and scored and explained by
-the engine itself (matching.manual), then locked so a rerun keeps it.
+the engine itself (matching.manual), then locked so a rerun keeps it. Every use case
+takes the programme's id and commits once.
 """
 
 from __future__ import annotations
@@ -11,20 +12,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from peermentor.matching.manual import evaluate_groups
 from peermentor.services import audit
-from peermentor.services.access import Actor, InvalidInput, NotFound, require_admin
-from peermentor.services.matching import (
-    LIVE_STATES,
-    past_partners_of,
-    pool_of,
-    program_match_settings,
-)
-from peermentor.services.programs import admin_program
-from peermentor.store.models import MatchRun, Pairing, PairingMember, Person, Program
+from peermentor.services.access import Actor, InvalidInput, NotFound
+from peermentor.services.matching import past_partners_of, pool_of, program_match_settings
+from peermentor.services.programs import get_program_by_id
+from peermentor.store import match_repo
+from peermentor.store.models import MatchRun, Pairing, Program
 
 
 @dataclass(frozen=True)
@@ -71,37 +67,23 @@ def _view(pairing: Pairing) -> PairingView:
 
 
 def current_pairings(
-    session: Session, actor: Actor, program_name: str, *, offset: int = 0, limit: int = 100
+    session: Session, actor: Actor, program_id: int, *, offset: int = 0, limit: int = 100
 ) -> tuple[list[PairingView], int]:
     """The draft (or, once published, the live) pairings, lowest score first: the
     ones an admin most needs to look at."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
-    condition = (Pairing.program_id == program.id) & Pairing.state.in_(("draft", *LIVE_STATES))
-    total = len(session.scalars(select(Pairing.id).where(condition)).all())
-    rows = session.scalars(
-        select(Pairing)
-        .where(condition)
-        .options(selectinload(Pairing.members).selectinload(PairingMember.person))
-        .order_by(Pairing.score, Pairing.id)
-        .offset(offset)
-        .limit(limit)
-    )
+    program = get_program_by_id(session, actor, program_id)
+    rows, total = match_repo.current_page(session, program.id, offset, limit)
     return [_view(p) for p in rows], total
 
 
-def latest_run(session: Session, actor: Actor, program_name: str) -> MatchRun | None:
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
-    return session.scalar(
-        select(MatchRun)
-        .where(MatchRun.program_id == program.id, MatchRun.status != "discarded")
-        .order_by(MatchRun.id.desc())
-    )
+def latest_run(session: Session, actor: Actor, program_id: int) -> MatchRun | None:
+    """The run under review: the newest one a later run did not discard."""
+    program = get_program_by_id(session, actor, program_id)
+    return match_repo.latest_kept_run(session, program.id)
 
 
 def _draft(session: Session, program: Program, pairing_id: int) -> Pairing:
-    pairing = session.get(Pairing, pairing_id)
+    pairing = match_repo.pairing(session, pairing_id)
     if pairing is None or pairing.program_id != program.id:
         raise NotFound(f"no pairing {pairing_id} in {program.name!r}")
     if pairing.state != "draft":
@@ -110,10 +92,14 @@ def _draft(session: Session, program: Program, pairing_id: int) -> Pairing:
 
 
 def set_locked(
-    session: Session, actor: Actor, program_name: str, pairing_id: int, locked: bool
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    pairing_id: int,
+    locked: bool,
+    now: datetime | None = None,
 ) -> None:
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+    program = get_program_by_id(session, actor, program_id)
     _draft(session, program, pairing_id).pinned = locked
     audit.record(
         session,
@@ -122,18 +108,20 @@ def set_locked(
         target_kind="pairing",
         target_id=pairing_id,
         program_id=program.id,
-        now=datetime.now(UTC),
+        now=now or datetime.now(UTC),
     )
     session.commit()
 
 
-def unpair(session: Session, actor: Actor, program_name: str, pairing_id: int) -> list[str]:
+def unpair(
+    session: Session, actor: Actor, program_id: int, pairing_id: int, now: datetime | None = None
+) -> list[str]:
     """Remove a draft pairing; its members wait for the next run or a hand pairing."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+    program = get_program_by_id(session, actor, program_id)
     pairing = _draft(session, program, pairing_id)
     members = [m.person.employee_id for m in pairing.members]
-    session.delete(pairing)
+    people = [m.person_id for m in pairing.members]
+    match_repo.delete_pairings(session, [pairing])
     audit.record(
         session,
         actor,
@@ -141,35 +129,23 @@ def unpair(session: Session, actor: Actor, program_name: str, pairing_id: int) -
         target_kind="pairing",
         target_id=pairing_id,
         program_id=program.id,
-        details={"people": [m.person_id for m in pairing.members]},
-        now=datetime.now(UTC),
+        details={"people": people},
+        now=now or datetime.now(UTC),
     )
     session.commit()
     return members
 
 
-def _draft_of(session: Session, program: Program, employee_id: str) -> Pairing | None:
-    return session.scalar(
-        select(Pairing)
-        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .join(Person, Person.id == PairingMember.person_id)
-        .where(
-            Pairing.program_id == program.id,
-            Pairing.state.in_(("draft", *LIVE_STATES)),
-            Person.employee_id == employee_id,
-        )
-    )
-
-
 def _replace_with(
     session: Session,
     program: Program,
+    run_id: int | None,
     old: Sequence[Pairing],
     groups: list[tuple[str, ...]],
     now: datetime,
 ) -> list[int]:
-    """Score the new groups (raising InvalidInput on a broken rule) and swap them in;
-    the caller records the change and commits."""
+    """Score the new groups (raising InvalidInput on a broken rule) and swap them in as
+    locked drafts of run `run_id`; the caller records the change and commits."""
     pool = pool_of(session, program)
     try:
         evaluated = evaluate_groups(
@@ -177,50 +153,23 @@ def _replace_with(
         )
     except ValueError as error:
         raise InvalidInput(str(error)) from None
-    run_id = old[0].match_run_id if old else None
-    for pairing in old:
-        session.delete(pairing)
-    session.flush()
-    person_ids = dict(
-        session.execute(
-            select(Person.employee_id, Person.id).where(
-                Person.employee_id.in_([m for g in groups for m in g])
-            )
-        ).all()
-    )
-    created = []
-    for result in evaluated:
-        pairing = Pairing(
-            program_id=program.id,
-            match_run_id=run_id,
-            state="draft",
-            score=result.score,
-            components=result.components,
-            pinned=True,
-            created_at=now,
-        )
-        pairing.members = [
-            PairingMember(person_id=person_ids[m], explanation=result.explanations[m])
-            for m in result.members
-        ]
-        session.add(pairing)
-        session.flush()
-        created.append(pairing.id)
-    return created
+    match_repo.delete_pairings(session, old)
+    return [match_repo.add_pinned_draft(session, program.id, run_id, p, now) for p in evaluated]
 
 
 def swap(
     session: Session,
     actor: Actor,
-    program_name: str,
+    program_id: int,
     first: str,
     second: str,
     now: datetime | None = None,
 ) -> list[int]:
     """Exchange two people between their draft pairings; both pairings are locked."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
-    a, b = _draft_of(session, program, first), _draft_of(session, program, second)
+    now = now or datetime.now(UTC)
+    program = get_program_by_id(session, actor, program_id)
+    a = match_repo.current_pairing_of(session, program.id, first)
+    b = match_repo.current_pairing_of(session, program.id, second)
     for employee_id, pairing in ((first, a), (second, b)):
         if pairing is None:
             raise InvalidInput(f"{employee_id} is not in a pairing of {program.name!r}")
@@ -234,14 +183,14 @@ def swap(
         for p in (a, b)
     ]
     replaced = [a.id, b.id]
-    created = _replace_with(session, program, [a, b], groups, now or datetime.now(UTC))
+    created = _replace_with(session, program, a.match_run_id, [a, b], groups, now)
     audit.record(
         session,
         actor,
         "pairing.swapped",
         program_id=program.id,
         details={"pairings": created, "replaced": replaced},
-        now=now or datetime.now(UTC),
+        now=now,
     )
     session.commit()
     return created
@@ -250,20 +199,24 @@ def swap(
 def pair_by_hand(
     session: Session,
     actor: Actor,
-    program_name: str,
+    program_id: int,
     employee_ids: Sequence[str],
     now: datetime | None = None,
 ) -> int:
-    """Pair two or three people who are not in any pairing; the pairing is locked."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+    """Pair two or three people who are not in any pairing; the pairing is locked and
+    belongs to the run under review."""
+    now = now or datetime.now(UTC)
+    program = get_program_by_id(session, actor, program_id)
     ids = tuple(dict.fromkeys(e.strip() for e in employee_ids if e.strip()))
     if len(ids) not in (2, 3):
         raise InvalidInput("a pairing has 2 or 3 different people")
     for employee_id in ids:
-        if _draft_of(session, program, employee_id) is not None:
+        if match_repo.current_pairing_of(session, program.id, employee_id) is not None:
             raise InvalidInput(f"{employee_id} is already in a pairing; unpair or swap instead")
-    [created] = _replace_with(session, program, [], [ids], now or datetime.now(UTC))
+    run = match_repo.latest_kept_run(session, program.id)
+    if run is None:
+        raise InvalidInput(f"{program.name!r} has no match to review; run a match first")
+    [created] = _replace_with(session, program, run.id, [], [ids], now)
     audit.record(
         session,
         actor,
@@ -272,24 +225,7 @@ def pair_by_hand(
         target_id=created,
         program_id=program.id,
         details={"members": len(ids)},
-        now=now or datetime.now(UTC),
+        now=now,
     )
     session.commit()
     return created
-
-
-def discard_draft(session: Session, actor: Actor, program_name: str) -> None:
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
-    removed = session.execute(
-        delete(Pairing).where(Pairing.program_id == program.id, Pairing.state == "draft")
-    )
-    audit.record(
-        session,
-        actor,
-        "match.draft_discarded",
-        program_id=program.id,
-        details={"pairings": int(removed.rowcount or 0)},  # type: ignore[attr-defined]
-        now=datetime.now(UTC),
-    )
-    session.commit()

@@ -1,7 +1,9 @@
 """Run the matching engine on a programme, keep the result as draft pairings, publish.
 
 The engine is pure; this module feeds it the programme's eligible people, the pinned
-pairings an admin chose, and everyone's past partners, and stores what comes back.
+pairings an admin chose, and everyone's past partners, and stores what comes back
+(store/match_repo.py). Every use case takes the programme's id: adapters that know it
+by name resolve it once (services.programs.program_id_named).
 """
 
 from __future__ import annotations
@@ -11,26 +13,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.csv_safety import escape_cell
 from peermentor.domain.people import PersonRecord
-from peermentor.matching.audit import allowed_pair_scores
+from peermentor.matching.audit import allowed_pair_scores, why_not_apart
 from peermentor.matching.engine import run_matching
 from peermentor.matching.result import MatchResult
 from peermentor.matching.run_inputs import RunInputs
 from peermentor.matching.settings import MatchSettings
 from peermentor.services import audit
-from peermentor.services.access import Actor, InvalidInput, NotFound, require_admin
-from peermentor.services.programs import admin_program, get_program_by_id
-from peermentor.store import people_repo
-from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person, Program
+from peermentor.services.access import Actor, InvalidInput, NotFound
+from peermentor.services.programs import get_program_by_id
+from peermentor.store import match_repo, people_repo
+from peermentor.store.match_repo import LIVE_STATES, MAX_RUN_ID, PAST_STATES
+from peermentor.store.models import MatchRun, Program
 
-LIVE_STATES = ("proposed", "active", "paused")
-# A pairing that was published once makes its members past partners for later runs.
-PAST_STATES = ("proposed", "active", "paused", "completed", "dissolved")
-BATCH = 2_000
+__all__ = ["LIVE_STATES", "MAX_RUN_ID", "PAST_STATES"]
 
 Progress = Callable[[str, float], None]
 
@@ -87,53 +86,27 @@ def program_match_settings(program: Program) -> MatchSettings:
         raise InvalidInput(f"matching settings of {program.name!r}: {error}") from None
 
 
-def save_match_settings(
-    session: Session, actor: Actor, program_name: str, changes: dict[str, Any]
-) -> MatchSettings:
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
-    merged = program_match_settings(program).to_dict() | changes
+def _settings_with(program: Program, changes: dict[str, Any]) -> MatchSettings:
     try:
-        settings = MatchSettings.from_dict(merged)
+        return MatchSettings.from_dict(program_match_settings(program).to_dict() | changes)
     except (TypeError, ValueError) as error:
         raise InvalidInput(str(error)) from None
+
+
+def save_match_settings(
+    session: Session, actor: Actor, program_id: int, changes: dict[str, Any]
+) -> MatchSettings:
+    program = get_program_by_id(session, actor, program_id)
+    settings = _settings_with(program, changes)
     program.settings = dict(program.settings) | {"matching": settings.to_dict()}
     session.commit()
     return settings
 
 
-def _member_ids(
-    session: Session, program_id: int, states: tuple[str, ...], *, pinned_only: bool = False
-) -> list[list[str]]:
-    statement = (
-        select(Pairing.id, Person.employee_id)
-        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .join(Person, Person.id == PairingMember.person_id)
-        .where(Pairing.program_id == program_id, Pairing.state.in_(states))
-        .order_by(Pairing.id, PairingMember.id)
-    )
-    if pinned_only:
-        statement = statement.where(Pairing.pinned.is_(True))
-    rows = session.execute(statement)
-    groups: dict[int, list[str]] = {}
-    for pairing_id, employee_id in rows:
-        groups.setdefault(pairing_id, []).append(employee_id)
-    return list(groups.values())
-
-
 def past_partners_of(session: Session) -> list[frozenset[str]]:
     """Every pair that was ever published together, in any programme."""
-    rows = session.execute(
-        select(Pairing.id, Person.employee_id)
-        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .join(Person, Person.id == PairingMember.person_id)
-        .where(Pairing.state.in_(PAST_STATES))
-    )
-    groups: dict[int, list[str]] = {}
-    for pairing_id, employee_id in rows:
-        groups.setdefault(pairing_id, []).append(employee_id)
     pairs = set()
-    for members in groups.values():
+    for members in match_repo.groups_ever_published(session):
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
                 pairs.add(frozenset((a, b)))
@@ -142,16 +115,22 @@ def past_partners_of(session: Session) -> list[frozenset[str]]:
 
 def pool_of(session: Session, program: Program) -> list[PersonRecord]:
     """Enrolled people not already in a live pairing of this programme."""
-    busy = {e for group in _member_ids(session, program.id, LIVE_STATES) for e in group}
+    live = match_repo.member_groups(session, program.id, LIVE_STATES)
+    busy = {e for group in live for e in group}
     return [
         p for p in people_repo.enrolled_records(session, program.id) if p.employee_id not in busy
     ]
 
 
+def _pinned(session: Session, program: Program) -> list[list[str]]:
+    # Draft pairings survive a rerun only when an admin pinned them.
+    return match_repo.member_groups(session, program.id, ("draft",), pinned_only=True)
+
+
 def run_match(
     session: Session,
     actor: Actor,
-    program_name: str,
+    program_id: int,
     *,
     publish: bool = False,
     mode: str | None = None,
@@ -159,9 +138,8 @@ def run_match(
     now: datetime | None = None,
 ) -> MatchOutcome:
     """Match the programme's pool around the pinned pairings; replace the draft."""
-    require_admin(actor)
     now = now or datetime.now(UTC)
-    program = admin_program(session, actor, program_name)
+    program = get_program_by_id(session, actor, program_id)
     settings = program_match_settings(program)
     if mode is not None:
         try:
@@ -169,31 +147,15 @@ def run_match(
         except ValueError as error:
             raise InvalidInput(str(error)) from None
     pool = pool_of(session, program)
-    # Draft pairings survive a rerun only when an admin pinned them.
-    pinned = _member_ids(session, program.id, ("draft",), pinned_only=True)
+    pinned = _pinned(session, program)
     past_partners = past_partners_of(session)
     result = run_matching(
         pool, settings, pinned=pinned, past_partners=past_partners, progress=progress
     )
-    session.execute(
-        update(MatchRun)
-        .where(MatchRun.program_id == program.id, MatchRun.status == "draft")
-        .values(status="discarded")
-    )
-    run = MatchRun(
-        program_id=program.id,
-        status="draft",
-        settings=settings.to_dict(),
-        # What it was computed on, so `match scores --run N` can serve it after publish.
-        inputs=RunInputs.of(pool, past_partners, pinned).to_json(),
-        created_at=now,
-    )
-    session.add(run)
-    session.flush()
-    session.execute(
-        delete(Pairing).where(Pairing.program_id == program.id, Pairing.state == "draft")
-    )
-    _store_pairings(session, program.id, run.id, result, now)
+    # What it was computed on, so `match scores --run N` can serve it after publish.
+    inputs = RunInputs.of(pool, past_partners, pinned).to_json()
+    run = match_repo.replace_draft_run(session, program.id, settings.to_dict(), inputs, now)
+    match_repo.insert_drafts(session, program.id, run.id, result.pairings, now)
     outcome = MatchOutcome(run_id=run.id, program=program.name, published=publish, result=result)
     run.summary = outcome.summary()
     audit.record(
@@ -214,49 +176,6 @@ def run_match(
         _publish(session, actor, program.id, run, now)
     session.commit()  # one commit: the run, its drafts and (with publish) the proposals
     return outcome
-
-
-def _store_pairings(
-    session: Session, program_id: int, run_id: int, result: MatchResult, now: datetime
-) -> None:
-    person_ids = {
-        employee_id: pk
-        for employee_id, pk in session.execute(
-            select(Person.employee_id, Person.id)
-            .join(Enrolment, Enrolment.person_id == Person.id)
-            .where(Enrolment.program_id == program_id)
-        )
-    }
-    for start in range(0, len(result.pairings), BATCH):
-        chunk = result.pairings[start : start + BATCH]
-        ids = session.scalars(
-            insert(Pairing).returning(Pairing.id, sort_by_parameter_order=True),
-            [
-                {
-                    "program_id": program_id,
-                    "match_run_id": run_id,
-                    "state": "draft",
-                    "score": p.score,
-                    "components": p.components,
-                    "pinned": p.pinned,
-                    "cycle": 1,
-                    "created_at": now,
-                }
-                for p in chunk
-            ],
-        ).all()
-        session.execute(
-            insert(PairingMember),
-            [
-                {
-                    "pairing_id": pairing_id,
-                    "person_id": person_ids[member],
-                    "explanation": p.explanations.get(member, ""),
-                }
-                for pairing_id, p in zip(ids, chunk, strict=True)
-                for member in p.members
-            ],
-        )
 
 
 def _publish(session: Session, actor: Actor, program_id: int, run: MatchRun, now: datetime) -> int:
@@ -285,13 +204,10 @@ def publish_program_draft(
     session: Session, actor: Actor, program_id: int, now: datetime | None = None
 ) -> int:
     """Propose every draft pairing of the programme to its members and mark its draft
-    run published; returns how many. The one publish path: review page, API and CLI."""
+    run published; returns how many. The one publish path: review page, API and CLI;
+    one look-up of the programme, one commit."""
     program = get_program_by_id(session, actor, program_id)
-    run = session.scalar(
-        select(MatchRun)
-        .where(MatchRun.program_id == program.id, MatchRun.status == "draft")
-        .order_by(MatchRun.id.desc())
-    )
+    run = match_repo.latest_run(session, program.id, status="draft")
     if run is None:
         raise InvalidInput(f"{program.name!r} has no draft match to publish; run a match first")
     count = _publish(session, actor, program.id, run, now or datetime.now(UTC))
@@ -299,28 +215,15 @@ def publish_program_draft(
     return count
 
 
-def publish_draft(
-    session: Session, actor: Actor, program_name: str, now: datetime | None = None
-) -> int:
-    """publish_program_draft for adapters that know the programme by name."""
-    program = admin_program(session, actor, program_name)
-    return publish_program_draft(session, actor, program.id, now)
-
-
-MAX_RUN_ID = 2_147_483_647  # a 32-bit key on every database
-
-
 def stored_run(session: Session, program: Program, run_id: int | None) -> MatchRun:
     """Run `run_id` of the programme, or its latest run; another programme's run is
     not found, as an unknown one is."""
     if run_id is None:
-        run = session.scalar(
-            select(MatchRun).where(MatchRun.program_id == program.id).order_by(MatchRun.id.desc())
-        )
-        if run is None:
+        latest = match_repo.latest_run(session, program.id)
+        if latest is None:
             raise InvalidInput(f"{program.name!r} has no match run yet; run a match first")
-        return run
-    run = session.get(MatchRun, run_id) if 1 <= run_id <= MAX_RUN_ID else None
+        return latest
+    run = match_repo.run(session, run_id)
     if run is None or run.program_id != program.id:
         raise NotFound(f"{program.name!r} has no match run {run_id}")
     return run
@@ -339,14 +242,7 @@ def _export_row(
     ]
 
 
-def _pairing_rows(session: Session, *where: Any) -> dict[str, list[str]]:
-    rows = session.execute(
-        select(Pairing.id, Pairing.score, Person.employee_id, PairingMember.explanation)
-        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .join(Person, Person.id == PairingMember.person_id)
-        .where(*where)
-        .order_by(Pairing.id, PairingMember.id)
-    ).all()
+def _rows_by_member(rows: list[match_repo.ExportRow]) -> dict[str, list[str]]:
     members: dict[int, list[str]] = {}
     for pairing_id, _, employee_id, _ in rows:
         members.setdefault(pairing_id, []).append(employee_id)
@@ -363,14 +259,17 @@ def _pairing_rows(session: Session, *where: Any) -> dict[str, list[str]]:
 
 
 def export_rows(
-    session: Session, actor: Actor, program_name: str, run_id: int | None = None
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    run_id: int | None = None,
+    now: datetime | None = None,
 ) -> Iterator[list[str]]:
     """One row per participant: employee_id, partner_ids, pairing_id, score,
     explanation, as CSV cells. Without a run: the current pairings (draft or live) of
     every enrolled person. With a run: that run's pairings, in whatever state they are
     now, then the people it left unmatched. Unmatched people get empties."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+    program = get_program_by_id(session, actor, program_id)
     run = None if run_id is None else stored_run(session, program, run_id)
     if run is not None and run.status == "discarded":
         raise InvalidInput(f"run {run.id} was discarded by a later run; its pairings are gone")
@@ -381,15 +280,14 @@ def export_rows(
         target_kind=None if run is None else "match_run",
         target_id=None if run is None else run.id,
         program_id=program.id,
-        now=datetime.now(UTC),
+        now=now or datetime.now(UTC),
     )
     session.commit()  # an export that started is recorded, however far it is read
     if run is None:
-        current = Pairing.state.in_(("draft", *LIVE_STATES))
-        placed = _pairing_rows(session, Pairing.program_id == program.id, current)
+        placed = _rows_by_member(match_repo.current_export_rows(session, program.id))
         people = [p.employee_id for p in people_repo.enrolled_people(session, program.id)]
     else:
-        placed = _pairing_rows(session, Pairing.match_run_id == run.id)
+        placed = _rows_by_member(match_repo.run_export_rows(session, run.id))
         # The run's pool in its order; a run from before 0007 knows its unmatched only.
         pool = [p["employee_id"] for p in (run.inputs or {}).get("pool", [])] or [
             u["employee_id"] for u in run.summary.get("unmatched_people", [])
@@ -400,13 +298,16 @@ def export_rows(
 
 
 def score_rows(
-    session: Session, actor: Actor, program_name: str, run_id: int | None = None
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    run_id: int | None = None,
+    now: datetime | None = None,
 ) -> Iterator[tuple[str, str, float]]:
     """Every allowed pair of a stored run's pool (default: the latest run) with the
     score the engine maximised, recomputed from the inputs the run kept. Refusals
     come before the first row, so a refused export writes nothing."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+    program = get_program_by_id(session, actor, program_id)
     run = stored_run(session, program, run_id)
     if run.inputs is None:
         raise InvalidInput(
@@ -425,24 +326,33 @@ def score_rows(
         target_kind="match_run",
         target_id=run.id,
         program_id=program.id,
-        now=datetime.now(UTC),
+        now=now or datetime.now(UTC),
     )
     session.commit()  # an export that started is recorded, however far it is read
     return allowed_pair_scores(inputs.pool, settings, inputs.past_partners)
 
 
-def compare_mode(session: Session, actor: Actor, program_name: str, mode: str) -> dict[str, Any]:
+def _trial(
+    session: Session, program: Program, settings: MatchSettings, progress: Progress | None = None
+) -> MatchResult:
+    """What a run with these settings would give now; nothing is stored."""
+    return run_matching(
+        pool_of(session, program),
+        settings,
+        pinned=_pinned(session, program),
+        past_partners=past_partners_of(session),
+        progress=progress,
+    )
+
+
+def compare_mode(session: Session, actor: Actor, program_id: int, mode: str) -> dict[str, Any]:
     """The figures another mode would reach on the same pool, without storing anything."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+    program = get_program_by_id(session, actor, program_id)
     try:
         settings = program_match_settings(program).with_changes(mode=mode)
     except ValueError as error:
         raise InvalidInput(str(error)) from None
-    pinned = _member_ids(session, program.id, ("draft",), pinned_only=True)
-    result = run_matching(
-        pool_of(session, program), settings, pinned=pinned, past_partners=past_partners_of(session)
-    )
+    result = _trial(session, program, settings)
     return {
         "mode": result.mode,
         "pairings": len(result.pairings),
@@ -462,23 +372,35 @@ def compare_mode(session: Session, actor: Actor, program_name: str, mode: str) -
 def dry_run(
     session: Session,
     actor: Actor,
-    program_name: str,
+    program_id: int,
     changes: dict[str, Any],
     progress: Progress | None = None,
 ) -> dict[str, Any]:
     """What a match with changed settings would give; nothing is stored."""
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
-    try:
-        settings = MatchSettings.from_dict(program_match_settings(program).to_dict() | changes)
-    except (TypeError, ValueError) as error:
-        raise InvalidInput(str(error)) from None
-    pinned = _member_ids(session, program.id, ("draft",), pinned_only=True)
-    result = run_matching(
-        pool_of(session, program),
-        settings,
-        pinned=pinned,
-        past_partners=past_partners_of(session),
-        progress=progress,
-    )
+    program = get_program_by_id(session, actor, program_id)
+    result = _trial(session, program, _settings_with(program, changes), progress)
     return MatchOutcome(run_id=0, program=program.name, published=False, result=result).summary()
+
+
+def why_not(session: Session, actor: Actor, program_id: int, first: str, second: str) -> str:
+    """The hard rule that keeps two enrolled people apart, or what pairing them costs:
+    their score together and what each would lose against their current (draft or
+    live) partners, under the programme's settings."""
+    program = get_program_by_id(session, actor, program_id)
+    a, b = first.strip(), second.strip()
+    if a == b:
+        raise InvalidInput(f"{a}: name two different people")
+    people = list(people_repo.enrolled_records(session, program.id))
+    enrolled = {p.employee_id for p in people}
+    for employee_id in (a, b):
+        if employee_id not in enrolled:
+            raise NotFound(f"{employee_id!r} is not enrolled in {program.name!r}")
+    partners: dict[str, tuple[str, ...]] = {}
+    current = match_repo.member_groups(session, program.id, match_repo.CURRENT_STATES)
+    for group in current:
+        for member in group:
+            partners[member] = tuple(m for m in group if m != member)
+    # A live pairing is also "ever published"; against themselves it is no rule.
+    together_now = {frozenset((m, n)) for g in current for m in g for n in g if m != n}
+    past = [p for p in past_partners_of(session) if p not in together_now]
+    return why_not_apart(people, partners, a, b, program_match_settings(program), past)

@@ -6,13 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peermentor.services import audit
 from peermentor.services.access import Actor, Forbidden, InvalidInput, NotFound, require_admin
-from peermentor.store.auth_models import ProgramAdmin
-from peermentor.store.models import PROGRAM_STATUSES, Enrolment, Program
+from peermentor.store import accounts_repo, programs_repo
+from peermentor.store.models import PROGRAM_STATUSES, Program
 
 # Timing rules of the pairing workspace; matching weights and rules live beside them
 # under "matching" once the engine has run with them.
@@ -48,14 +47,7 @@ def is_program_admin(session: Session, actor: Actor, program_id: int) -> bool:
         return True
     if actor.role != "program_admin" or actor.user_id is None:
         return False
-    return (
-        session.scalar(
-            select(ProgramAdmin.id).where(
-                ProgramAdmin.user_id == actor.user_id, ProgramAdmin.program_id == program_id
-            )
-        )
-        is not None
-    )
+    return accounts_repo.is_program_admin(session, actor.user_id, program_id)
 
 
 def require_program_admin(session: Session, actor: Actor, program: Program) -> Program:
@@ -72,8 +64,14 @@ def admin_program(session: Session, actor: Actor, name: str) -> Program:
     return require_program_admin(session, actor, get_program(session, name))
 
 
+def program_id_named(session: Session, actor: Actor, name: str) -> int:
+    """The id of the named programme the actor may manage: what an adapter that knows
+    programmes by name (the CLI) resolves once before calling a use case."""
+    return admin_program(session, actor, name).id
+
+
 def find_program(session: Session, name: str) -> Program | None:
-    return session.scalar(select(Program).where(Program.name == _clean_name(name)))
+    return programs_repo.program_named(session, _clean_name(name))
 
 
 def get_program(session: Session, name: str) -> Program:
@@ -92,6 +90,7 @@ def create_program(
     starts_on: date | None = None,
     ends_on: date | None = None,
     status: str = "enrolling",
+    now: datetime | None = None,
 ) -> Program:
     require_admin(actor)
     name = _clean_name(name)
@@ -101,20 +100,19 @@ def create_program(
         raise InvalidInput("ends_on: must not be before starts_on")
     if find_program(session, name) is not None:
         raise InvalidInput(f"a programme named {name!r} already exists")
-    program = Program(
-        name=name,
+    program = programs_repo.add_program(
+        session,
+        name,
         description=description,
         starts_on=starts_on,
         ends_on=ends_on,
         status=status,
         settings=dict(DEFAULT_SETTINGS),
+        now=now or datetime.now(UTC),
     )
-    session.add(program)
-    session.flush()
     if actor.role == "program_admin" and actor.user_id is not None:
         # Whoever creates a programme manages it.
-        session.add(ProgramAdmin(user_id=actor.user_id, program_id=program.id))
-        session.flush()
+        accounts_repo.add_program_admin(session, actor.user_id, program.id)
     return program
 
 
@@ -128,28 +126,15 @@ def get_or_create_program(session: Session, actor: Actor, name: str) -> Program:
 
 def list_programs(session: Session, actor: Actor) -> list[ProgramSummary]:
     require_admin(actor)
-    enrolled = (
-        select(Enrolment.program_id, func.count().label("n"))
-        .where(Enrolment.status == "enrolled")
-        .group_by(Enrolment.program_id)
-        .subquery()
-    )
-    statement = (
-        select(Program, func.coalesce(enrolled.c.n, 0))
-        .outerjoin(enrolled, enrolled.c.program_id == Program.id)
-        .order_by(Program.created_at, Program.id)
-    )
-    if actor.role == "program_admin":
-        statement = statement.join(ProgramAdmin, ProgramAdmin.program_id == Program.id).where(
-            ProgramAdmin.user_id == actor.user_id
-        )
-    rows = session.execute(statement)
-    return [ProgramSummary(p.id, p.name, p.status, p.starts_on, p.ends_on, int(n)) for p, n in rows]
+    # A programme admin with no account id manages nothing: -1 matches no user.
+    managed_by = (actor.user_id or -1) if actor.role == "program_admin" else None
+    rows = programs_repo.programs_with_counts(session, managed_by)
+    return [ProgramSummary(p.id, p.name, p.status, p.starts_on, p.ends_on, n) for p, n in rows]
 
 
 def get_program_by_id(session: Session, actor: Actor, program_id: int) -> Program:
     require_admin(actor)
-    program = session.get(Program, program_id)
+    program = programs_repo.program(session, program_id)
     if program is None:
         raise NotFound(f"no programme {program_id}")
     return require_program_admin(session, actor, program)
@@ -160,14 +145,8 @@ def add_program_admin(session: Session, actor: Actor, user_id: int, program_name
     if actor.role not in ("org_admin", "system"):
         raise Forbidden("only an organisation admin may name programme admins")
     program = get_program(session, program_name)
-    already = session.scalar(
-        select(ProgramAdmin.id).where(
-            ProgramAdmin.user_id == user_id, ProgramAdmin.program_id == program.id
-        )
-    )
-    if already is None:
-        session.add(ProgramAdmin(user_id=user_id, program_id=program.id))
-        session.flush()
+    if not accounts_repo.is_program_admin(session, user_id, program.id):
+        accounts_repo.add_program_admin(session, user_id, program.id)
         audit.record(
             session,
             actor,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, require_org_admin
 from peermentor.services.passwords import check_password_policy, hash_password
+from peermentor.store import accounts_repo
 from peermentor.store.models import ROLES, User
 
 
@@ -22,7 +22,7 @@ def normalise_email(email: str) -> str:
 
 
 def find_user(session: Session, email: str) -> User | None:
-    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    return accounts_repo.user_by_email(session, email)
 
 
 def create_user(
@@ -41,15 +41,8 @@ def create_user(
         raise InvalidInput(f"email: an account for {email} already exists")
     if password is not None:
         check_password_policy(password)
-    user = User(
-        email=email,
-        password_hash=hash_password(password) if password is not None else None,
-        role=role,
-        person_id=person_id,
-    )
-    session.add(user)
-    session.flush()
-    return user
+    password_hash = hash_password(password) if password is not None else None
+    return accounts_repo.add_user(session, email, password_hash, role, person_id)
 
 
 def create_admin(session: Session, actor: Actor, email: str, password: str) -> tuple[User, bool]:

@@ -7,7 +7,8 @@ import pytest
 import rustworkx as rx
 
 from peermentor.matching.solver import greedy_matching, solve_fair, solve_matching
-from peermentor.matching.solver_testgraphs import candidate_graph
+
+from .solver_testgraphs import candidate_graph
 
 SCALE = 2**30  # rustworkx wants integer weights; 30 bits keep ties as they are
 

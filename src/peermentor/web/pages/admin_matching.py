@@ -95,14 +95,14 @@ async def save_settings(
 
             def work(progress: Any) -> Any:
                 with store.sessions() as own:
-                    return matching_service.dry_run(own, actor, name, changes, progress)
+                    return matching_service.dry_run(own, actor, program_id, changes, progress)
 
             session.commit()  # hold no transaction of ours while the job reads
             job = _jobs(request).start(
                 who.user.id, f"Dry run of {name}", f"/admin/programs/{program_id}/settings", work
             )
             return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
-        matching_service.save_match_settings(session, who.actor, program.name, changes)
+        matching_service.save_match_settings(session, who.actor, program_id, changes)
     except InvalidInput as error:
         return _settings_page(request, who, session, program_id, error=str(error), status_code=422)
     return _settings_page(request, who, session, program_id, saved=True)
@@ -120,7 +120,7 @@ def start_match(
 
     def work(progress: Any) -> Any:
         with store.sessions() as own:
-            return matching_service.run_match(own, actor, name, progress=progress).summary()
+            return matching_service.run_match(own, actor, program_id, progress=progress).summary()
 
     session.commit()  # hold no transaction of ours while the job writes with its own
     job = _jobs(request).start(
@@ -163,15 +163,15 @@ def _review_page(
     # beyond the database's integers would otherwise be an error).
     page = min(max(1, page), MAX_PAGE)
     pairings, total = match_review.current_pairings(
-        session, who.actor, program.name, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session, who.actor, program_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
     last = max(1, -(-total // PAGE_SIZE))
     if page > last:
         page = last
         pairings, total = match_review.current_pairings(
-            session, who.actor, program.name, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            session, who.actor, program_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
-    run = match_review.latest_run(session, who.actor, program.name)
+    run = match_review.latest_run(session, who.actor, program_id)
     status = int(extra.pop("status_code", 200))
     context = {
         "caller": who,
@@ -191,9 +191,8 @@ def _review_page(
 def _edit(
     request: Request, who: Caller, session: Session, program_id: int, change: Any
 ) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
     try:
-        change(program.name)
+        change(program_id)
     except InvalidInput as error:
         return _review_page(request, who, session, program_id, error=str(error), status_code=422)
     return RedirectResponse(f"/admin/programs/{program_id}/review", status_code=303)
@@ -213,7 +212,7 @@ def lock(
         who,
         session,
         program_id,
-        lambda name: match_review.set_locked(session, who.actor, name, pairing_id, locked == "1"),
+        lambda pid: match_review.set_locked(session, who.actor, pid, pairing_id, locked == "1"),
     )
 
 
@@ -230,7 +229,7 @@ def unpair(
         who,
         session,
         program_id,
-        lambda name: match_review.unpair(session, who.actor, name, pairing_id),
+        lambda pid: match_review.unpair(session, who.actor, pid, pairing_id),
     )
 
 
@@ -248,7 +247,7 @@ def swap(
         who,
         session,
         program_id,
-        lambda name: match_review.swap(session, who.actor, name, first.strip(), second.strip()),
+        lambda pid: match_review.swap(session, who.actor, pid, first.strip(), second.strip()),
     )
 
 
@@ -266,7 +265,7 @@ def pair(
         who,
         session,
         program_id,
-        lambda name: match_review.pair_by_hand(session, who.actor, name, ids),
+        lambda pid: match_review.pair_by_hand(session, who.actor, pid, ids),
     )
 
 
@@ -282,7 +281,7 @@ def publish(
         who,
         session,
         program_id,
-        lambda name: matching_service.publish_draft(session, who.actor, name),
+        lambda pid: matching_service.publish_program_draft(session, who.actor, pid),
     )
 
 
@@ -297,7 +296,7 @@ def export_match(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["employee_id", "partner_ids", "pairing_id", "score", "explanation"])
-    writer.writerows(matching_service.export_rows(session, who.actor, program.name))
+    writer.writerows(matching_service.export_rows(session, who.actor, program.id))
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -1,0 +1,186 @@
+"""Accounts: users, browser sessions, API tokens, invitations, programme admins.
+
+Only queries live here; who may do what, and when a secret expires, is services/auth.py.
+Tokens arrive already hashed: the store never sees a secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from peermentor.store.auth_models import ApiToken, Invitation, ProgramAdmin, UserSession
+from peermentor.store.models import Person, User
+
+
+def user(session: Session, user_id: int) -> User | None:
+    return session.get(User, user_id)
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    """Case-insensitively, as every address is compared."""
+    return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def user_of_person(session: Session, person_id: int) -> User | None:
+    return session.scalar(select(User).where(User.person_id == person_id))
+
+
+def person(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def add_user(
+    session: Session, email: str, password_hash: str | None, role: str, person_id: int | None
+) -> User:
+    row = User(email=email, password_hash=password_hash, role=role, person_id=person_id)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_first_password(session: Session, user_id: int, password_hash: str) -> bool:
+    """Guarded: only an account with no password yet gets one (of two tabs sending
+    the same invitation, the first wins)."""
+    claimed = session.execute(
+        update(User)
+        .where(User.id == user_id, User.password_hash.is_(None))
+        .values(password_hash=password_hash, is_active=True)
+    )
+    return claimed.rowcount == 1  # type: ignore[attr-defined]
+
+
+# Browser sessions
+
+
+def add_session(
+    session: Session,
+    token_hash: str,
+    user_id: int,
+    csrf_token: str,
+    now: datetime,
+    expires_at: datetime,
+) -> UserSession:
+    row = UserSession(
+        token_hash=token_hash,
+        user_id=user_id,
+        csrf_token=csrf_token,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def session_by_hash(session: Session, token_hash: str) -> UserSession | None:
+    return session.scalar(select(UserSession).where(UserSession.token_hash == token_hash))
+
+
+def end_session(session: Session, token_hash: str, now: datetime) -> int | None:
+    """Revoke the open session with that hash; its user's id, or None if none was open."""
+    return session.scalar(
+        update(UserSession)
+        .where(UserSession.token_hash == token_hash, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(UserSession.user_id)
+    )
+
+
+def end_sessions_of(session: Session, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+# API tokens
+
+
+def add_token(
+    session: Session,
+    token_hash: str,
+    user_id: int,
+    name: str,
+    now: datetime,
+    expires_at: datetime,
+) -> ApiToken:
+    row = ApiToken(
+        token_hash=token_hash, user_id=user_id, name=name, created_at=now, expires_at=expires_at
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def token(session: Session, token_id: int) -> ApiToken | None:
+    return session.get(ApiToken, token_id)
+
+
+def token_by_hash(session: Session, token_hash: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+
+
+def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:
+    return session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+    ).all()
+
+
+def end_tokens_of(session: Session, user_id: int, now: datetime) -> None:
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+# Invitations
+
+
+def replace_invitation(
+    session: Session, user_id: int, token_hash: str, now: datetime, expires_at: datetime
+) -> None:
+    """A new invitation replaces any earlier, unused one."""
+    session.execute(
+        delete(Invitation).where(Invitation.user_id == user_id, Invitation.used_at.is_(None))
+    )
+    session.add(
+        Invitation(token_hash=token_hash, user_id=user_id, created_at=now, expires_at=expires_at)
+    )
+
+
+def invitation_by_hash(session: Session, token_hash: str) -> Invitation | None:
+    return session.scalar(select(Invitation).where(Invitation.token_hash == token_hash))
+
+
+def use_invitation(session: Session, invitation_id: int, now: datetime) -> bool:
+    """Guarded: an invitation is used once."""
+    used = session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.used_at.is_(None))
+        .values(used_at=now)
+    )
+    return used.rowcount == 1  # type: ignore[attr-defined]
+
+
+# Programme admins
+
+
+def is_program_admin(session: Session, user_id: int, program_id: int) -> bool:
+    found = session.scalar(
+        select(ProgramAdmin.id).where(
+            ProgramAdmin.user_id == user_id, ProgramAdmin.program_id == program_id
+        )
+    )
+    return found is not None
+
+
+def add_program_admin(session: Session, user_id: int, program_id: int) -> None:
+    session.add(ProgramAdmin(user_id=user_id, program_id=program_id))
+    session.flush()

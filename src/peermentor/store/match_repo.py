@@ -1,0 +1,287 @@
+"""Match runs and their pairings: what a run stores, what the review page edits, what
+the exports read. Only queries; the rules are services/matching.py and match_review.py.
+
+Pairings are read by state: "draft" is a run's proposal under review; the live states
+are those a member is in now; the past states make people past partners of each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from peermentor.matching.result import Pairing as EnginePairing
+from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person
+
+LIVE_STATES = ("proposed", "active", "paused")
+CURRENT_STATES = ("draft", *LIVE_STATES)
+# A pairing that was published once makes its members past partners for later runs.
+PAST_STATES = ("proposed", "active", "paused", "completed", "dissolved")
+BATCH = 2_000
+MAX_RUN_ID = 2_147_483_647  # a 32-bit key on every database
+
+ExportRow = tuple[int, float, str, str]  # pairing id, score, employee_id, explanation
+
+
+# Runs
+
+
+def run(session: Session, run_id: int) -> MatchRun | None:
+    return session.get(MatchRun, run_id) if 1 <= run_id <= MAX_RUN_ID else None
+
+
+def latest_run(session: Session, program_id: int, *, status: str | None = None) -> MatchRun | None:
+    """The programme's newest run (with `status`: its newest run in that status)."""
+    statement = select(MatchRun).where(MatchRun.program_id == program_id)
+    if status is not None:
+        statement = statement.where(MatchRun.status == status)
+    return session.scalar(statement.order_by(MatchRun.id.desc()).limit(1))
+
+
+def latest_kept_run(session: Session, program_id: int) -> MatchRun | None:
+    """The newest run a later one did not discard."""
+    return session.scalar(
+        select(MatchRun)
+        .where(MatchRun.program_id == program_id, MatchRun.status != "discarded")
+        .order_by(MatchRun.id.desc())
+        .limit(1)
+    )
+
+
+def replace_draft_run(
+    session: Session,
+    program_id: int,
+    settings: dict[str, Any],
+    inputs: dict[str, Any],
+    now: datetime,
+) -> MatchRun:
+    """A new draft run; the programme's earlier draft run is discarded and its unpinned
+    draft pairings deleted (the pinned ones are the caller's to re-store)."""
+    session.execute(
+        update(MatchRun)
+        .where(MatchRun.program_id == program_id, MatchRun.status == "draft")
+        .values(status="discarded")
+    )
+    row = MatchRun(
+        program_id=program_id, status="draft", settings=settings, inputs=inputs, created_at=now
+    )
+    session.add(row)
+    session.flush()
+    session.execute(
+        delete(Pairing).where(Pairing.program_id == program_id, Pairing.state == "draft")
+    )
+    return row
+
+
+# Pairings as groups of employee_ids
+
+
+def _groups(rows: Iterable[tuple[int, str]]) -> list[list[str]]:
+    groups: dict[int, list[str]] = {}
+    for pairing_id, employee_id in rows:
+        groups.setdefault(pairing_id, []).append(employee_id)
+    return list(groups.values())
+
+
+def _members_by_pairing() -> Any:
+    return (
+        select(Pairing.id, Person.employee_id)
+        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
+        .join(Person, Person.id == PairingMember.person_id)
+    )
+
+
+def member_groups(
+    session: Session, program_id: int, states: Sequence[str], *, pinned_only: bool = False
+) -> list[list[str]]:
+    """The employee_ids of each pairing of the programme in those states."""
+    statement = (
+        _members_by_pairing()
+        .where(Pairing.program_id == program_id, Pairing.state.in_(states))
+        .order_by(Pairing.id, PairingMember.id)
+    )
+    if pinned_only:
+        statement = statement.where(Pairing.pinned.is_(True))
+    return _groups(session.execute(statement))
+
+
+def groups_ever_published(session: Session) -> list[list[str]]:
+    """Every pairing that was ever published, in any programme."""
+    return _groups(session.execute(_members_by_pairing().where(Pairing.state.in_(PAST_STATES))))
+
+
+def person_ids(session: Session, employee_ids: Iterable[str]) -> dict[str, int]:
+    wanted = list(dict.fromkeys(employee_ids))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), BATCH):
+        rows = session.execute(
+            select(Person.employee_id, Person.id).where(
+                Person.employee_id.in_(wanted[start : start + BATCH])
+            )
+        )
+        found.update({employee_id: pk for employee_id, pk in rows})
+    return found
+
+
+def enrolled_person_ids(session: Session, program_id: int) -> dict[str, int]:
+    rows = session.execute(
+        select(Person.employee_id, Person.id)
+        .join(Enrolment, Enrolment.person_id == Person.id)
+        .where(Enrolment.program_id == program_id)
+    )
+    return {employee_id: pk for employee_id, pk in rows}
+
+
+def insert_drafts(
+    session: Session,
+    program_id: int,
+    run_id: int,
+    pairings: Sequence[EnginePairing],
+    now: datetime,
+) -> None:
+    """A run's pairings as drafts, in batches (a cohort of 100,000 is 50,000 rows)."""
+    person_pk = enrolled_person_ids(session, program_id)
+    for start in range(0, len(pairings), BATCH):
+        chunk = pairings[start : start + BATCH]
+        ids = session.scalars(
+            insert(Pairing).returning(Pairing.id, sort_by_parameter_order=True),
+            [
+                {
+                    "program_id": program_id,
+                    "match_run_id": run_id,
+                    "state": "draft",
+                    "score": p.score,
+                    "components": p.components,
+                    "pinned": p.pinned,
+                    "cycle": 1,
+                    "created_at": now,
+                }
+                for p in chunk
+            ],
+        ).all()
+        session.execute(
+            insert(PairingMember),
+            [
+                {
+                    "pairing_id": pairing_id,
+                    "person_id": person_pk[member],
+                    "explanation": p.explanations.get(member, ""),
+                }
+                for pairing_id, p in zip(ids, chunk, strict=True)
+                for member in p.members
+            ],
+        )
+
+
+def add_pinned_draft(
+    session: Session, program_id: int, run_id: int | None, pairing: EnginePairing, now: datetime
+) -> int:
+    """One hand-made draft pairing, locked; its id."""
+    pk = person_ids(session, pairing.members)
+    row = Pairing(
+        program_id=program_id,
+        match_run_id=run_id,
+        state="draft",
+        score=pairing.score,
+        components=pairing.components,
+        pinned=True,
+        created_at=now,
+    )
+    row.members = [
+        PairingMember(person_id=pk[m], explanation=pairing.explanations[m]) for m in pairing.members
+    ]
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+# Pairings as rows, for the review page
+
+
+def pairing(session: Session, pairing_id: int) -> Pairing | None:
+    return session.get(Pairing, pairing_id)
+
+
+def delete_pairings(session: Session, pairings: Iterable[Pairing]) -> None:
+    for row in pairings:
+        session.delete(row)
+    session.flush()
+
+
+def current_page(
+    session: Session, program_id: int, offset: int, limit: int
+) -> tuple[list[Pairing], int]:
+    """The draft or live pairings, lowest score first, members and people loaded; and
+    how many there are in all."""
+    condition = (Pairing.program_id == program_id) & Pairing.state.in_(CURRENT_STATES)
+    total = len(session.scalars(select(Pairing.id).where(condition)).all())
+    rows = session.scalars(
+        select(Pairing)
+        .where(condition)
+        .options(selectinload(Pairing.members).selectinload(PairingMember.person))
+        .order_by(Pairing.score, Pairing.id)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), total
+
+
+def current_pairing_of(session: Session, program_id: int, employee_id: str) -> Pairing | None:
+    """The person's draft or live pairing in the programme."""
+    return session.scalar(
+        select(Pairing)
+        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
+        .join(Person, Person.id == PairingMember.person_id)
+        .where(
+            Pairing.program_id == program_id,
+            Pairing.state.in_(CURRENT_STATES),
+            Person.employee_id == employee_id,
+        )
+        .limit(1)
+    )
+
+
+def best_proposed_pair(session: Session, program_id: int) -> list[Person]:
+    """Both members of the best-scoring proposed two-person pairing (not a hand-made
+    one): a match worth showing in the demo. Empty when there is none."""
+    for row in session.scalars(
+        select(Pairing)
+        .where(
+            Pairing.program_id == program_id,
+            Pairing.state == "proposed",
+            Pairing.pinned.is_(False),
+        )
+        .order_by(Pairing.score.desc(), Pairing.id)
+        .limit(20)
+    ):
+        if len(row.members) == 2:
+            return [member.person for member in row.members]
+    return []
+
+
+# Pairings as export rows
+
+
+def _export_rows(session: Session, *where: ColumnElement[bool]) -> list[ExportRow]:
+    rows = session.execute(
+        select(Pairing.id, Pairing.score, Person.employee_id, PairingMember.explanation)
+        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
+        .join(Person, Person.id == PairingMember.person_id)
+        .where(*where)
+        .order_by(Pairing.id, PairingMember.id)
+    )
+    return [(pairing_id, score, e, why) for pairing_id, score, e, why in rows]
+
+
+def current_export_rows(session: Session, program_id: int) -> list[ExportRow]:
+    return _export_rows(
+        session, Pairing.program_id == program_id, Pairing.state.in_(CURRENT_STATES)
+    )
+
+
+def run_export_rows(session: Session, run_id: int) -> list[ExportRow]:
+    return _export_rows(session, Pairing.match_run_id == run_id)
