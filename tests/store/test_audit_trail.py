@@ -65,7 +65,7 @@ def test_every_audited_use_case_leaves_its_entry(session: Session) -> None:
         first.members[0].employee_id,
         third.members[0].employee_id,
     )
-    export_people(session, lead, "Cohort")
+    export_people(session, lead, pid(session, "Cohort"))
     list(matching.export_rows(session, lead, pid(session, "Cohort")))
     list(matching.score_rows(session, lead, pid(session, "Cohort")))
     matching.run_match(session, lead, pid(session, "Cohort"), now=NOW)

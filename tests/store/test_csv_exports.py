@@ -56,8 +56,8 @@ def test_match_export_escapes_ids_and_keeps_scores_as_numbers(session: Session) 
 def test_people_export_with_formulas_reimports_unchanged(session: Session) -> None:
     people = formula_people(6)
     import_people(session, SYSTEM, "Cohort", serialize_people_csv(people).encode())
-    exported = export_people(session, SYSTEM, "Cohort")
+    exported = export_people(session, SYSTEM, pid(session, "Cohort"))
     assert "'=HYPERLINK" in exported and "\n=" not in exported and ",=" not in exported
     summary = import_people(session, SYSTEM, "Cohort", exported.encode())
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 6)
-    assert export_people(session, SYSTEM, "Cohort") == exported
+    assert export_people(session, SYSTEM, pid(session, "Cohort")) == exported

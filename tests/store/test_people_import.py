@@ -16,6 +16,7 @@ from peermentor.services.access import SYSTEM, Actor, Forbidden
 from peermentor.services.people import ImportRejected, export_people, import_people
 from peermentor.services.programs import list_programs
 from peermentor.store.models import Enrolment, Person, Program
+from tests.programs import pid
 from tests.strategies import people_lists
 
 HEADER = "employee_id,name,email,manager_id,years_experience,timezone,opt_out\n"
@@ -145,18 +146,18 @@ def test_every_problem_in_a_file_is_reported_at_once(session: Session) -> None:
 
 def test_export_then_reimport_changes_nothing(session: Session) -> None:
     import_people(session, SYSTEM, "Cohort", demo_people_csv(120, seed=3).encode())
-    exported = export_people(session, SYSTEM, "Cohort")
+    exported = export_people(session, SYSTEM, pid(session, "Cohort"))
     before = snapshot(session)
     summary = import_people(session, SYSTEM, "Cohort", exported.encode())
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 120)
-    assert export_people(session, SYSTEM, "Cohort") == exported
+    assert export_people(session, SYSTEM, pid(session, "Cohort")) == exported
     assert snapshot(session) == before
 
 
 def test_export_holds_exactly_what_was_imported(session: Session) -> None:
     people = generate_organisation(40, seed=11)
     import_people(session, SYSTEM, "Cohort", serialize_people_csv(people).encode())
-    assert export_people(session, SYSTEM, "Cohort") == serialize_people_csv(people)
+    assert export_people(session, SYSTEM, pid(session, "Cohort")) == serialize_people_csv(people)
 
 
 def test_manager_outside_the_file_is_allowed(session: Session) -> None:
@@ -184,7 +185,7 @@ def test_record_fields_survive_the_store_unchanged(session: Session) -> None:
         person, languages=("English", "Português"), hours_per_month=2.5, level=None
     )
     import_people(session, SYSTEM, "P", serialize_people_csv([person]).encode())
-    assert export_people(session, SYSTEM, "P") == serialize_people_csv([person])
+    assert export_people(session, SYSTEM, pid(session, "P")) == serialize_people_csv([person])
 
 
 @settings(
@@ -201,7 +202,7 @@ def test_any_valid_file_survives_import_export_reimport(
         try:
             text = serialize_people_csv(people)
             import_people(db, SYSTEM, "Property", text.encode())
-            exported = export_people(db, SYSTEM, "Property")
+            exported = export_people(db, SYSTEM, pid(db, "Property"))
             assert exported == text
             before = snapshot(db)
             summary = import_people(db, SYSTEM, "Property", exported.encode())

@@ -41,7 +41,7 @@ def test_programme_admin_cannot_touch_another_programme(
 ) -> None:
     mine, _ = two_programmes
     with pytest.raises(Forbidden, match="not an admin of the programme 'Theirs'"):
-        export_people(session, mine, "Theirs")
+        export_people(session, mine, pid(session, "Theirs"))
     with pytest.raises(Forbidden):
         run_match(session, mine, pid(session, "Theirs"))
     with pytest.raises(Forbidden):

@@ -156,7 +156,7 @@ def test_no_one_else_ever_sees_the_secret(crawl: Crawl, role: str) -> None:
 
 def test_no_export_holds_the_secret(crawl: Crawl, session: Session) -> None:
     exports = [
-        export_people(session, SYSTEM, crawl.program_name),
+        export_people(session, SYSTEM, pid(session, crawl.program_name)),
         "\n".join(
             ",".join(r) for r in export_rows(session, SYSTEM, pid(session, crawl.program_name))
         ),

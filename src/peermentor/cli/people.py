@@ -24,6 +24,7 @@ from peermentor.cli.common import EXIT_BAD_INPUT, err, fail, out, store_session,
 from peermentor.services import people as people_service
 from peermentor.services import personal_data
 from peermentor.services.access import SYSTEM
+from peermentor.services.programs import program_id_named
 
 app = typer.Typer(help="People: import, export, list.", no_args_is_help=True)
 
@@ -83,7 +84,9 @@ def _progress(rows: int) -> Iterator[people_service.ImportProgress | None]:
 def export(program: ProgramOption, out_file: OutOption = None) -> None:
     """Export a programme's people in the import format (re-imports unchanged)."""
     with store_session() as session:
-        text = people_service.export_people(session, SYSTEM, program)
+        text = people_service.export_people(
+            session, SYSTEM, program_id_named(session, SYSTEM, program)
+        )
     write_text(text, out_file)
 
 
@@ -94,7 +97,9 @@ def list_(
 ) -> None:
     """List a programme's people."""
     with store_session() as session:
-        people = people_service.program_people(session, SYSTEM, program)
+        people = people_service.program_people(
+            session, SYSTEM, program_id_named(session, SYSTEM, program)
+        )
     table = Table(
         "employee_id",
         "name",

@@ -14,9 +14,9 @@ from peermentor.people_csv import CsvProblem, parse_people_csv, serialize_people
 from peermentor.services import audit
 from peermentor.services.access import Actor, ServiceError, require_admin
 from peermentor.services.programs import (
-    admin_program,
     find_program,
     get_or_create_program,
+    get_program_by_id,
     require_program_admin,
 )
 from peermentor.store import people_repo
@@ -145,6 +145,7 @@ def import_people(
     program_name: str,
     data: bytes | BinaryIO,
     progress: ImportProgress | None = None,
+    now: datetime | None = None,
 ) -> ImportSummary:
     """Validate the whole file, then upsert by employee_id and enrol everyone in it.
 
@@ -153,6 +154,7 @@ def import_people(
     Nothing is written unless every row is valid; the caller's transaction is
     committed here only on success.
     """
+    now = now or datetime.now(UTC)
     _check_access(session, actor, program_name)
     parsed = parse_people_csv(
         data, progress=(lambda done, total: progress("reading", done, total)) if progress else None
@@ -185,14 +187,15 @@ def import_people(
 
     try:
         program = get_or_create_program(session, actor, program_name)
-        people_repo.update_people(session, changed)
+        people_repo.update_people(session, changed, now)
         people_repo.insert_people(
             session,
             new,
+            now,
             progress=(lambda done, total: progress("writing", done, total)) if progress else None,
         )
         ids = people_repo.existing_ids(session, [p.employee_id for p in people])
-        enrolled = people_repo.enrol(session, program.id, [ids[p.employee_id] for p in people])
+        enrolled = people_repo.enrol(session, program.id, [ids[p.employee_id] for p in people], now)
         audit.record(
             session,
             actor,
@@ -205,7 +208,7 @@ def import_people(
                 "unchanged": len(people) - len(new) - len(changed),
                 "newly_enrolled": enrolled,
             },
-            now=datetime.now(UTC),
+            now=now,
         )
         session.commit()
     except BaseException:
@@ -221,25 +224,30 @@ def import_people(
     )
 
 
-def program_people(session: Session, actor: Actor, program_name: str) -> list[PersonRecord]:
-    require_admin(actor)
-    program = admin_program(session, actor, program_name)
+def _records(session: Session, program_id: int) -> list[PersonRecord]:
     return [
-        people_repo.person_to_record(p) for p in people_repo.enrolled_people(session, program.id)
+        people_repo.person_to_record(p) for p in people_repo.enrolled_people(session, program_id)
     ]
 
 
-def export_people(session: Session, actor: Actor, program_name: str) -> str:
+def program_people(session: Session, actor: Actor, program_id: int) -> list[PersonRecord]:
+    program = get_program_by_id(session, actor, program_id)
+    return _records(session, program.id)
+
+
+def export_people(
+    session: Session, actor: Actor, program_id: int, now: datetime | None = None
+) -> str:
     """The programme's people in the import format: re-importing it changes nothing."""
-    people = program_people(session, actor, program_name)
-    program = admin_program(session, actor, program_name)
+    program = get_program_by_id(session, actor, program_id)
+    people = _records(session, program.id)
     audit.record(
         session,
         actor,
         "people.exported",
         program_id=program.id,
         details={"rows": len(people)},
-        now=datetime.now(UTC),
+        now=now or datetime.now(UTC),
     )
     session.commit()
     return serialize_people_csv(people)

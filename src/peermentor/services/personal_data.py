@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.services import audit
 from peermentor.services.access import Actor, Forbidden, NotFound, require_org_admin
+from peermentor.store import accounts_repo
 from peermentor.store import personal_data_erase as erasure
 from peermentor.store import personal_data_repo as repo
 from peermentor.store.models import Person, User
@@ -104,10 +105,10 @@ def export_my_data(session: Session, actor: Actor, now: datetime) -> dict[str, A
     """The signed-in user's own data: their person (if any) and their account."""
     if actor.user_id is None:
         raise Forbidden("only a signed-in user has data of their own here")
-    user = session.get(User, actor.user_id)
+    user = accounts_repo.user(session, actor.user_id)
     if user is None:
         raise NotFound("no such account")
-    person = session.get(Person, user.person_id) if user.person_id is not None else None
+    person = accounts_repo.person(session, user.person_id) if user.person_id is not None else None
     document = _document(session, person, user, now)
     target = ("person", person.id) if person is not None else ("user", user.id)
     _record_export(session, actor, target, now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.people import LIST_COLUMNS, PersonRecord
 from peermentor.store.auth_models import ProgramAdmin
-from peermentor.store.models import Enrolment, Person, User, utcnow
+from peermentor.store.models import Enrolment, Person, User
 
 CHUNK = 2_000  # keeps IN-lists and executemany batches well inside both databases' limits
 
@@ -101,9 +102,11 @@ def stored_records(session: Session, ids: Iterable[int]) -> dict[int, PersonReco
 
 
 def insert_people(
-    session: Session, records: Sequence[PersonRecord], progress: Progress | None = None
+    session: Session,
+    records: Sequence[PersonRecord],
+    now: datetime,
+    progress: Progress | None = None,
 ) -> None:
-    now = utcnow()
     for done, chunk in enumerate(_chunks(records), start=1):
         rows = [record_to_row(r) | {"created_at": now, "updated_at": now} for r in chunk]
         session.execute(insert(Person), rows)
@@ -111,10 +114,11 @@ def insert_people(
             progress(min(done * CHUNK, len(records)), len(records))
 
 
-def update_people(session: Session, changes: Sequence[tuple[int, PersonRecord]]) -> None:
+def update_people(
+    session: Session, changes: Sequence[tuple[int, PersonRecord]], now: datetime
+) -> None:
     if not changes:
         return
-    now = utcnow()
     columns = list(PersonRecord.__dataclass_fields__)
     statement = (
         update(Person.__table__)  # type: ignore[arg-type]
@@ -137,7 +141,7 @@ def update_people(session: Session, changes: Sequence[tuple[int, PersonRecord]])
         session.execute(statement, params)
 
 
-def enrol(session: Session, program_id: int, person_ids: Sequence[int]) -> int:
+def enrol(session: Session, program_id: int, person_ids: Sequence[int], now: datetime) -> int:
     """Enrol those not yet enrolled; returns how many were added."""
     already: set[int] = set()
     for chunk in _chunks(person_ids):
@@ -149,7 +153,6 @@ def enrol(session: Session, program_id: int, person_ids: Sequence[int]) -> int:
             )
         )
     new = [pid for pid in dict.fromkeys(person_ids) if pid not in already]
-    now = utcnow()
     for chunk in _chunks(new):
         session.execute(
             insert(Enrolment),

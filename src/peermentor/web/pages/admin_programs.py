@@ -153,7 +153,7 @@ def export_people(
     program_id: ProgramId, who: Caller = Depends(admin), session: Session = Depends(db_session)
 ) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
-    text = people_service.export_people(session, who.actor, program.name)
+    text = people_service.export_people(session, who.actor, program.id)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
