@@ -68,7 +68,7 @@ def _overview(
     enrolled = next(
         p.enrolled for p in programs_service.list_programs(session, who.actor) if p.id == program.id
     )
-    run = latest_run(session, who.actor, program.name)
+    run = latest_run(session, who.actor, program.id)
     status = int(extra.pop("status_code", 200))  # type: ignore[call-overload]
     context = {
         "caller": who,
