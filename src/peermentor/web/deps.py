@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from peermentor.services import auth as auth_service
 from peermentor.services.access import Actor
-from peermentor.store.models import User
+
+if TYPE_CHECKING:  # only a type here: the adapters reach accounts through services.auth
+    from peermentor.store.models import User
 from peermentor.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,

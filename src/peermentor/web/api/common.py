@@ -15,10 +15,9 @@ from fastapi import APIRouter, Depends, Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
-from peermentor.services.access import NotFound, require_admin
-from peermentor.services.programs import require_program_admin
+from peermentor.services.access import require_admin
+from peermentor.services.programs import get_program_by_id
 from peermentor.services.workspace.access import find_pairing, open_workspace
-from peermentor.store.models import Program
 from peermentor.store.workspace_repo import person_id
 from peermentor.web import deps
 from peermentor.web.api.errors import ApiRoute
@@ -112,11 +111,8 @@ def member_writing(
 
 
 def _program_admin(session: Session, who: Caller, program_id: int) -> Caller:
-    require_admin(who.actor)  # first: a participant learns not even whether it exists
-    program = session.get(Program, program_id)
-    if program is None:
-        raise NotFound(f"no programme {program_id}")
-    require_program_admin(session, who.actor, program)
+    # The admin check comes first there: a participant learns not even whether it exists.
+    get_program_by_id(session, who.actor, program_id)
     return who
 
 
