@@ -92,12 +92,7 @@ def _draft(session: Session, program: Program, pairing_id: int) -> Pairing:
 
 
 def set_locked(
-    session: Session,
-    actor: Actor,
-    program_id: int,
-    pairing_id: int,
-    locked: bool,
-    now: datetime | None = None,
+    session: Session, actor: Actor, program_id: int, pairing_id: int, locked: bool
 ) -> None:
     program = get_program_by_id(session, actor, program_id)
     _draft(session, program, pairing_id).pinned = locked
@@ -108,7 +103,7 @@ def set_locked(
         target_kind="pairing",
         target_id=pairing_id,
         program_id=program.id,
-        now=now or datetime.now(UTC),
+        now=datetime.now(UTC),
     )
     session.commit()
 

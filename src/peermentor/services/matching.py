@@ -34,6 +34,23 @@ __all__ = ["LIVE_STATES", "MAX_RUN_ID", "PAST_STATES"]
 Progress = Callable[[str, float], None]
 
 
+def _figures(r: MatchResult) -> dict[str, Any]:
+    """The headline figures of a result: the run summary's and the comparison's."""
+    return {
+        "mode": r.mode,
+        "pairings": len(r.pairings),
+        "triads": sum(1 for p in r.pairings if len(p.members) == 3),
+        "matched_people": sum(len(p.members) for p in r.pairings),
+        "unmatched": len(r.unmatched),
+        "total_score": r.total_score,
+        "upper_bound": r.upper_bound,
+        "gap": r.gap,
+        "exact": r.exact,
+        "blocking_pairs": r.blocking_pairs,
+        "seconds": r.seconds,
+    }
+
+
 @dataclass(frozen=True)
 class MatchOutcome:
     run_id: int
@@ -47,17 +64,7 @@ class MatchOutcome:
             "program": self.program,
             "run_id": self.run_id,
             "published": self.published,
-            "mode": r.mode,
-            "pairings": len(r.pairings),
-            "triads": sum(1 for p in r.pairings if len(p.members) == 3),
-            "matched_people": sum(len(p.members) for p in r.pairings),
-            "unmatched": len(r.unmatched),
-            "total_score": r.total_score,
-            "upper_bound": r.upper_bound,
-            "gap": r.gap,
-            "exact": r.exact,
-            "blocking_pairs": r.blocking_pairs,
-            "seconds": r.seconds,
+            **_figures(r),
             "timings": r.timings,
             "candidate_edges": r.edges,
             "full_graph": r.full_graph,
@@ -259,11 +266,7 @@ def _rows_by_member(rows: list[match_repo.ExportRow]) -> dict[str, list[str]]:
 
 
 def export_rows(
-    session: Session,
-    actor: Actor,
-    program_id: int,
-    run_id: int | None = None,
-    now: datetime | None = None,
+    session: Session, actor: Actor, program_id: int, run_id: int | None = None
 ) -> Iterator[list[str]]:
     """One row per participant: employee_id, partner_ids, pairing_id, score,
     explanation, as CSV cells. Without a run: the current pairings (draft or live) of
@@ -280,7 +283,7 @@ def export_rows(
         target_kind=None if run is None else "match_run",
         target_id=None if run is None else run.id,
         program_id=program.id,
-        now=now or datetime.now(UTC),
+        now=datetime.now(UTC),
     )
     session.commit()  # an export that started is recorded, however far it is read
     if run is None:
@@ -298,11 +301,7 @@ def export_rows(
 
 
 def score_rows(
-    session: Session,
-    actor: Actor,
-    program_id: int,
-    run_id: int | None = None,
-    now: datetime | None = None,
+    session: Session, actor: Actor, program_id: int, run_id: int | None = None
 ) -> Iterator[tuple[str, str, float]]:
     """Every allowed pair of a stored run's pool (default: the latest run) with the
     score the engine maximised, recomputed from the inputs the run kept. Refusals
@@ -326,7 +325,7 @@ def score_rows(
         target_kind="match_run",
         target_id=run.id,
         program_id=program.id,
-        now=now or datetime.now(UTC),
+        now=datetime.now(UTC),
     )
     session.commit()  # an export that started is recorded, however far it is read
     return allowed_pair_scores(inputs.pool, settings, inputs.past_partners)
@@ -353,20 +352,8 @@ def compare_mode(session: Session, actor: Actor, program_id: int, mode: str) -> 
     except ValueError as error:
         raise InvalidInput(str(error)) from None
     result = _trial(session, program, settings)
-    return {
-        "mode": result.mode,
-        "pairings": len(result.pairings),
-        "triads": sum(1 for p in result.pairings if len(p.members) == 3),
-        "matched_people": sum(len(p.members) for p in result.pairings),
-        "unmatched": len(result.unmatched),
-        "total_score": result.total_score,
-        "upper_bound": result.upper_bound,
-        "gap": result.gap,
-        "exact": result.exact,
-        "blocking_pairs": result.blocking_pairs,
-        "seconds": result.seconds,
-        "worst_pair_score": result.quality.worst_pair[1] if result.quality.worst_pair else 0.0,
-    }
+    worst = result.quality.worst_pair
+    return _figures(result) | {"worst_pair_score": worst[1] if worst else 0.0}
 
 
 def dry_run(

@@ -102,13 +102,13 @@ def create_program(
         raise InvalidInput(f"a programme named {name!r} already exists")
     program = programs_repo.add_program(
         session,
-        name,
+        now or datetime.now(UTC),
+        name=name,
         description=description,
         starts_on=starts_on,
         ends_on=ends_on,
         status=status,
         settings=dict(DEFAULT_SETTINGS),
-        now=now or datetime.now(UTC),
     )
     if actor.role == "program_admin" and actor.user_id is not None:
         # Whoever creates a programme manages it.

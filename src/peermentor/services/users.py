@@ -25,6 +25,22 @@ def find_user(session: Session, email: str) -> User | None:
     return accounts_repo.user_by_email(session, email)
 
 
+def _granted(
+    session: Session, actor: Actor, action: str, user: User, details: dict[str, bool]
+) -> None:
+    """The changed account is written, then its audit entry (no commit)."""
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        action,
+        target_kind="user",
+        target_id=user.id,
+        details=dict(details),
+        now=datetime.now(UTC),
+    )
+
+
 def create_user(
     session: Session,
     actor: Actor,
@@ -57,16 +73,7 @@ def create_admin(session: Session, actor: Actor, email: str, password: str) -> t
         user.role = "org_admin"
         user.password_hash = hash_password(password)
         user.is_active = True
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "role.org_admin_granted",
-        target_kind="user",
-        target_id=user.id,
-        details={"created": created},
-        now=datetime.now(UTC),
-    )
+    _granted(session, actor, "role.org_admin_granted", user, {"created": created})
     return user, created
 
 
@@ -86,14 +93,5 @@ def create_program_admin(
     elif user.role == "participant":
         user.role = "program_admin"
     add_program_admin(session, actor, user.id, program_name)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "role.program_admin_granted",
-        target_kind="user",
-        target_id=user.id,
-        details={"account_created": created},
-        now=datetime.now(UTC),
-    )
+    _granted(session, actor, "role.program_admin_granted", user, {"account_created": created})
     return user, created

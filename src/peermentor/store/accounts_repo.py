@@ -8,12 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.store.auth_models import ApiToken, Invitation, ProgramAdmin, UserSession
 from peermentor.store.models import Person, User
+
+Row = TypeVar("Row", User, UserSession, ApiToken)
+
+
+def _added(session: Session, row: Row) -> Row:
+    session.add(row)
+    session.flush()  # the row has its id
+    return row
 
 
 def user(session: Session, user_id: int) -> User | None:
@@ -37,9 +46,7 @@ def add_user(
     session: Session, email: str, password_hash: str | None, role: str, person_id: int | None
 ) -> User:
     row = User(email=email, password_hash=password_hash, role=role, person_id=person_id)
-    session.add(row)
-    session.flush()
-    return row
+    return _added(session, row)
 
 
 def set_first_password(session: Session, user_id: int, password_hash: str) -> bool:
@@ -64,17 +71,10 @@ def add_session(
     now: datetime,
     expires_at: datetime,
 ) -> UserSession:
-    row = UserSession(
-        token_hash=token_hash,
-        user_id=user_id,
-        csrf_token=csrf_token,
-        created_at=now,
-        last_seen_at=now,
-        expires_at=expires_at,
-    )
-    session.add(row)
-    session.flush()
-    return row
+    row = UserSession(token_hash=token_hash, user_id=user_id, csrf_token=csrf_token)
+    row.created_at = row.last_seen_at = now
+    row.expires_at = expires_at
+    return _added(session, row)
 
 
 def session_by_hash(session: Session, token_hash: str) -> UserSession | None:
@@ -91,12 +91,18 @@ def end_session(session: Session, token_hash: str, now: datetime) -> int | None:
     )
 
 
-def end_sessions_of(session: Session, user_id: int, now: datetime) -> None:
+def _end_open(
+    session: Session, kind: type[UserSession | ApiToken], user_id: int, now: datetime
+) -> None:
     session.execute(
-        update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        update(kind)
+        .where(kind.user_id == user_id, kind.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+def end_sessions_of(session: Session, user_id: int, now: datetime) -> None:
+    _end_open(session, UserSession, user_id, now)
 
 
 # API tokens
@@ -110,12 +116,9 @@ def add_token(
     now: datetime,
     expires_at: datetime,
 ) -> ApiToken:
-    row = ApiToken(
-        token_hash=token_hash, user_id=user_id, name=name, created_at=now, expires_at=expires_at
-    )
-    session.add(row)
-    session.flush()
-    return row
+    row = ApiToken(token_hash=token_hash, user_id=user_id, name=name, expires_at=expires_at)
+    row.created_at = now
+    return _added(session, row)
 
 
 def token(session: Session, token_id: int) -> ApiToken | None:
@@ -133,11 +136,7 @@ def tokens_of(session: Session, user_id: int) -> Sequence[ApiToken]:
 
 
 def end_tokens_of(session: Session, user_id: int, now: datetime) -> None:
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    _end_open(session, ApiToken, user_id, now)
 
 
 # Invitations

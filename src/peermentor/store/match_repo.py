@@ -25,6 +25,7 @@ BATCH = 2_000
 MAX_RUN_ID = 2_147_483_647  # a 32-bit key on every database
 
 ExportRow = tuple[int, float, str, str]  # pairing id, score, employee_id, explanation
+Json = dict[str, Any]
 
 
 # Runs
@@ -53,11 +54,7 @@ def latest_kept_run(session: Session, program_id: int) -> MatchRun | None:
 
 
 def replace_draft_run(
-    session: Session,
-    program_id: int,
-    settings: dict[str, Any],
-    inputs: dict[str, Any],
-    now: datetime,
+    session: Session, program_id: int, settings: Json, inputs: Json, now: datetime
 ) -> MatchRun:
     """A new draft run; the programme's earlier draft run is discarded and its unpinned
     draft pairings deleted (the pinned ones are the caller's to re-store)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,26 +21,9 @@ def program_named(session: Session, name: str) -> Program | None:
     return session.scalar(select(Program).where(Program.name == name))
 
 
-def add_program(
-    session: Session,
-    name: str,
-    *,
-    description: str,
-    starts_on: date | None,
-    ends_on: date | None,
-    status: str,
-    settings: dict[str, Any],
-    now: datetime,
-) -> Program:
-    row = Program(
-        name=name,
-        description=description,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        status=status,
-        settings=settings,
-        created_at=now,
-    )
+def add_program(session: Session, now: datetime, **columns: Any) -> Program:
+    """A new programme with those columns (name, description, dates, status, settings)."""
+    row = Program(created_at=now, **columns)
     session.add(row)
     session.flush()
     return row
