@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from peermentor.demo_org import demo_people_csv, generate_organisation
@@ -145,3 +145,30 @@ def test_participants_cannot_run_or_read_matches(session: Session) -> None:
         list(export_rows(session, PARTICIPANT, pid(session, "Cohort")))
     with pytest.raises(Forbidden):
         list(score_rows(session, PARTICIPANT, pid(session, "Cohort")))
+
+
+def test_a_publish_reads_the_programme_once_and_commits_once(session: Session) -> None:
+    import_people(session, SYSTEM, "Cohort", demo_people_csv(12, seed=2).encode())
+    program_id = pid(session, "Cohort")
+    run_match(session, SYSTEM, program_id)
+    session.expire_all()  # nothing cached: every read of the programme is a query
+    commits: list[int] = []
+    programme_reads: list[str] = []
+
+    def count_commits(_: Session) -> None:
+        commits.append(1)
+
+    def count_reads(conn, cursor, statement: str, *args: object) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "FROM programs" in statement:
+            programme_reads.append(statement)
+
+    engine = session.get_bind()
+    event.listen(session, "after_commit", count_commits)
+    event.listen(engine, "before_cursor_execute", count_reads)
+    try:
+        assert publish_program_draft(session, SYSTEM, program_id) > 0
+    finally:
+        event.remove(session, "after_commit", count_commits)
+        event.remove(engine, "before_cursor_execute", count_reads)
+    assert len(commits) == 1
+    assert len(programme_reads) == 1, programme_reads
