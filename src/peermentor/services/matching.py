@@ -26,10 +26,8 @@ from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, NotFound
 from peermentor.services.programs import get_program_by_id
 from peermentor.store import match_repo, people_repo
-from peermentor.store.match_repo import LIVE_STATES, MAX_RUN_ID, PAST_STATES
+from peermentor.store.match_repo import LIVE_STATES
 from peermentor.store.models import MatchRun, Program
-
-__all__ = ["LIVE_STATES", "MAX_RUN_ID", "PAST_STATES"]
 
 Progress = Callable[[str, float], None]
 
