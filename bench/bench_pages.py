@@ -97,8 +97,16 @@ def build(database_url: str, folder: Path, people: int) -> Furnished:
 def furnish(session, email: str, partner_email: str) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
     """A year in the life of the pairing of these two, every step a use case."""
     from peermentor.services import auth
-    from peermentor.services.workspace import charter, checkins, feedback, gaps, guidance
-    from peermentor.services.workspace import roleplay, sessions, vision
+    from peermentor.services.workspace import (
+        charter,
+        checkins,
+        feedback,
+        gaps,
+        guidance,
+        roleplay,
+        sessions,
+        vision,
+    )
     from peermentor.services.workspace.proposals import accept_proposal
     from peermentor.store.models import Pairing, PairingMember, User
 
@@ -126,9 +134,7 @@ def furnish(session, email: str, partner_email: str) -> tuple[int, dict[str, int
         charter.set_my_goals(session, actor, pid, [mine, "Negotiate better"], day)
     for actor in (a, b):
         charter.agree_charter(session, actor, pid, day)
-    counts = dict.fromkeys(
-        ("gaps", "requests", "sessions", "feedback", "checkins", "roleplays"), 0
-    )
+    counts = dict.fromkeys(("gaps", "requests", "sessions", "feedback", "checkins", "roleplays"), 0)
     for actor in (a, b):
         assert actor.person_id is not None
         vision.write_vision(
@@ -282,8 +288,18 @@ def _ms(value: str) -> float:
 
 def load(url: str, cookie: str, seconds: int, connections: int) -> Load:
     done = subprocess.run(
-        [WRK, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
-        + ["-H", f"Cookie: {cookie}", url],
+        [
+            WRK,
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -292,7 +308,9 @@ def load(url: str, cookie: str, seconds: int, connections: int) -> Load:
     p50 = re.search(r"50%\s+(\S+)", done).group(1)  # type: ignore[union-attr]
     p99 = re.search(r"99%\s+(\S+)", done).group(1)  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", done))
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done
+    )
     errors += sum(int(n) for n in socket.groups()) if socket else 0
     return Load(rps, _ms(p50), _ms(p99), errors)
 
@@ -304,9 +322,20 @@ class BareServer:
         self.port = free_port()
         self.log = (folder / "bare.log").open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(BENCH)]
-            + ["--host", "127.0.0.1", "--port", str(self.port)]
-            + ["--no-proxy-headers", "--no-server-header"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bare_app:app",
+                "--app-dir",
+                str(BENCH),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-proxy-headers",
+                "--no-server-header",
+            ],
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
@@ -396,7 +425,9 @@ def measure(
             queries = counted(database_url, folder, cookie, paths, src)
             for path in paths:
                 result = load(base.rstrip("/") + path, cookie, args.seconds, args.connections)
-                rows.append((kind, label, _page(path), *_cells(result, bare.rps), str(queries[path])))
+                rows.append(
+                    (kind, label, _page(path), *_cells(result, bare.rps), str(queries[path]))
+                )
     return rows
 
 
@@ -437,7 +468,9 @@ def main() -> None:
         f"wrk {args.connections} connections x {args.seconds} s"
     )
     for column in ("database", "code", "page", "req/s", "p50 ms", "p99 ms", "of bare", "SQL/req"):
-        table.add_column(column, justify="left" if column in ("database", "code", "page") else "right")
+        table.add_column(
+            column, justify="left" if column in ("database", "code", "page") else "right"
+        )
     history = ""
     for kind in kinds:
         with tempfile.TemporaryDirectory() as name:

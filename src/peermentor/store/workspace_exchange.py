@@ -214,15 +214,22 @@ def save_feedback(session: Session, pairing_id: int, fb: Feedback) -> Feedback:
 
 
 def load_checkins(
-    session: Session, pairing_ids: list[int], *, with_notes: bool = True
+    session: Session,
+    pairing_ids: list[int],
+    *,
+    with_notes: bool = True,
+    of_person: int | None = None,
 ) -> dict[int, list[CheckIn]]:
     """Check-ins by pairing. Admin aggregates pass with_notes=False: notes never leave
-    the pairing, so they are not even read."""
+    the pairing, so they are not even read. of_person: only that member's (a member
+    reads only their own)."""
     query = (
         select(CheckInRow)
         .where(CheckInRow.pairing_id.in_(pairing_ids))
         .order_by(CheckInRow.at, CheckInRow.id)
     )
+    if of_person is not None:
+        query = query.where(CheckInRow.person_id == of_person)
     if not with_notes:
         query = query.options(defer(CheckInRow.note))
     result: dict[int, list[CheckIn]] = defaultdict(list)

@@ -129,10 +129,6 @@ def load_roleplays(
     return result
 
 
-def roleplay_pairing(session: Session, roleplay_id: int) -> int | None:
-    return session.scalar(select(RolePlayRow.pairing_id).where(RolePlayRow.id == roleplay_id))
-
-
 def save_roleplay(session: Session, pairing_id: int, rp: RolePlay) -> str:
     row = None if rp.roleplay_id == NEW_ID else session.get(RolePlayRow, int(rp.roleplay_id))
     if row is None:

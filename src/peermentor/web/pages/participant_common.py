@@ -29,7 +29,7 @@ from peermentor.domain.errors import (
 )
 from peermentor.domain.errors import NotFound as NoSuchItem
 from peermentor.services.access import Forbidden, InvalidInput, NotFound
-from peermentor.services.workspace.access import WRITABLE, Workspace, open_workspace
+from peermentor.services.workspace.access import Workspace, open_workspace
 from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
 from peermentor.web.render import render
 
@@ -106,11 +106,11 @@ class Member:
     @property
     def names(self) -> dict[str, str]:
         """Member id -> full name, for every member of the pairing."""
-        return {str(m.person_id): m.person.name for m in self.ws.row.members}
+        return self.ws.names
 
     @property
     def writable(self) -> bool:
-        return self.ws.row.state in WRITABLE
+        return self.ws.writable
 
 
 def _member(pairing_id: int, who: Caller, session: Session, clock: datetime) -> Member:
@@ -155,7 +155,7 @@ def page(
     notice = NOTICES.get(request.query_params.get("notice", ""))
     base = {
         "caller": m.who,
-        "pairing": m.ws.row,
+        "pairing": m.ws.head,  # plain data: state, cycle, members with their names
         "pairing_id": m.pairing_id,
         "me": m.ws.me,
         "names": m.names,
