@@ -135,16 +135,23 @@ def resolve_session(
     """The live session of the cookie, its last-seen time brought up to date."""
     if not token:
         return None
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
-    if row is None or row.revoked_at is not None:
+    # The session and its account in one query: this runs on every signed-in request.
+    found = session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == digest(token))
+    ).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None:
         return None
     last_seen, created = _aware(row.last_seen_at), _aware(row.created_at)
     # Both ends are checked now, so a shorter setting applies to sessions already open.
     ends = min(_aware(row.expires_at), created + limits.absolute, last_seen + limits.idle)
     if ends <= now:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - last_seen >= SEEN_EVERY:
         row.last_seen_at = now

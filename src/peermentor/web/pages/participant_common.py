@@ -78,7 +78,7 @@ SECTIONS = (
 )
 
 
-def participant(who: Caller = Depends(caller)) -> Caller:
+def _not_admin(who: Caller) -> Caller:
     """Admins never open a pairing's pages: they are not members, and what a pair
     writes to each other is not theirs to read."""
     if who.actor.is_admin:
@@ -86,8 +86,13 @@ def participant(who: Caller = Depends(caller)) -> Caller:
     return who
 
 
-def participant_form(who: Caller = Depends(csrf_protected)) -> Caller:
-    return participant(who)
+# Both async: a check on what is already known needs no hop through the thread pool.
+async def participant(who: Caller = Depends(caller)) -> Caller:
+    return _not_admin(who)
+
+
+async def participant_form(who: Caller = Depends(csrf_protected)) -> Caller:
+    return _not_admin(who)
 
 
 @dataclass(frozen=True)
