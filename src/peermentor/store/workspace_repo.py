@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain.lifecycle import Action, Pairing, PairingState, Response, Transition
@@ -188,6 +188,28 @@ def insert_draft(
     )
     session.expire(row, ["members"])
     return row.id
+
+
+def draft_sizes(session: Session, program_id: int) -> list[tuple[int, int]]:
+    """(pairing id, members) of every draft pairing of the programme."""
+    rows = session.execute(
+        select(PairingMember.pairing_id, func.count())
+        .join(PairingRow, PairingRow.id == PairingMember.pairing_id)
+        .where(PairingRow.program_id == program_id, PairingRow.state == "draft")
+        .group_by(PairingMember.pairing_id)
+    )
+    return [(pid, size) for pid, size in rows]
+
+
+def mark_drafts_proposed(session: Session, program_id: int, state: str, now: datetime) -> int:
+    """Every draft of the programme becomes `state`, asked now; one UPDATE for all."""
+    published = session.execute(
+        update(PairingRow)
+        .where(PairingRow.program_id == program_id, PairingRow.state == "draft")
+        .values(state=state, proposed_at=to_store(now), published_at=to_store(now))
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(published.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def members_by_pairing(

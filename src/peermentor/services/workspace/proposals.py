@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain import lifecycle
@@ -22,14 +21,15 @@ from peermentor.services.workspace.access import (
     open_workspace,
     timing_from,
 )
-from peermentor.store.models import Pairing, PairingMember, Program
+from peermentor.store.models import Program
 from peermentor.store.workspace_heads import PairingHead
 from peermentor.store.workspace_repo import (
+    draft_sizes,
     insert_draft,
     lifecycle_of,
+    mark_drafts_proposed,
     member_id,
     save_lifecycle,
-    to_store,
 )
 
 
@@ -106,28 +106,11 @@ def propose_drafts(session: Session, program_id: int, now: datetime) -> int:
     One UPDATE for the whole programme: a cohort of 100,000 people publishes 50,000
     pairings, which must not be 50,000 round trips."""
     require_aware("now", now)
-    drafts = (Pairing.program_id == program_id, Pairing.state == "draft")
-    sizes = session.execute(
-        select(PairingMember.pairing_id, func.count())
-        .join(Pairing, Pairing.id == PairingMember.pairing_id)
-        .where(*drafts)
-        .group_by(PairingMember.pairing_id)
-    )
-    for pairing_id, size in sizes:
+    for pairing_id, size in draft_sizes(session, program_id):
         # The same rule as lifecycle.propose: 2 or 3 members, checked before anyone sees it.
         if not MIN_MEMBERS <= size <= MAX_MEMBERS:
             raise ValidationError("members", f"pairing {pairing_id} has {size} members, not 2 or 3")
-    published = session.execute(
-        update(Pairing)
-        .where(*drafts)
-        .values(
-            state=lifecycle.PairingState.PROPOSED.value,
-            proposed_at=to_store(now),
-            published_at=to_store(now),
-        )
-        .execution_options(synchronize_session="fetch")
-    )
-    return int(published.rowcount or 0)  # type: ignore[attr-defined]
+    return mark_drafts_proposed(session, program_id, lifecycle.PairingState.PROPOSED.value, now)
 
 
 def get_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
