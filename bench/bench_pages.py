@@ -282,8 +282,11 @@ class Load:
 
 
 def _ms(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
-    return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[unit]
+    found = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if found is None:  # wrk prints e.g. -nan when no request finished
+        return float("nan")
+    number, unit = found.groups()
+    return float(number) * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4, "h": 3.6e6}[unit]
 
 
 def load(url: str, cookie: str, seconds: int, connections: int) -> Load:
@@ -312,7 +315,10 @@ def load(url: str, cookie: str, seconds: int, connections: int) -> Load:
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done
     )
     errors += sum(int(n) for n in socket.groups()) if socket else 0
-    return Load(rps, _ms(p50), _ms(p99), errors)
+    result = Load(rps, _ms(p50), _ms(p99), errors)
+    if result.p50_ms != result.p50_ms or result.p99_ms != result.p99_ms:  # NaN: show why
+        print(done)
+    return result
 
 
 class BareServer:

@@ -278,7 +278,8 @@ def load_checkins(
     if of_person is not None:
         query = query.where(c.person_id == of_person)
     result: dict[int, list[CheckIn]] = defaultdict(list)
-    for pid, person, at, trust, candour, benefit, progress, note in session.execute(query):
+    rows: Any = session.execute(query)  # eight plain columns a row
+    for pid, person, at, trust, candour, benefit, progress, note in rows:
         result[pid].append(
             CheckIn(
                 pairing_id=str(pid),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from peermentor.store.models import Pairing, PairingMember, Person, Program
@@ -73,9 +73,11 @@ def _query() -> Select[Any]:
     )
 
 
-def _heads(session: Session, query: Select[Any]) -> list[PairingHead]:
+def _heads(
+    session: Session, query: Select[Any], params: dict[str, Any] | None = None
+) -> list[PairingHead]:
     rows: dict[int, list[Any]] = {}
-    for row in session.execute(query):
+    for row in session.execute(query, params):
         rows.setdefault(row[0], []).append(row)
     heads = []
     for group in rows.values():
@@ -101,13 +103,15 @@ def _heads(session: Session, query: Select[Any]) -> list[PairingHead]:
     return heads
 
 
+# Built once: every workspace request runs it, so it need not be built anew each time.
+_ONE = _query().where(Pairing.id == bindparam("pairing_id")).order_by(PairingMember.id)
+_ONE_LOCKED = _ONE.with_for_update(of=Pairing)
+
+
 def load_head(session: Session, pairing_id: int, *, lock: bool = False) -> PairingHead | None:
     """A published pairing, or None. lock: hold the pairing's row until commit (FOR
     UPDATE OF pairings on PostgreSQL; SQLite has one writer at a time anyway)."""
-    query = _query().where(Pairing.id == pairing_id).order_by(PairingMember.id)
-    if lock:
-        query = query.with_for_update(of=Pairing)
-    found = _heads(session, query)
+    found = _heads(session, _ONE_LOCKED if lock else _ONE, {"pairing_id": pairing_id})
     return found[0] if found else None
 
 
