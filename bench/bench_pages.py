@@ -308,8 +308,9 @@ def load(url: str, cookie: str, seconds: int, connections: int) -> Load:
         check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", done).group(1))  # type: ignore[union-attr]
-    p50 = re.search(r"50%\s+(\S+)", done).group(1)  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+(\S+)", done).group(1)  # type: ignore[union-attr]
+    # The latency distribution's own lines (a "67.50%" elsewhere must not match).
+    p50 = re.search(r"^\s+50%\s+(\S+)", done, re.M).group(1)  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", done, re.M).group(1)  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", done))
     socket = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", done
