@@ -126,16 +126,18 @@ def resolve_session(
     """The live session of the cookie, its last-seen time brought up to date."""
     if not token:
         return None
-    row = accounts_repo.session_by_hash(session, digest(token))
-    if row is None or row.revoked_at is not None:
+    found = accounts_repo.session_with_user(session, digest(token))
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None:
         return None
     last_seen, created = _aware(row.last_seen_at), _aware(row.created_at)
     # Both ends are checked now, so a shorter setting applies to sessions already open.
     ends = min(_aware(row.expires_at), created + limits.absolute, last_seen + limits.idle)
     if ends <= now:
         return None
-    user = accounts_repo.user(session, row.user_id)
-    if user is None or not user.is_active:
+    if not user.is_active:
         return None
     if now - last_seen >= SEEN_EVERY:
         row.last_seen_at = now

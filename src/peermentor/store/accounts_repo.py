@@ -81,6 +81,16 @@ def session_by_hash(session: Session, token_hash: str) -> UserSession | None:
     return session.scalar(select(UserSession).where(UserSession.token_hash == token_hash))
 
 
+def session_with_user(session: Session, token_hash: str) -> tuple[UserSession, User] | None:
+    """The session and its account in one query: this runs on every signed-in request."""
+    found = session.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash)
+    ).first()
+    return None if found is None else (found[0], found[1])
+
+
 def end_session(session: Session, token_hash: str, now: datetime) -> int | None:
     """Revoke the open session with that hash; its user's id, or None if none was open."""
     return session.scalar(

@@ -20,6 +20,7 @@ from peermentor.domain.guidance import GuidanceRequest
 from peermentor.domain.roleplay import RolePlay
 from peermentor.domain.sessions import Contribution
 from peermentor.domain.sessions import Session as Meeting
+from peermentor.store.models import Pairing
 from peermentor.store.workspace_models import (
     FeedbackRow,
     GuidanceRequestRow,
@@ -119,6 +120,16 @@ def _feedback(session: Session, members: Members, result: dict[int, Exchange]) -
                 given_at=as_utc(given_at),
             )
         )
+
+
+def pairings_by_state(session: Session, program_id: int) -> dict[str, int]:
+    """How many pairings of the programme are in each state (states with none absent)."""
+    rows = session.execute(
+        select(Pairing.state, func.count())
+        .where(Pairing.program_id == program_id)
+        .group_by(Pairing.state)
+    )
+    return {state: n for state, n in rows}
 
 
 def load_exchange(session: Session, members: Members) -> dict[int, Exchange]:

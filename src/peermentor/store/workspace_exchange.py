@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import literal, select
+from sqlalchemy.orm import Session
 
 from peermentor.domain.checkins import CheckIn
 from peermentor.domain.feedback import Dimension, Feedback
@@ -37,7 +38,24 @@ from peermentor.store.workspace_repo import (
 Members = Mapping[int, tuple[str, ...]]
 
 
-def _request(row: GuidanceRequestRow, members: tuple[str, ...]) -> GuidanceRequest:
+# The columns a request is built from, selected as plain rows: the pages read many
+# requests at a time, and rows cost a fraction of ORM objects.
+_REQUEST_COLUMNS = (
+    GuidanceRequestRow.id,
+    GuidanceRequestRow.pairing_id,
+    GuidanceRequestRow.asker_id,
+    GuidanceRequestRow.recipient_id,
+    GuidanceRequestRow.topic,
+    GuidanceRequestRow.detail,
+    GuidanceRequestRow.asked_at,
+    GuidanceRequestRow.gap_id,
+    GuidanceRequestRow.answer,
+    GuidanceRequestRow.answered_at,
+    GuidanceRequestRow.closed_at,
+)
+
+
+def _request(row: Any, members: tuple[str, ...]) -> GuidanceRequest:
     return GuidanceRequest(
         request_id=str(row.id),
         members=members,
@@ -55,8 +73,8 @@ def _request(row: GuidanceRequestRow, members: tuple[str, ...]) -> GuidanceReque
 
 def load_requests(session: Session, members: Members) -> dict[int, list[GuidanceRequest]]:
     result: dict[int, list[GuidanceRequest]] = defaultdict(list)
-    for row in session.scalars(
-        select(GuidanceRequestRow)
+    for row in session.execute(
+        select(*_REQUEST_COLUMNS)
         .where(GuidanceRequestRow.pairing_id.in_(list(members)))
         .order_by(GuidanceRequestRow.id)
     ):
@@ -92,22 +110,34 @@ def save_request(session: Session, pairing_id: int, req: GuidanceRequest) -> Gui
 
 
 def load_sessions(session: Session, members: Members) -> dict[int, list[Meeting]]:
-    logs = list(
-        session.scalars(
-            select(SessionLog)
-            .where(SessionLog.pairing_id.in_(list(members)))
-            .order_by(SessionLog.held_on, SessionLog.id)
+    logs = session.execute(
+        select(
+            SessionLog.id,
+            SessionLog.pairing_id,
+            SessionLog.held_on,
+            SessionLog.duration_minutes,
+            SessionLog.topics,
+            SessionLog.logged_by,
+            SessionLog.logged_at,
         )
-    )
+        .where(SessionLog.pairing_id.in_(list(members)))
+        .order_by(SessionLog.held_on, SessionLog.id)
+    ).all()
     parts: dict[int, dict[str, Contribution]] = defaultdict(dict)
     if logs:
-        for c in session.scalars(
-            select(SessionContribution).where(
-                SessionContribution.session_id.in_([log.id for log in logs])
+        # Joined on the pairing rather than an IN-list of every session id.
+        for sid, pid, gave, got in session.execute(
+            select(
+                SessionContribution.session_id,
+                SessionContribution.person_id,
+                SessionContribution.gave,
+                SessionContribution.got,
             )
+            .join(SessionLog, SessionLog.id == SessionContribution.session_id)
+            .where(SessionLog.pairing_id.in_(list(members)))
         ):
-            mid = member_id(c.person_id)
-            parts[c.session_id][mid] = Contribution(mid, tuple(c.gave), tuple(c.got))
+            mid = member_id(pid)
+            parts[sid][mid] = Contribution(mid, tuple(gave), tuple(got))
     result: dict[int, list[Meeting]] = defaultdict(list)
     for log in logs:
         pairing_members = members[log.pairing_id]
@@ -161,7 +191,22 @@ def save_session(session: Session, pairing_id: int, meeting: Meeting) -> str:
     return str(row.id)
 
 
-def _feedback(row: FeedbackRow, members: tuple[str, ...]) -> Feedback:
+_FEEDBACK_COLUMNS = (
+    FeedbackRow.id,
+    FeedbackRow.pairing_id,
+    FeedbackRow.giver_id,
+    FeedbackRow.receiver_id,
+    FeedbackRow.dimension,
+    FeedbackRow.situation,
+    FeedbackRow.behaviour,
+    FeedbackRow.impact,
+    FeedbackRow.suggestion,
+    FeedbackRow.given_at,
+    FeedbackRow.acknowledged_at,
+)
+
+
+def _feedback(row: Any, members: tuple[str, ...]) -> Feedback:
     return Feedback(
         feedback_id=str(row.id),
         members=members,
@@ -179,8 +224,8 @@ def _feedback(row: FeedbackRow, members: tuple[str, ...]) -> Feedback:
 
 def load_feedback(session: Session, members: Members) -> dict[int, list[Feedback]]:
     result: dict[int, list[Feedback]] = defaultdict(list)
-    for row in session.scalars(
-        select(FeedbackRow)
+    for row in session.execute(
+        select(*_FEEDBACK_COLUMNS)
         .where(FeedbackRow.pairing_id.in_(list(members)))
         .order_by(FeedbackRow.id)
     ):
@@ -214,29 +259,37 @@ def save_feedback(session: Session, pairing_id: int, fb: Feedback) -> Feedback:
 
 
 def load_checkins(
-    session: Session, pairing_ids: list[int], *, with_notes: bool = True
+    session: Session,
+    pairing_ids: list[int],
+    *,
+    with_notes: bool = True,
+    of_person: int | None = None,
 ) -> dict[int, list[CheckIn]]:
     """Check-ins by pairing. Admin aggregates pass with_notes=False: notes never leave
-    the pairing, so they are not even read."""
+    the pairing, so they are not even read. of_person: only that member's (a member
+    reads only their own)."""
+    c = CheckInRow
+    columns = [c.pairing_id, c.person_id, c.at, c.trust, c.candour, c.mutual_benefit, c.progress]
     query = (
-        select(CheckInRow)
-        .where(CheckInRow.pairing_id.in_(pairing_ids))
-        .order_by(CheckInRow.at, CheckInRow.id)
+        select(*columns, c.note if with_notes else literal(""))
+        .where(c.pairing_id.in_(pairing_ids))
+        .order_by(c.at, c.id)
     )
-    if not with_notes:
-        query = query.options(defer(CheckInRow.note))
+    if of_person is not None:
+        query = query.where(c.person_id == of_person)
     result: dict[int, list[CheckIn]] = defaultdict(list)
-    for row in session.scalars(query):
-        result[row.pairing_id].append(
+    rows: Any = session.execute(query)  # eight plain columns a row
+    for pid, person, at, trust, candour, benefit, progress, note in rows:
+        result[pid].append(
             CheckIn(
-                pairing_id=str(row.pairing_id),
-                member_id=member_id(row.person_id),
-                at=as_utc(row.at),
-                trust=row.trust,
-                candour=row.candour,
-                mutual_benefit=row.mutual_benefit,
-                progress=row.progress,
-                note=row.note if with_notes else "",
+                pairing_id=str(pid),
+                member_id=member_id(person),
+                at=as_utc(at),
+                trust=trust,
+                candour=candour,
+                mutual_benefit=benefit,
+                progress=progress,
+                note=note,
             )
         )
     return result

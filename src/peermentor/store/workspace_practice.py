@@ -95,23 +95,24 @@ def load_roleplays(
     session: Session, members: Mapping[int, tuple[str, ...]], *, with_reflections: bool = True
 ) -> dict[int, list[RolePlay]]:
     """Role-plays by pairing; admins' counts pass with_reflections=False."""
-    rows = list(
-        session.scalars(
-            select(RolePlayRow)
-            .where(RolePlayRow.pairing_id.in_(list(members)))
-            .order_by(RolePlayRow.sequence)
-        )
-    )
+    r = RolePlayRow
+    rows = session.execute(
+        select(r.id, r.pairing_id, r.scenario_key, r.sequence, r.scheduled_on, r.roles)
+        .add_columns(r.completed_at)
+        .where(r.pairing_id.in_(list(members)))
+        .order_by(r.sequence)
+    ).all()
     reflections: dict[int, list[Reflection]] = defaultdict(list)
     if rows and with_reflections:
-        for r in session.scalars(
-            select(RolePlayReflection)
-            .where(RolePlayReflection.roleplay_id.in_([row.id for row in rows]))
-            .order_by(RolePlayReflection.id)
+        f = RolePlayReflection
+        # Joined on the pairing rather than an IN-list of every role-play id.
+        for roleplay_id, person, text, at in session.execute(
+            select(f.roleplay_id, f.person_id, f.text, f.at)
+            .join(RolePlayRow, RolePlayRow.id == f.roleplay_id)
+            .where(RolePlayRow.pairing_id.in_(list(members)))
+            .order_by(f.id)
         ):
-            reflections[r.roleplay_id].append(
-                Reflection(member_id(r.person_id), r.text, as_utc(r.at))
-            )
+            reflections[roleplay_id].append(Reflection(member_id(person), text, as_utc(at)))
     result: dict[int, list[RolePlay]] = defaultdict(list)
     for row in rows:
         result[row.pairing_id].append(
@@ -127,10 +128,6 @@ def load_roleplays(
             )
         )
     return result
-
-
-def roleplay_pairing(session: Session, roleplay_id: int) -> int | None:
-    return session.scalar(select(RolePlayRow.pairing_id).where(RolePlayRow.id == roleplay_id))
 
 
 def save_roleplay(session: Session, pairing_id: int, rp: RolePlay) -> str:

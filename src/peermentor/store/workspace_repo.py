@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain.lifecycle import Action, Pairing, PairingState, Response, Transition
 from peermentor.store.models import Pairing as PairingRow
 from peermentor.store.models import PairingMember
 from peermentor.store.workspace_models import PairingResponse, PairingTransition
+
+if TYPE_CHECKING:
+    from peermentor.store.workspace_heads import PairingHead
 
 NEW_ID = "new"
 
@@ -55,11 +58,6 @@ def optional_store(value: datetime | None) -> datetime | None:
     return None if value is None else to_store(value)
 
 
-def members_of(row: PairingRow) -> tuple[str, ...]:
-    """Members in a fixed order (insertion order): role rotation and balance depend on it."""
-    return tuple(member_id(m.person_id) for m in row.members)
-
-
 def proposed_time(row: PairingRow) -> datetime:
     """When the members were asked. A pairing published by a path that only stamps
     published_at (an older publish) still gets a response window from that time."""
@@ -67,44 +65,70 @@ def proposed_time(row: PairingRow) -> datetime:
     return as_utc(at)
 
 
-def lifecycle_of(session: Session, row: PairingRow) -> Pairing:
-    """The domain view of a published pairing (a draft has no lifecycle yet)."""
-    assert row.state != "draft", "a draft pairing has no lifecycle"
-    responses = session.scalars(
-        select(PairingResponse)
-        .where(PairingResponse.pairing_id == row.id)
+def lifecycle_of(session: Session, head: PairingHead) -> Pairing:
+    """The domain view of a published pairing, with its answers and history."""
+    responses = session.execute(
+        select(
+            PairingResponse.person_id,
+            PairingResponse.accepted,
+            PairingResponse.at,
+            PairingResponse.reason,
+        )
+        .where(PairingResponse.pairing_id == head.id)
         .order_by(PairingResponse.id)
     )
-    transitions = session.scalars(
-        select(PairingTransition)
-        .where(PairingTransition.pairing_id == row.id)
+    transitions = session.execute(
+        select(
+            PairingTransition.action,
+            PairingTransition.from_state,
+            PairingTransition.to_state,
+            PairingTransition.at,
+            PairingTransition.by_person_id,
+            PairingTransition.reason,
+        )
+        .where(PairingTransition.pairing_id == head.id)
         .order_by(PairingTransition.id)
     )
     return Pairing(
-        pairing_id=str(row.id),
-        members=members_of(row),
-        proposed_at=proposed_time(row),
-        state=PairingState(row.state),
+        pairing_id=str(head.id),
+        members=head.members,
+        proposed_at=head.asked_at,
+        state=PairingState(head.state),
         responses=tuple(
-            Response(member_id(r.person_id), r.accepted, as_utc(r.at), r.reason) for r in responses
+            Response(member_id(pid), accepted, as_utc(at), reason)
+            for pid, accepted, at, reason in responses
         ),
-        cycle=row.cycle,
+        cycle=head.cycle,
         history=tuple(
             Transition(
-                Action(t.action),
-                PairingState(t.from_state),
-                PairingState(t.to_state),
-                as_utc(t.at),
-                None if t.by_person_id is None else member_id(t.by_person_id),
-                t.reason,
+                Action(action),
+                PairingState(from_state),
+                PairingState(to_state),
+                as_utc(at),
+                None if by is None else member_id(by),
+                reason,
             )
-            for t in transitions
+            for action, from_state, to_state, at, by, reason in transitions
         ),
     )
 
 
-def save_lifecycle(session: Session, row: PairingRow, before: Pairing, after: Pairing) -> None:
+def answers_of(session: Session, pairing_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+    """Who has answered each proposal (yes or no), for many pairings in one query."""
+    result: dict[int, list[str]] = {pid: [] for pid in pairing_ids}
+    for pid, person in session.execute(
+        select(PairingResponse.pairing_id, PairingResponse.person_id)
+        .where(PairingResponse.pairing_id.in_(list(pairing_ids)))
+        .order_by(PairingResponse.id)
+    ):
+        result[pid].append(member_id(person))
+    return {k: tuple(v) for k, v in result.items()}
+
+
+def save_lifecycle(session: Session, pairing_id: int, before: Pairing, after: Pairing) -> None:
     """Append what the domain added (answers, transitions) and copy the state over."""
+    row = session.get(PairingRow, pairing_id, populate_existing=True)
+    assert row is not None, "the caller has read the pairing in this transaction"
     for r in after.responses[len(before.responses) :]:
         session.add(
             PairingResponse(
@@ -164,6 +188,28 @@ def insert_draft(
     )
     session.expire(row, ["members"])
     return row.id
+
+
+def draft_sizes(session: Session, program_id: int) -> list[tuple[int, int]]:
+    """(pairing id, members) of every draft pairing of the programme."""
+    rows = session.execute(
+        select(PairingMember.pairing_id, func.count())
+        .join(PairingRow, PairingRow.id == PairingMember.pairing_id)
+        .where(PairingRow.program_id == program_id, PairingRow.state == "draft")
+        .group_by(PairingMember.pairing_id)
+    )
+    return [(pid, size) for pid, size in rows]
+
+
+def mark_drafts_proposed(session: Session, program_id: int, state: str, now: datetime) -> int:
+    """Every draft of the programme becomes `state`, asked now; one UPDATE for all."""
+    published = session.execute(
+        update(PairingRow)
+        .where(PairingRow.program_id == program_id, PairingRow.state == "draft")
+        .values(state=state, proposed_at=to_store(now), published_at=to_store(now))
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(published.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def members_by_pairing(

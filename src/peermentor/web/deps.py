@@ -86,7 +86,9 @@ def optional_caller(
     return Caller(user, auth_service.actor_for(user), row.csrf_token)
 
 
-def caller(found: Caller | None = Depends(optional_caller)) -> Caller:
+async def caller(found: Caller | None = Depends(optional_caller)) -> Caller:
+    # async: it only looks at what optional_caller found, so it need not cost a hop
+    # through the thread pool (each one is a context switch under load).
     if found is None:
         raise LoginRequired
     return found

@@ -18,6 +18,9 @@ def _csp_nonce(request: Request) -> dict[str, str]:
 templates = Jinja2Templates(
     directory=Path(__file__).parent / "templates", context_processors=[_csp_nonce]
 )
+# The templates ship inside the package and change only with a new release (and a
+# restart), so Jinja need not stat every file of a page's chain on every render.
+templates.env.auto_reload = False
 
 
 def render(

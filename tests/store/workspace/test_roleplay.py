@@ -104,6 +104,20 @@ def test_a_missed_roleplay_is_overdue_by_the_time_passed_in(pair: World, session
     assert board.overdue == (1,) and board.next_sequence == 1
 
 
+def test_only_missed_roleplays_nobody_planned_may_be_caught_up(
+    pair: World, session: Session
+) -> None:
+    """The rule the role-play page offers ("number 2, missed"), now the service's, so
+    the API answers it too."""
+    set_schedule(session, pair.ana, pair.pairing_id, NOW, start=START, cadence="weekly")
+    plan_roleplay(session, pair.ana, pair.pairing_id, "negotiating-scope", NOW)  # number 0
+    board = roleplay_board(session, pair.ana, pair.pairing_id, later(days=18))
+    assert board.overdue == (0, 1, 2)
+    assert board.catch_up == (1, 2)  # 0 is planned already: it is done, not planned again
+    plan_roleplay(session, pair.kim, pair.pairing_id, "negotiating-scope", NOW, sequence=2)
+    assert roleplay_board(session, pair.ana, pair.pairing_id, later(days=18)).catch_up == (1,)
+
+
 def test_planning_needs_a_schedule_and_a_known_scenario(pair: World, session: Session) -> None:
     with pytest.raises(NotReady):
         plan_roleplay(session, pair.ana, pair.pairing_id, "negotiating-scope", NOW)

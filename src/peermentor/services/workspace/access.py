@@ -6,10 +6,11 @@ never read what a pair writes to each other; they get numbers from `health`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.domain.errors import InvalidTransition
@@ -17,7 +18,8 @@ from peermentor.domain.lifecycle import PairingState
 from peermentor.services.access import Actor, Forbidden, NotFound
 from peermentor.services.programs import DEFAULT_SETTINGS
 from peermentor.store.models import Pairing, Program
-from peermentor.store.workspace_repo import member_id, members_of
+from peermentor.store.workspace_heads import PairingHead, load_head, pairing_row
+from peermentor.store.workspace_repo import member_id
 
 # Members may keep writing while a pairing is paused (a pause stops the clock, not the
 # conversation); once it has completed or dissolved the workspace is read-only.
@@ -33,8 +35,8 @@ class Timing:
     roleplay_cadence_days: int
 
 
-def timing_of(program: Program) -> Timing:
-    settings = {**DEFAULT_SETTINGS, **(program.settings or {})}
+def timing_from(program_settings: Mapping[str, Any] | None) -> Timing:
+    settings = {**DEFAULT_SETTINGS, **(program_settings or {})}
     return Timing(
         response_window=timedelta(days=int(settings["response_window_days"])),
         pulse_interval=timedelta(days=int(settings["pulse_interval_days"])),
@@ -42,55 +44,91 @@ def timing_of(program: Program) -> Timing:
     )
 
 
+def timing_of(program: Program) -> Timing:
+    return timing_from(program.settings)
+
+
 @dataclass(frozen=True, slots=True)
 class Workspace:
-    """A pairing opened by one of its members: `me` is that member's domain id."""
+    """A pairing opened by one of its members, as plain data read once per request:
+    `me` is that member's domain id. Pages and use cases share it; no ORM row inside."""
 
-    row: Pairing
-    program: Program
+    head: PairingHead
     me: str
-    members: tuple[str, ...]
 
     @property
     def id(self) -> int:
-        return self.row.id
+        return self.head.id
+
+    @property
+    def state(self) -> str:
+        return self.head.state
+
+    @property
+    def cycle(self) -> int:
+        return self.head.cycle
+
+    @property
+    def program_id(self) -> int:
+        return self.head.program_id
+
+    @property
+    def activated_at(self) -> datetime | None:
+        return self.head.activated_at
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return self.head.members
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Member id -> full name, for every member of the pairing."""
+        return self.head.names
 
     @property
     def partners(self) -> tuple[str, ...]:
         return tuple(m for m in self.members if m != self.me)
 
     @property
+    def writable(self) -> bool:
+        return self.head.state in WRITABLE
+
+    @property
     def timing(self) -> Timing:
-        return timing_of(self.program)
+        return timing_from(self.head.program_settings)
 
 
 def find_pairing(session: Session, pairing_id: int, *, lock: bool = False) -> Pairing:
-    """A published pairing; drafts are the admin's work in progress and do not exist
-    for anyone else yet.
+    """A published pairing's row (admin paths); drafts are the admin's work in progress
+    and do not exist for anyone else yet.
 
     lock: hold the pairing's row until commit (FOR UPDATE on PostgreSQL; SQLite has
     one writer at a time anyway), so that two members acting at once, say both
     accepting or both editing the charter, are applied one after the other instead
     of each missing the other's change."""
-    query = select(Pairing).where(Pairing.id == pairing_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    row = session.scalar(query)
+    row = pairing_row(session, pairing_id, lock=lock)
     if row is None or row.state == "draft":
         raise NotFound(f"no pairing {pairing_id}")
     return row
 
 
+def find_head(session: Session, pairing_id: int, *, lock: bool = False) -> PairingHead:
+    head = load_head(session, pairing_id, lock=lock)
+    if head is None:
+        raise NotFound(f"no pairing {pairing_id}")
+    return head
+
+
+def workspace_of(actor: Actor, head: PairingHead) -> Workspace:
+    if actor.person_id is None or member_id(actor.person_id) not in head.members:
+        raise Forbidden("only the members of a pairing may see or change its workspace")
+    return Workspace(head, member_id(actor.person_id))
+
+
 def open_workspace(
     session: Session, actor: Actor, pairing_id: int, *, lock: bool = False
 ) -> Workspace:
-    row = find_pairing(session, pairing_id, lock=lock)
-    members = members_of(row)
-    if actor.person_id is None or member_id(actor.person_id) not in members:
-        raise Forbidden("only the members of a pairing may see or change its workspace")
-    program = session.get(Program, row.program_id)
-    assert program is not None  # the foreign key guarantees it
-    return Workspace(row, program, member_id(actor.person_id), members)
+    return workspace_of(actor, find_head(session, pairing_id, lock=lock))
 
 
 def open_for_writing(session: Session, actor: Actor, pairing_id: int, action: str) -> Workspace:
@@ -104,5 +142,5 @@ def open_for_writing(session: Session, actor: Actor, pairing_id: int, action: st
 def require_writable(ws: Workspace, action: str) -> None:
     """Content is written while the pairing is active or paused, not before the
     members have all said yes nor after it has ended."""
-    if ws.row.state not in WRITABLE:
-        raise InvalidTransition(ws.row.state, action)
+    if not ws.writable:
+        raise InvalidTransition(ws.state, action)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.domain import balance as rules
 from peermentor.domain.balance import BalanceReport
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import open_workspace
-from peermentor.store.models import Person
+from peermentor.services.workspace.access import Workspace, open_workspace
 from peermentor.store.workspace_counts import Exchange, load_exchange
-from peermentor.store.workspace_repo import member_id, person_id
 
 
 def report_of(
@@ -29,24 +26,17 @@ def report_of(
     )
 
 
-def first_names(session: Session, members: tuple[str, ...]) -> dict[str, str]:
+def first_names(names: Mapping[str, str]) -> dict[str, str]:
     """Nudges speak of a peer by first name, as peers do ("Kim has answered ...")."""
-    rows = session.execute(
-        select(Person.id, Person.name).where(Person.id.in_([person_id(m) for m in members]))
-    )
-    return {member_id(pid): (name.split() or [name])[0] for pid, name in rows}
+    return {m: (name.split() or [name])[0] for m, name in names.items()}
 
 
-def balances(session: Session, members: Mapping[int, tuple[str, ...]]) -> dict[int, BalanceReport]:
-    """Balance of several pairings of one member, each table read once."""
-    exchange = load_exchange(session, members)
-    return {
-        pid: report_of(group, exchange[pid], first_names(session, group))
-        for pid, group in members.items()
-    }
+def balance_of(session: Session, ws: Workspace) -> BalanceReport:
+    """The balance of a workspace the caller has opened already."""
+    exchange = load_exchange(session, {ws.id: ws.members})[ws.id]
+    return report_of(ws.members, exchange, first_names(ws.names))
 
 
 def pairing_balance(session: Session, actor: Actor, pairing_id: int) -> BalanceReport:
     """The index, its components and every member's nudges (the pairing's own view)."""
-    ws = open_workspace(session, actor, pairing_id)
-    return balances(session, {ws.id: ws.members})[ws.id]
+    return balance_of(session, open_workspace(session, actor, pairing_id))

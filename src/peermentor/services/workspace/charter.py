@@ -18,7 +18,10 @@ from peermentor.store.workspace_charter import load_charter, save_charter
 
 def get_charter(session: Session, actor: Actor, pairing_id: int) -> Charter | None:
     """The charter with its whole history, or None before anyone has written it."""
-    ws = open_workspace(session, actor, pairing_id)
+    return charter_of(session, open_workspace(session, actor, pairing_id))
+
+
+def charter_of(session: Session, ws: Workspace) -> Charter | None:
     return load_charter(session, ws.id, ws.members)
 
 

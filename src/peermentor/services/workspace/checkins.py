@@ -16,7 +16,6 @@ from peermentor.domain.checkins import CheckIn
 from peermentor.services.access import Actor
 from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.workspace_exchange import load_checkins, save_checkin
-from peermentor.store.workspace_repo import as_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +27,9 @@ class MyCheckIns:
 
 def _status(ws: Workspace, checkins: list[CheckIn], now: datetime) -> MyCheckIns:
     mine = tuple(c for c in checkins if c.member_id == ws.me)
-    if ws.row.activated_at is None or ws.row.state != "active":
+    if ws.activated_at is None or ws.state != "active":
         return MyCheckIns(mine, False, None)
-    active_since = as_utc(ws.row.activated_at)
+    active_since = ws.activated_at
     interval = ws.timing.pulse_interval
     last = mine[-1].at if mine else None
     return MyCheckIns(
@@ -41,8 +40,11 @@ def _status(ws: Workspace, checkins: list[CheckIn], now: datetime) -> MyCheckIns
 
 
 def my_checkins(session: Session, actor: Actor, pairing_id: int, now: datetime) -> MyCheckIns:
-    ws = open_workspace(session, actor, pairing_id)
-    return _status(ws, load_checkins(session, [ws.id]).get(ws.id, []), now)
+    return checkins_of(session, open_workspace(session, actor, pairing_id), now)
+
+
+def checkins_of(session: Session, ws: Workspace, now: datetime) -> MyCheckIns:
+    return _status(ws, load_checkins(session, [ws.id], of_person=int(ws.me)).get(ws.id, []), now)
 
 
 def check_in(

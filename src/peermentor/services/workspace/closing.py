@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain import closing as rules
 from peermentor.domain.closing import Closing
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import open_workspace
+from peermentor.services.workspace.access import Workspace, find_head, open_workspace
 from peermentor.services.workspace.proposals import PairingView, pairing_view
 from peermentor.store.workspace_practice import load_closing, save_closing
 from peermentor.store.workspace_repo import lifecycle_of, save_lifecycle
@@ -18,8 +18,11 @@ from peermentor.store.workspace_repo import lifecycle_of, save_lifecycle
 
 def get_closing(session: Session, actor: Actor, pairing_id: int) -> Closing:
     """The closing reflections of the current cycle (empty until someone writes one)."""
-    ws = open_workspace(session, actor, pairing_id)
-    return load_closing(session, ws.id, ws.members, ws.row.cycle)
+    return closing_of(session, open_workspace(session, actor, pairing_id))
+
+
+def closing_of(session: Session, ws: Workspace) -> Closing:
+    return load_closing(session, ws.id, ws.members, ws.cycle)
 
 
 def write_closing_reflection(
@@ -27,7 +30,7 @@ def write_closing_reflection(
 ) -> Closing:
     """Write (or rewrite) the acting member's reflection and choice: complete or renew."""
     ws = open_workspace(session, actor, pairing_id, lock=True)
-    p = lifecycle_of(session, ws.row)
+    p = lifecycle_of(session, ws.head)
     closing = load_closing(session, ws.id, ws.members, p.cycle)
     after = rules.reflect(p, closing, ws.me, text, choice, now)
     save_closing(session, ws.id, after)
@@ -38,11 +41,11 @@ def write_closing_reflection(
 def close_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
     """Once every member has reflected: renew if all chose to, otherwise complete."""
     ws = open_workspace(session, actor, pairing_id, lock=True)
-    before = lifecycle_of(session, ws.row)
+    before = lifecycle_of(session, ws.head)
     closing = load_closing(session, ws.id, ws.members, before.cycle)
-    save_lifecycle(session, ws.row, before, rules.close(before, closing, now))
+    save_lifecycle(session, ws.id, before, rules.close(before, closing, now))
     session.commit()
-    return pairing_view(session, ws.row, now)
+    return pairing_view(session, find_head(session, ws.id), now)
 
 
 def request_rematch(
@@ -50,7 +53,7 @@ def request_rematch(
 ) -> PairingView:
     """One member ends the pairing; every member goes back to the pool."""
     ws = open_workspace(session, actor, pairing_id, lock=True)
-    before = lifecycle_of(session, ws.row)
-    save_lifecycle(session, ws.row, before, rules.request_rematch(before, ws.me, now, reason))
+    before = lifecycle_of(session, ws.head)
+    save_lifecycle(session, ws.id, before, rules.request_rematch(before, ws.me, now, reason))
     session.commit()
-    return pairing_view(session, ws.row, now)
+    return pairing_view(session, find_head(session, ws.id), now)

@@ -15,7 +15,7 @@ from peermentor.domain import feedback as rules
 from peermentor.domain.errors import NotFound
 from peermentor.domain.feedback import Feedback
 from peermentor.services.access import Actor, Forbidden
-from peermentor.services.workspace.access import open_for_writing, open_workspace
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.services.workspace.guidance import partner_of
 from peermentor.store.workspace_exchange import load_feedback, load_one_feedback, save_feedback
 from peermentor.store.workspace_repo import NEW_ID
@@ -28,7 +28,10 @@ class MyFeedback:
 
 
 def list_feedback(session: Session, actor: Actor, pairing_id: int) -> MyFeedback:
-    ws = open_workspace(session, actor, pairing_id)
+    return feedback_of(session, open_workspace(session, actor, pairing_id))
+
+
+def feedback_of(session: Session, ws: Workspace) -> MyFeedback:
     mine = [
         f
         for f in load_feedback(session, {ws.id: ws.members}).get(ws.id, ())

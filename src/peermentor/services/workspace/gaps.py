@@ -30,7 +30,10 @@ from peermentor.store.workspace_repo import NEW_ID
 
 
 def get_gap_boards(session: Session, actor: Actor, pairing_id: int) -> dict[str, GapBoard]:
-    ws = open_workspace(session, actor, pairing_id)
+    return gap_boards_of(session, open_workspace(session, actor, pairing_id))
+
+
+def gap_boards_of(session: Session, ws: Workspace) -> dict[str, GapBoard]:
     return load_boards(session, ws.id, ws.members)
 
 

@@ -42,7 +42,10 @@ def partner_of(ws: Workspace, person_id: int | None, field: str) -> str:
 
 
 def list_requests(session: Session, actor: Actor, pairing_id: int, now: datetime) -> RequestBoard:
-    ws = open_workspace(session, actor, pairing_id)
+    return requests_of(session, open_workspace(session, actor, pairing_id), now)
+
+
+def requests_of(session: Session, ws: Workspace, now: datetime) -> RequestBoard:
     requests = tuple(load_requests(session, {ws.id: ws.members}).get(ws.id, ()))
     window = ws.timing.response_window
     return RequestBoard(

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from peermentor.domain import checkins as pulse
@@ -22,8 +21,8 @@ from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import timing_of
 from peermentor.services.workspace.balance import report_of
 from peermentor.services.workspace.roleplay import overdue_sequences
-from peermentor.store.models import PAIRING_STATES, Pairing, Program
-from peermentor.store.workspace_counts import load_exchange
+from peermentor.store.models import PAIRING_STATES, Program
+from peermentor.store.workspace_counts import load_exchange, pairings_by_state
 from peermentor.store.workspace_exchange import load_checkins
 from peermentor.store.workspace_practice import load_schedules
 from peermentor.store.workspace_repo import members_by_pairing, proposals
@@ -70,13 +69,7 @@ def programme_health(session: Session, actor: Actor, program_id: int, now: datet
         raise NotFound(f"no programme {program_id}")
     require_program_admin(session, actor, program)
     timing = timing_of(program)
-    by_state = dict.fromkeys(PAIRING_STATES, 0)
-    for state, n in session.execute(
-        select(Pairing.state, func.count())
-        .where(Pairing.program_id == program_id)
-        .group_by(Pairing.state)
-    ):
-        by_state[state] = n
+    by_state = dict.fromkeys(PAIRING_STATES, 0) | pairings_by_state(session, program_id)
 
     proposed = members_by_pairing(session, program_id, ["proposed"])
     overdue_proposals = sum(

@@ -3,24 +3,30 @@ what is waiting for them, and how balanced the exchange is."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peermentor.domain import checkins as pulse
 from peermentor.domain import guidance
+from peermentor.domain.balance import BalanceReport
 from peermentor.domain.guidance import RequestStatus
+from peermentor.domain.roleplay import RolePlaySchedule
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import WRITABLE, Workspace, open_workspace
-from peermentor.services.workspace.balance import balances
-from peermentor.services.workspace.checkins import my_checkins
+from peermentor.services.workspace.access import WRITABLE, Workspace, timing_from
+from peermentor.services.workspace.balance import first_names, report_of
 from peermentor.services.workspace.roleplay import overdue_sequences
-from peermentor.store.models import Pairing, PairingMember, Program
-from peermentor.store.workspace_charter import load_charter
-from peermentor.store.workspace_exchange import load_requests
-from peermentor.store.workspace_practice import load_closing, load_roleplays, load_schedules
-from peermentor.store.workspace_repo import lifecycle_of
+from peermentor.store.workspace_counts import Exchange, load_exchange
+from peermentor.store.workspace_dashboard import (
+    charters_agreed_by,
+    closing_reflectors,
+    last_checkins,
+)
+from peermentor.store.workspace_heads import PairingHead, heads_of_person
+from peermentor.store.workspace_practice import load_schedules
+from peermentor.store.workspace_repo import answers_of, member_id
 
 # What may be waiting for a member, in the order a dashboard lists them.
 ACCEPT = "accept"
@@ -68,80 +74,101 @@ class Overview:
         return sum(len(p.pending) for p in self.pairings)
 
 
-def _pending(session: Session, actor: Actor, ws: Workspace, now: datetime) -> list[Pending]:
-    state = ws.row.state
-    if state == "proposed":
-        p = lifecycle_of(session, ws.row)
-        return [Pending(ACCEPT)] if ws.me in p.awaiting else []
-    if state not in WRITABLE:
-        return []
-    items: list[Pending] = []
-    charter = load_charter(session, ws.id, ws.members)
-    if charter is None or ws.me not in charter.agreed_by:
-        items.append(Pending(AGREE_CHARTER))
-    members = {ws.id: ws.members}
-    window = ws.timing.response_window
-    to_me = [
-        r
-        for r in load_requests(session, members).get(ws.id, [])
-        if r.recipient == ws.me and r.status is RequestStatus.OPEN
-    ]
-    if to_me:
-        late = any(guidance.is_overdue(r, now, window) for r in to_me)
-        items.append(Pending(ANSWER_REQUEST, len(to_me), late))
-    missed = overdue_sequences(
-        load_schedules(session, members).get(ws.id),
-        load_roleplays(session, members).get(ws.id, []),
-        now,
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the dashboard read for all the member's pairings, a few queries in all."""
+
+    answered: dict[int, tuple[str, ...]]
+    agreed: dict[int, bool]
+    exchange: dict[int, Exchange]
+    schedules: dict[int, RolePlaySchedule]
+    last_checkin: dict[int, datetime]
+    reflected: dict[int, set[str]]
+
+
+def _facts(session: Session, heads: Sequence[PairingHead], person: int) -> _Facts:
+    proposed = [h.id for h in heads if h.state == "proposed"]
+    open_ = {h.id: h.members for h in heads if h.state in WRITABLE}
+    return _Facts(
+        answered=answers_of(session, proposed) if proposed else {},
+        agreed=charters_agreed_by(session, list(open_), person) if open_ else {},
+        exchange=load_exchange(session, open_) if open_ else {},
+        schedules=dict(load_schedules(session, open_)) if open_ else {},
+        last_checkin=last_checkins(session, list(open_), person) if open_ else {},
+        reflected=closing_reflectors(session, [h for h in heads if h.id in open_]),
     )
+
+
+def _pending(head: PairingHead, me: str, facts: _Facts, now: datetime) -> list[Pending]:
+    if head.state == "proposed":
+        return [] if me in facts.answered.get(head.id, ()) else [Pending(ACCEPT)]
+    if head.state not in WRITABLE:
+        return []
+    timing = timing_from(head.program_settings)
+    items: list[Pending] = []
+    if not facts.agreed.get(head.id, False):
+        items.append(Pending(AGREE_CHARTER))
+    exchange = facts.exchange[head.id]
+    to_me = [r for r in exchange.requests if r.recipient == me and r.status is RequestStatus.OPEN]
+    if to_me:
+        late = any(guidance.is_overdue(r, now, timing.response_window) for r in to_me)
+        items.append(Pending(ANSWER_REQUEST, len(to_me), late))
+    missed = overdue_sequences(facts.schedules.get(head.id), exchange.roleplays, now)
     if missed:
         items.append(Pending(OVERDUE_ROLEPLAY, len(missed), True))
-    if my_checkins(session, actor, ws.id, now).due:
-        items.append(Pending(CHECK_IN))
-    closing = load_closing(session, ws.id, ws.members, ws.row.cycle)
-    if closing.reflections and ws.me in closing.waiting_for:
+    if head.state == "active" and head.activated_at is not None:
+        last = facts.last_checkin.get(head.id)
+        if pulse.is_due(last, head.activated_at, now, timing.pulse_interval):
+            items.append(Pending(CHECK_IN))
+    reflected = facts.reflected.get(head.id, set())
+    if reflected and me not in reflected:
         items.append(Pending(CLOSING_REFLECTION))
     return items
 
 
-def _summary(session: Session, actor: Actor, ws: Workspace, now: datetime) -> PairingOverview:
-    program = session.get(Program, ws.row.program_id)
-    assert program is not None
-    mine = next(m for m in ws.row.members if m.person_id == actor.person_id)
+def _summary(
+    head: PairingHead, me: str, facts: _Facts, now: datetime
+) -> tuple[PairingOverview, BalanceReport | None]:
     report = None
-    if ws.row.state in WRITABLE:
-        report = balances(session, {ws.id: ws.members})[ws.id]
-    return PairingOverview(
-        pairing_id=ws.id,
-        program_id=program.id,
-        program_name=program.name,
-        state=ws.row.state,
-        cycle=ws.row.cycle,
+    if head.state in WRITABLE:
+        report = report_of(head.members, facts.exchange[head.id], first_names(head.names))
+    mine = next(p for p in head.people if p.member == me)
+    card = PairingOverview(
+        pairing_id=head.id,
+        program_id=head.program_id,
+        program_name=head.program_name,
+        state=head.state,
+        cycle=head.cycle,
         why=mine.explanation,
         peers=tuple(
-            Peer(m.person_id, m.person.name, m.explanation)
-            for m in ws.row.members
-            if m.person_id != actor.person_id
+            Peer(int(p.member), p.name, p.explanation) for p in head.people if p is not mine
         ),
-        pending=tuple(_pending(session, actor, ws, now)),
-        balance_index=None if report is None else report.index_of(ws.me),
-        nudges=()
-        if report is None
-        else tuple(n.text for n in report.nudges if n.to_member == ws.me),
+        pending=tuple(_pending(head, me, facts, now)),
+        balance_index=None if report is None else report.index_of(me),
+        nudges=() if report is None else tuple(n.text for n in report.nudges if n.to_member == me),
     )
+    return card, report
 
 
 def my_overview(session: Session, actor: Actor, now: datetime) -> Overview:
-    """Every published pairing the actor is in: open ones first, newest first."""
+    """Every published pairing the actor is in: open ones first, newest first.
+
+    A bounded number of queries whatever the number of pairings or their history: the
+    heads in one joined query, then each table once for all of them."""
     if actor.person_id is None:
         return Overview(())
-    ids = session.scalars(
-        select(Pairing.id)
-        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
-        .where(PairingMember.person_id == actor.person_id, Pairing.state != "draft")
-        .order_by(Pairing.id.desc())
-    ).all()
-    summaries = [_summary(session, actor, open_workspace(session, actor, pid), now) for pid in ids]
+    heads = heads_of_person(session, actor.person_id)
+    facts = _facts(session, heads, actor.person_id)
+    me = member_id(actor.person_id)
+    summaries = [_summary(h, me, facts, now)[0] for h in heads]
     order = {"proposed": 0, "active": 0, "paused": 0}
     summaries.sort(key=lambda s: order.get(s.state, 1))
     return Overview(tuple(summaries))
+
+
+def card_of(
+    session: Session, ws: Workspace, now: datetime
+) -> tuple[PairingOverview, BalanceReport | None]:
+    """The dashboard's card of one opened workspace, with its balance report (None
+    unless the pairing is active or paused): the pairing's overview page."""
+    return _summary(ws.head, ws.me, _facts(session, [ws.head], int(ws.me)), now)

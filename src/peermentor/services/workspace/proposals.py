@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain import lifecycle
@@ -18,18 +17,19 @@ from peermentor.services.access import Actor, require_admin
 from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import (
     Workspace,
-    find_pairing,
+    find_head,
     open_workspace,
-    timing_of,
+    timing_from,
 )
-from peermentor.store.models import Pairing, PairingMember, Program
+from peermentor.store.models import Program
+from peermentor.store.workspace_heads import PairingHead
 from peermentor.store.workspace_repo import (
+    draft_sizes,
     insert_draft,
     lifecycle_of,
+    mark_drafts_proposed,
     member_id,
-    optional_utc,
     save_lifecycle,
-    to_store,
 )
 
 
@@ -53,25 +53,23 @@ class PairingView:
     proposal_overdue: bool
 
 
-def pairing_view(session: Session, row: Pairing, now: datetime) -> PairingView:
-    program = session.get(Program, row.program_id)
-    assert program is not None
-    p = lifecycle_of(session, row)
+def pairing_view(session: Session, head: PairingHead, now: datetime) -> PairingView:
+    p = lifecycle_of(session, head)
     answers = {r.member_id: ("accepted" if r.accepted else "declined") for r in p.responses}
     return PairingView(
-        id=row.id,
-        program_id=row.program_id,
-        state=row.state,
-        cycle=row.cycle,
+        id=head.id,
+        program_id=head.program_id,
+        state=head.state,
+        cycle=head.cycle,
         members=tuple(
-            MemberView(
-                m.person_id, m.person.name, m.explanation, answers.get(member_id(m.person_id))
-            )
-            for m in row.members
+            MemberView(int(m.member), m.name, m.explanation, answers.get(m.member))
+            for m in head.people
         ),
-        proposed_at=optional_utc(row.proposed_at),
-        activated_at=optional_utc(row.activated_at),
-        proposal_overdue=lifecycle.proposal_overdue(p, now, timing_of(program).response_window),
+        proposed_at=head.proposed_at,
+        activated_at=head.activated_at,
+        proposal_overdue=lifecycle.proposal_overdue(
+            p, now, timing_from(head.program_settings).response_window
+        ),
     )
 
 
@@ -108,33 +106,16 @@ def propose_drafts(session: Session, program_id: int, now: datetime) -> int:
     One UPDATE for the whole programme: a cohort of 100,000 people publishes 50,000
     pairings, which must not be 50,000 round trips."""
     require_aware("now", now)
-    drafts = (Pairing.program_id == program_id, Pairing.state == "draft")
-    sizes = session.execute(
-        select(PairingMember.pairing_id, func.count())
-        .join(Pairing, Pairing.id == PairingMember.pairing_id)
-        .where(*drafts)
-        .group_by(PairingMember.pairing_id)
-    )
-    for pairing_id, size in sizes:
+    for pairing_id, size in draft_sizes(session, program_id):
         # The same rule as lifecycle.propose: 2 or 3 members, checked before anyone sees it.
         if not MIN_MEMBERS <= size <= MAX_MEMBERS:
             raise ValidationError("members", f"pairing {pairing_id} has {size} members, not 2 or 3")
-    published = session.execute(
-        update(Pairing)
-        .where(*drafts)
-        .values(
-            state=lifecycle.PairingState.PROPOSED.value,
-            proposed_at=to_store(now),
-            published_at=to_store(now),
-        )
-        .execution_options(synchronize_session="fetch")
-    )
-    return int(published.rowcount or 0)  # type: ignore[attr-defined]
+    return mark_drafts_proposed(session, program_id, lifecycle.PairingState.PROPOSED.value, now)
 
 
 def get_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
     ws = open_workspace(session, actor, pairing_id)
-    return pairing_view(session, ws.row, now)
+    return pairing_view(session, ws.head, now)
 
 
 def _member_step(
@@ -145,10 +126,10 @@ def _member_step(
     step: Callable[[lifecycle.Pairing, str], lifecycle.Pairing],
 ) -> PairingView:
     ws: Workspace = open_workspace(session, actor, pairing_id, lock=True)
-    before = lifecycle_of(session, ws.row)
-    save_lifecycle(session, ws.row, before, step(before, ws.me))
+    before = lifecycle_of(session, ws.head)
+    save_lifecycle(session, ws.id, before, step(before, ws.me))
     session.commit()
-    return pairing_view(session, ws.row, now)
+    return pairing_view(session, find_head(session, ws.id), now)
 
 
 def accept_proposal(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
@@ -183,14 +164,15 @@ def _admin_step(
     step: Callable[[lifecycle.Pairing], lifecycle.Pairing],
 ) -> str:
     require_admin(actor)
-    row = find_pairing(session, pairing_id, lock=True)
-    program = session.get(Program, row.program_id)
+    head = find_head(session, pairing_id, lock=True)
+    program = session.get(Program, head.program_id)
     assert program is not None
     require_program_admin(session, actor, program)
-    before = lifecycle_of(session, row)
-    save_lifecycle(session, row, before, step(before))
+    before = lifecycle_of(session, head)
+    after = step(before)
+    save_lifecycle(session, head.id, before, after)
     session.commit()
-    return row.state
+    return after.state.value
 
 
 def withdraw_proposal(

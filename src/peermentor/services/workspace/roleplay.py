@@ -3,6 +3,7 @@ reflections afterwards, and the missed ones shown as overdue."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -40,6 +41,7 @@ class RolePlayBoard:
     schedule: RolePlaySchedule | None
     roleplays: tuple[RolePlay, ...]  # planned ones, by sequence
     overdue: tuple[int, ...]  # sequences due by now and not completed, planned or not
+    catch_up: tuple[int, ...]  # overdue ones nobody planned: they may still be planned late
     next_sequence: int | None
     next_on: date | None
     next_roles: tuple[tuple[str, Role], ...]
@@ -53,6 +55,13 @@ def overdue_sequences(
     return rules.missed(schedule, now, {rp.sequence for rp in roleplays if rp.completed})
 
 
+def catch_up_sequences(overdue: tuple[int, ...], roleplays: Iterable[RolePlay]) -> tuple[int, ...]:
+    """Missed role-plays nobody planned may still be caught up, with the roles they had
+    (a late catch-up skips nobody's turn); a planned one is done, not planned again."""
+    planned = {rp.sequence for rp in roleplays}
+    return tuple(n for n in overdue if n not in planned)
+
+
 def _state(session: Session, ws: Workspace) -> tuple[RolePlaySchedule | None, list[RolePlay]]:
     members = {ws.id: ws.members}
     return load_schedules(session, members).get(ws.id), load_roleplays(session, members).get(
@@ -63,12 +72,14 @@ def _state(session: Session, ws: Workspace) -> tuple[RolePlaySchedule | None, li
 def _board(session: Session, ws: Workspace, now: datetime) -> RolePlayBoard:
     schedule, roleplays = _state(session, ws)
     if schedule is None:
-        return RolePlayBoard(None, tuple(roleplays), (), None, None, ())
+        return RolePlayBoard(None, tuple(roleplays), (), (), None, None, ())
     nxt = rules.next_sequence({rp.sequence for rp in roleplays if rp.completed})
+    overdue = overdue_sequences(schedule, roleplays, now)
     return RolePlayBoard(
         schedule=schedule,
         roleplays=tuple(roleplays),
-        overdue=overdue_sequences(schedule, roleplays, now),
+        overdue=overdue,
+        catch_up=catch_up_sequences(overdue, roleplays),
         next_sequence=nxt,
         next_on=schedule.date_of(nxt),
         next_roles=tuple(rules.roles_for(ws.members, nxt).items()),
@@ -76,14 +87,21 @@ def _board(session: Session, ws: Workspace, now: datetime) -> RolePlayBoard:
 
 
 def roleplay_board(session: Session, actor: Actor, pairing_id: int, now: datetime) -> RolePlayBoard:
-    ws = open_workspace(session, actor, pairing_id)
+    return board_of(session, open_workspace(session, actor, pairing_id), now)
+
+
+def board_of(session: Session, ws: Workspace, now: datetime) -> RolePlayBoard:
+    """The board of a workspace the caller has opened already."""
     return _board(session, ws, now)
 
 
 def list_scenarios(session: Session, actor: Actor, pairing_id: int) -> tuple[Scenario, ...]:
+    return scenarios_of(session, open_workspace(session, actor, pairing_id))
+
+
+def scenarios_of(session: Session, ws: Workspace) -> tuple[Scenario, ...]:
     """The shipped library followed by the pairing's programme's own scenarios."""
-    ws = open_workspace(session, actor, pairing_id)
-    return scenarios.scenarios_for(load_programme_scenarios(session, ws.program.id))
+    return scenarios.scenarios_for(load_programme_scenarios(session, ws.program_id))
 
 
 def add_scenario(
@@ -166,7 +184,7 @@ def plan_roleplay(
         sequence = rules.next_sequence(planned)
     elif sequence in planned:
         raise NotReady("plan a role-play", f"role-play {sequence} is already planned")
-    found = scenarios.find_scenario(scenario_id, load_programme_scenarios(session, ws.program.id))
+    found = scenarios.find_scenario(scenario_id, load_programme_scenarios(session, ws.program_id))
     rid = save_roleplay(session, ws.id, rules.plan(schedule, NEW_ID, sequence, found))
     session.commit()
     return _get(session, ws, int(rid))

@@ -14,14 +14,18 @@ from peermentor.domain import sessions as rules
 from peermentor.domain.errors import NotFound
 from peermentor.domain.sessions import Session as Meeting
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import open_for_writing, open_workspace
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.workspace_exchange import load_sessions, save_session, session_belongs
 from peermentor.store.workspace_repo import NEW_ID
 
 
 def list_sessions(session: Session, actor: Actor, pairing_id: int) -> tuple[Meeting, ...]:
     """The pairing's sessions, oldest first."""
-    ws = open_workspace(session, actor, pairing_id)
+    return sessions_of(session, open_workspace(session, actor, pairing_id))
+
+
+def sessions_of(session: Session, ws: Workspace) -> tuple[Meeting, ...]:
+    """The pairing's sessions, oldest first."""
     return tuple(load_sessions(session, {ws.id: ws.members}).get(ws.id, ()))
 
 

@@ -11,7 +11,7 @@ from peermentor.domain import vision as rules
 from peermentor.domain.errors import NotAllowed
 from peermentor.domain.vision import Milestone, Vision
 from peermentor.services.access import Actor
-from peermentor.services.workspace.access import open_for_writing, open_workspace
+from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
 from peermentor.store.workspace_growth import load_visions, save_vision
 from peermentor.store.workspace_repo import member_id
 
@@ -22,7 +22,10 @@ MilestoneInput = str | tuple[str, str]
 
 def get_visions(session: Session, actor: Actor, pairing_id: int) -> dict[str, Vision]:
     """Every member's vision that has been written, by member id."""
-    ws = open_workspace(session, actor, pairing_id)
+    return visions_of(session, open_workspace(session, actor, pairing_id))
+
+
+def visions_of(session: Session, ws: Workspace) -> dict[str, Vision]:
     return load_visions(session, ws.id)
 
 

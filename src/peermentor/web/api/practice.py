@@ -62,6 +62,9 @@ class RolePlaysOut(Out):
     schedule: ScheduleOut | None
     roleplays: list[RolePlayOut]
     overdue: list[int]  # sequences due by now and not completed
+    catch_up: list[int] = Field(
+        description="overdue sequences nobody planned: they may still be planned, late"
+    )
     next_sequence: int | None
     next_on: date | None
     next_roles: list[RoleOut]
@@ -139,6 +142,7 @@ def board_out(board: service.RolePlayBoard) -> RolePlaysOut:
         ),
         roleplays=[roleplay_out(rp) for rp in board.roleplays],
         overdue=list(board.overdue),
+        catch_up=list(board.catch_up),
         next_sequence=board.next_sequence,
         next_on=board.next_on,
         next_roles=_roles(board.next_roles),

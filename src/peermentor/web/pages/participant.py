@@ -15,12 +15,11 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
-from peermentor.services.workspace.balance import pairing_balance
-from peermentor.services.workspace.overview import my_overview
+from peermentor.services.workspace.overview import card_of, my_overview
 from peermentor.services.workspace.proposals import (
     accept_proposal,
     decline_proposal,
-    get_pairing,
+    pairing_view,
 )
 from peermentor.web.deps import Caller, caller, db_session, now
 from peermentor.web.pages import (
@@ -82,15 +81,13 @@ def home(
 
 
 def _overview(request: Request, m: Member, status: int = 200, **extra: object) -> Response:
-    summary = next(
-        p for p in my_overview(m.session, m.who.actor, m.clock).pairings if p.pairing_id == m.ws.id
-    )
-    view = get_pairing(m.session, m.who.actor, m.pairing_id, m.clock)
+    summary, report = card_of(m.session, m.ws, m.clock)
+    proposed = m.ws.state == "proposed"
     context = {
         "heading": "Your pairing",
         "p": summary,
-        "answers": view.members if view.state == "proposed" else (),
-        "report": pairing_balance(m.session, m.who.actor, m.pairing_id) if m.writable else None,
+        "answers": pairing_view(m.session, m.ws.head, m.clock).members if proposed else (),
+        "report": report,
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "component_words": COMPONENT_WORDS,

@@ -11,8 +11,8 @@ from fastapi.responses import Response
 from peermentor.domain.charter import CadenceKind
 from peermentor.services.workspace.charter import (
     agree_charter,
+    charter_of,
     edit_charter,
-    get_charter,
     set_my_goals,
 )
 from peermentor.web.pages.participant_common import (
@@ -38,7 +38,7 @@ ALIASES = {"norms.other": "other_norms"}
 
 
 def _show(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    charter = get_charter(m.session, m.who.actor, m.pairing_id)
+    charter = charter_of(m.session, m.ws)
     context = {"heading": "Charter", "charter": charter, "cadences": CADENCES} | extra
     return page(request, m, "participant/charter.html", "charter", context, status)
 

@@ -29,7 +29,7 @@ from peermentor.domain.errors import (
 )
 from peermentor.domain.errors import NotFound as NoSuchItem
 from peermentor.services.access import Forbidden, InvalidInput, NotFound
-from peermentor.services.workspace.access import WRITABLE, Workspace, open_workspace
+from peermentor.services.workspace.access import Workspace, open_workspace
 from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
 from peermentor.web.render import render
 
@@ -78,7 +78,7 @@ SECTIONS = (
 )
 
 
-def participant(who: Caller = Depends(caller)) -> Caller:
+def _not_admin(who: Caller) -> Caller:
     """Admins never open a pairing's pages: they are not members, and what a pair
     writes to each other is not theirs to read."""
     if who.actor.is_admin:
@@ -86,8 +86,13 @@ def participant(who: Caller = Depends(caller)) -> Caller:
     return who
 
 
-def participant_form(who: Caller = Depends(csrf_protected)) -> Caller:
-    return participant(who)
+# Both async: a check on what is already known needs no hop through the thread pool.
+async def participant(who: Caller = Depends(caller)) -> Caller:
+    return _not_admin(who)
+
+
+async def participant_form(who: Caller = Depends(csrf_protected)) -> Caller:
+    return _not_admin(who)
 
 
 @dataclass(frozen=True)
@@ -106,11 +111,11 @@ class Member:
     @property
     def names(self) -> dict[str, str]:
         """Member id -> full name, for every member of the pairing."""
-        return {str(m.person_id): m.person.name for m in self.ws.row.members}
+        return self.ws.names
 
     @property
     def writable(self) -> bool:
-        return self.ws.row.state in WRITABLE
+        return self.ws.writable
 
 
 def _member(pairing_id: int, who: Caller, session: Session, clock: datetime) -> Member:
@@ -155,7 +160,7 @@ def page(
     notice = NOTICES.get(request.query_params.get("notice", ""))
     base = {
         "caller": m.who,
-        "pairing": m.ws.row,
+        "pairing": m.ws.head,  # plain data: state, cycle, members with their names
         "pairing_id": m.pairing_id,
         "me": m.ws.me,
         "names": m.names,

@@ -10,17 +10,17 @@ from fastapi.responses import Response
 from peermentor.domain.feedback import Dimension
 from peermentor.services.workspace.feedback import (
     acknowledge_feedback,
+    feedback_of,
     give_feedback,
-    list_feedback,
 )
-from peermentor.services.workspace.gaps import get_gap_boards
+from peermentor.services.workspace.gaps import gap_boards_of
 from peermentor.services.workspace.guidance import (
     answer_request,
     ask_for_guidance,
     close_request,
-    list_requests,
+    requests_of,
 )
-from peermentor.services.workspace.sessions import list_sessions, log_session, record_contribution
+from peermentor.services.workspace.sessions import log_session, record_contribution, sessions_of
 from peermentor.web.pages.participant_common import (
     Member,
     attempt,
@@ -54,8 +54,8 @@ def _redisplay(show: Any, request: Request, m: Member) -> Any:
 
 
 def _show_requests(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    board = list_requests(m.session, m.who.actor, m.pairing_id, m.clock)
-    gaps = get_gap_boards(m.session, m.who.actor, m.pairing_id)
+    board = requests_of(m.session, m.ws, m.clock)
+    gaps = gap_boards_of(m.session, m.ws)
     context = {
         "heading": "Guidance requests",
         "board": board,
@@ -149,7 +149,7 @@ def close(
 
 
 def _show_sessions(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    meetings = list_sessions(m.session, m.who.actor, m.pairing_id)
+    meetings = sessions_of(m.session, m.ws)
     context = {
         "heading": "Sessions",
         "meetings": tuple(reversed(meetings)),  # newest first
@@ -233,7 +233,7 @@ def contribution(
 
 
 def _show_feedback(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    mine = list_feedback(m.session, m.who.actor, m.pairing_id)
+    mine = feedback_of(m.session, m.ws)
     context = {"heading": "Feedback", "feedback": mine, "dimensions": DIMENSIONS} | extra
     return page(request, m, "participant/feedback.html", "feedback", context, status)
 

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from peermentor.domain.gaps import GapCategory, GapStatus, Priority
 from peermentor.domain.vision import HORIZONS
-from peermentor.services.workspace.gaps import add_gap, get_gap_boards, move_gap, remove_gap
+from peermentor.services.workspace.gaps import add_gap, gap_boards_of, move_gap, remove_gap
 from peermentor.services.workspace.gaps import update_gap as change_gap
-from peermentor.services.workspace.vision import MilestoneInput, get_visions, write_vision
+from peermentor.services.workspace.vision import MilestoneInput, visions_of, write_vision
 from peermentor.web.pages.participant_common import (
     Member,
     attempt,
@@ -46,7 +46,7 @@ END_OF_COLUMN = 10_000
 
 
 def _show_vision(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    visions = get_visions(m.session, m.who.actor, m.pairing_id)
+    visions = visions_of(m.session, m.ws)
     context = {"heading": "Vision", "visions": visions, "horizons": HORIZONS} | extra
     return page(request, m, "participant/vision.html", "vision", context, status)
 
@@ -67,7 +67,7 @@ def save_vision(
     def change() -> None:
         # A line whose words are unchanged keeps its milestone's key, so the gaps
         # linked to it stay linked when the vision is rewritten.
-        existing = get_visions(m.session, m.who.actor, m.pairing_id).get(m.ws.me)
+        existing = visions_of(m.session, m.ws).get(m.ws.me)
         keys = {ms.title: ms.milestone_id for ms in existing.milestones} if existing else {}
         items: list[MilestoneInput] = [
             (keys[t], t) if t in keys else t for t in dict.fromkeys(lines(milestones))
@@ -99,8 +99,8 @@ def save_vision(
 
 
 def _show_gaps(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    boards = get_gap_boards(m.session, m.who.actor, m.pairing_id)
-    mine = get_visions(m.session, m.who.actor, m.pairing_id).get(m.ws.me)
+    boards = gap_boards_of(m.session, m.ws)
+    mine = visions_of(m.session, m.ws).get(m.ws.me)
     milestones = mine.milestones if mine else ()
     context = {
         "heading": "Gaps",

@@ -11,19 +11,19 @@ from peermentor.domain.charter import CadenceKind
 from peermentor.domain.checkins import DIMENSIONS, HIGH, LOW
 from peermentor.domain.closing import Choice
 from peermentor.domain.errors import ValidationError
-from peermentor.services.workspace.checkins import check_in, my_checkins
+from peermentor.services.workspace.checkins import check_in, checkins_of
 from peermentor.services.workspace.closing import (
     close_pairing,
-    get_closing,
+    closing_of,
     request_rematch,
     write_closing_reflection,
 )
 from peermentor.services.workspace.roleplay import (
+    board_of,
     complete_roleplay,
-    list_scenarios,
     plan_roleplay,
     reflect_on_roleplay,
-    roleplay_board,
+    scenarios_of,
     set_schedule,
 )
 from peermentor.web.pages.participant_common import (
@@ -64,12 +64,9 @@ CHOICES = (
 
 
 def _show_roleplays(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    board = roleplay_board(m.session, m.who.actor, m.pairing_id, m.clock)
-    scenarios = list_scenarios(m.session, m.who.actor, m.pairing_id)
-    planned = {rp.sequence for rp in board.roleplays}
-    # Missed ones nobody planned may still be caught up, with the roles they had.
-    # (Sequences count from 0 in the domain; people count from 1.)
-    missed = [n for n in board.overdue if n not in planned]
+    board = board_of(m.session, m.ws, m.clock)
+    scenarios = scenarios_of(m.session, m.ws)
+    missed = board.catch_up  # the service's rule; sequences count from 0, people from 1
     context = {
         "heading": "Role-plays",
         "board": board,
@@ -191,7 +188,7 @@ def reflect(
 
 
 def _show_checkins(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    mine = my_checkins(m.session, m.who.actor, m.pairing_id, m.clock)
+    mine = checkins_of(m.session, m.ws, m.clock)
     context = {
         "heading": "Check-ins",
         "checkins": mine,
@@ -233,7 +230,7 @@ async def pulse(request: Request, m: Member = Depends(member_form)) -> Response:
 
 
 def _show_closing(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
-    closing = get_closing(m.session, m.who.actor, m.pairing_id)
+    closing = closing_of(m.session, m.ws)
     context = {"heading": "Closing", "closing": closing, "choices": CHOICES} | extra
     return page(request, m, "participant/closing.html", "closing", context, status)
 
