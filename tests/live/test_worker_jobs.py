@@ -59,9 +59,7 @@ def test_two_workers_on_one_queue_never_run_the_same_job(
     live_database_url: str, tmp_path: Path
 ) -> None:
     jobs = queue_matches(live_database_url, [40] * 6)
-    workers = [
-        start_worker(live_database_url, tmp_path, name, "--once") for name in ("one", "two")
-    ]
+    workers = [start_worker(live_database_url, tmp_path, name, "--once") for name in ("one", "two")]
     for worker in workers:
         assert worker.wait(timeout=600) == 0
     ran: dict[str, set[int]] = {}

@@ -36,9 +36,7 @@ def environment(database_url: str, folder: Path) -> dict[str, str]:
     }
 
 
-def start_worker(
-    database_url: str, folder: Path, name: str, *args: str
-) -> subprocess.Popen[bytes]:
+def start_worker(database_url: str, folder: Path, name: str, *args: str) -> subprocess.Popen[bytes]:
     """A worker whose output goes to `folder/<name>.log`."""
     log = (folder / f"{name}.log").open("wb")
     return subprocess.Popen(

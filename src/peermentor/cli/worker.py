@@ -14,9 +14,7 @@ from peermentor.cli.common import open_store_or_exit, out, settings_or_exit
 from peermentor.services.worker import DEFAULT_INTERVAL, Worker
 
 Once = Annotated[bool, typer.Option("--once", help="Do what is due now, then exit (cron).")]
-Interval = Annotated[
-    float, typer.Option(min=0.1, max=3600, help="Seconds between two ticks.")
-]
+Interval = Annotated[float, typer.Option(min=0.1, max=3600, help="Seconds between two ticks.")]
 Lease = Annotated[
     int,
     typer.Option(
@@ -28,9 +26,7 @@ Lease = Annotated[
 ]
 
 
-def worker(
-    once: Once = False, interval: Interval = DEFAULT_INTERVAL, lease: Lease = 60
-) -> None:
+def worker(once: Once = False, interval: Interval = DEFAULT_INTERVAL, lease: Lease = 60) -> None:
     """Run queued jobs (match runs, dry runs, imports) and the periodic tasks."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     settings = settings_or_exit()

@@ -279,7 +279,9 @@ class Runner:
         if retry and job.attempts < job.max_attempts:
             retry_at = self.clock() + RETRY_AFTER * 2 ** (job.attempts - 1)
         self._end(lambda s, now: jobs_repo.fail(s, job.id, self.worker, now, message, retry_at))
-        return f"failed ({message}); " + (f"retried after {retry_at:%H:%M:%S}" if retry_at else "for good")
+        return f"failed ({message}); " + (
+            f"retried after {retry_at:%H:%M:%S}" if retry_at else "for good"
+        )
 
     def _end(self, change: Callable[[Session, datetime], bool]) -> str:
         with self.store.sessions() as session:

@@ -128,9 +128,7 @@ def due_ids(session: Session, now: datetime, limit: int = 20) -> list[int]:
     return list(session.scalars(select(Job.id).where(_due(now)).order_by(Job.id).limit(limit)))
 
 
-def claim(
-    session: Session, job_id: int, worker: str, now: datetime, lease: timedelta
-) -> bool:
+def claim(session: Session, job_id: int, worker: str, now: datetime, lease: timedelta) -> bool:
     """Take the job if it is still due; the caller commits."""
     taken = session.execute(
         update(Job)

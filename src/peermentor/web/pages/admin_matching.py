@@ -10,13 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.matching.settings import CRITERIA, DEFAULT_WEIGHTS
+from peermentor.services import jobs as jobs_service
 from peermentor.services import match_review
 from peermentor.services import matching as matching_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import InvalidInput, NotFound
-from peermentor.web.deps import MAX_ID, Caller, PairingId, ProgramId, db_session
-from peermentor.services import jobs as jobs_service
 from peermentor.web import jobs as web_jobs
+from peermentor.web.deps import MAX_ID, Caller, PairingId, ProgramId, db_session
 from peermentor.web.pages.admin_programs import admin, admin_form
 from peermentor.web.render import render
 

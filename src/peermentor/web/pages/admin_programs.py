@@ -14,8 +14,8 @@ from peermentor.services import programs as programs_service
 from peermentor.services.access import Forbidden, InvalidInput
 from peermentor.services.invitations import InvitationMailer
 from peermentor.services.match_review import latest_run
-from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
 from peermentor.web import jobs as web_jobs
+from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
 from peermentor.web.pages.people_upload import finished_upload, start_import
 from peermentor.web.render import render
 
