@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import IO, Any
+from typing import Any, BinaryIO, cast
 
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
@@ -173,13 +173,13 @@ class JobContext:
             finally:
                 event.remove(session, "before_commit", mark)
 
-    def copy_file(self, target: IO[bytes]) -> None:
+    def copy_file(self, target: BinaryIO) -> None:
         with self.store.sessions() as session:
             jobs_repo.copy_file(session, self.job.id, target)
 
-    def spooled_file(self) -> IO[bytes]:
+    def spooled_file(self) -> BinaryIO:
         """The job's file in a temporary file (in memory while small), at its start."""
-        copy = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115  (caller closes)
+        copy = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=8 << 20))  # noqa: SIM115
         self.copy_file(copy)
         copy.seek(0)
         return copy
