@@ -97,3 +97,25 @@ def test_claims_at_the_same_moment_give_a_job_to_one_worker(
     engine.dispose()
     assert len(taken) == 1
     assert job_row(live_database_url, job_id).locked_by == taken[0]
+
+
+def test_a_worker_stopped_with_sigterm_mid_match_hands_the_job_back_at_once(
+    live_database_url: str, tmp_path: Path
+) -> None:
+    (job_id,) = queue_matches(live_database_url, [POOL])
+    worker = start_worker(live_database_url, tmp_path, "a", "--interval", "0.2")
+    try:
+        wait_for(
+            lambda: job_row(live_database_url, job_id).stage not in ("queued", ""),
+            "the worker to report progress",
+        )
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=120) == 0
+    job = job_row(live_database_url, job_id)
+    if job.state == "done":  # it was already storing its run: it finished first
+        assert list(runs_by_program(live_database_url).values()) == [1]
+        return
+    assert (job.state, job.attempts, job.locked_by) == ("queued", 0, None)
+    assert runs_by_program(live_database_url) == {}
+    assert "given back" in (tmp_path / "a.log").read_text()

@@ -5,6 +5,7 @@ and closed (never redone) when its work was committed by a worker that then died
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -20,10 +21,11 @@ from peermentor.store import jobs_repo
 
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
+NUMBERS = itertools.count(1)
 
 
 def queued(session: Session, kind: str = "test", **payload: Any) -> int:
-    program = create_program(session, SYSTEM, f"P {kind} {len(payload)}")
+    program = create_program(session, SYSTEM, f"P {next(NUMBERS)}")
     job = jobs_repo.enqueue(
         session, kind=kind, payload=payload, owner_user_id=None, program_id=program.id, now=T0
     )
@@ -107,7 +109,7 @@ def _runner(store: Store, handler: Any, worker: str = "w", now: datetime = T0) -
 def test_a_refused_job_fails_for_good_and_a_passing_fault_is_retried_later(
     session: Session, store: Store
 ) -> None:
-    refused, flaky = queued(session), queued(session, kind="test", n=1)
+    refused, flaky = queued(session), queued(session)
 
     def handler(context: JobContext) -> dict[str, Any]:
         if context.job.id == refused:
@@ -168,3 +170,21 @@ def test_a_worker_that_lost_its_lease_cannot_commit_its_work(
     assert find_program(session, "Written by the slow worker") is None
     job = jobs_repo.get(session, job_id)
     assert job is not None and job.locked_by == "b" and not job.committed
+
+
+def test_jobs_that_ended_a_month_ago_are_purged_and_others_stay(
+    session: Session, store: Store
+) -> None:
+    from peermentor.config import Settings
+    from peermentor.services.jobs import purge_finished_jobs
+
+    old, recent, waiting = queued(session), queued(session), queued(session)
+    for job_id in (old, recent):
+        assert jobs_repo.claim(session, job_id, "w", T0, LEASE)
+        assert jobs_repo.finish(session, job_id, "w", T0 + timedelta(days=job_id - old), None)
+    session.commit()
+    settings = Settings(database_url="sqlite:///unused.db")
+    assert purge_finished_jobs(store, settings, T0 + timedelta(days=30, hours=12)) == 1
+    assert jobs_repo.get(session, old) is None
+    assert jobs_repo.get(session, recent) is not None
+    assert jobs_repo.get(session, waiting) is not None

@@ -8,11 +8,13 @@ The job runs as the admin who started it, with the rights they hold when it runs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
+from peermentor.config import Settings
+from peermentor.runtime import Store
 from peermentor.services.access import Actor, require_admin
 from peermentor.services.programs import get_program_by_id
 from peermentor.store import jobs_repo
@@ -136,3 +138,15 @@ def start_import(
     """The upload is kept in the database, so a worker on another machine reads it."""
     file.seek(0)
     return _enqueue(session, actor, IMPORT, program_id, {"filename": filename}, file)
+
+
+KEEP_FINISHED = timedelta(days=30)
+
+
+def purge_finished_jobs(store: Store, settings: Settings, now: datetime) -> int:
+    """Periodic task: jobs that ended more than 30 days ago go (an import's result
+    names rows and addresses of its file; nobody follows a month-old job page)."""
+    with store.sessions() as session:
+        count = jobs_repo.purge_finished(session, now - KEEP_FINISHED)
+        session.commit()
+    return count

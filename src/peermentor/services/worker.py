@@ -59,7 +59,7 @@ class Worker:
         for task in periodic.TASKS if self.tasks is None else self.tasks:
             if self.stop.is_set():
                 break
-            name = getattr(task, "__qualname__", repr(task))
+            name = getattr(task, "__name__", repr(task))
             try:
                 done[name] = task(self.store, self.settings, self.clock())
             except Exception:  # one broken task must not stop the others, nor the jobs
