@@ -8,6 +8,7 @@ import io
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,8 @@ from peermentor.services.access import SYSTEM, InvalidInput
 from peermentor.services.job_runner import JobContext, Runner
 from peermentor.services.programs import create_program, find_program
 from peermentor.store import jobs_repo
+from peermentor.store.db import make_engine
+from peermentor.store.migrate import upgrade
 
 T0 = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -188,3 +191,32 @@ def test_jobs_that_ended_a_month_ago_are_purged_and_others_stay(
     assert jobs_repo.get(session, old) is None
     assert jobs_repo.get(session, recent) is not None
     assert jobs_repo.get(session, waiting) is not None
+
+
+def test_on_sqlite_a_progress_write_that_would_wait_for_the_write_lock_is_skipped(
+    tmp_path: Path,
+) -> None:
+    """An import holds SQLite's write lock while it stores its rows and reports progress
+    meanwhile: that report gives up at once instead of waiting 30 s for the lock."""
+    from peermentor.services.job_runner import Reporter
+    from peermentor.store.db import make_session_factory
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    upgrade(engine)
+    store = Store(engine=engine, sessions=make_session_factory(engine))
+    with store.sessions() as session:
+        job_id = queued(session)
+        assert jobs_repo.claim(session, job_id, "w", T0, LEASE)
+        session.commit()
+    reporter = Reporter(store, job_id, "import", "w", LEASE, lambda: T0)
+    with store.sessions() as writer:
+        create_program(writer, SYSTEM, "Holding the write lock")
+        writer.flush()  # the lock is taken from here until the commit
+        reporter("reading", 0.5, "half read")  # returns (skipped), does not raise
+        writer.commit()
+    reporter("writing", 0.5, "half stored")
+    with store.sessions() as session:
+        job = jobs_repo.get(session, job_id)
+        assert job is not None and (job.stage, job.detail) == ("writing", "half stored")
+    assert not reporter.lost
+    engine.dispose()
