@@ -29,7 +29,6 @@ from peermentor.services.users import create_program_admin, create_user
 from peermentor.store.auth_models import ApiToken
 from peermentor.web import deps
 from peermentor.web.app import create_app
-from peermentor.web.jobs import JobRegistry
 from tests.store.workspace.factories import NOW, World, make_world
 
 ADMIN_EMAIL = "lead@example.com"
@@ -90,7 +89,7 @@ def build_api(session: Session, tmp_path: Path, world: World) -> Api:
     )
     settings = Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret")
     app = create_app(settings, Store(engine=connection.engine, sessions=factory))
-    app.state.jobs = JobRegistry(inline=True)  # one shared connection: no second thread
+    app.state.jobs_inline = True  # one shared connection: jobs run in the request
     clock = Clock()
     app.dependency_overrides[deps.now] = lambda: clock.now
     tokens = {}

@@ -40,7 +40,8 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`peermentor demo` builds a fresh database; `peermentor serve` serves it."""
+    """`peermentor demo` builds a fresh database; `peermentor serve` serves it and
+    `peermentor worker` runs the jobs started on its pages."""
     folder = tmp_path_factory.mktemp("server")
     database = folder / "e2e.db"
     env = os.environ | {
@@ -67,14 +68,26 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    # Match runs and uploads started in the browser are jobs: a worker runs them.
+    worker_log = (folder / "worker.log").open("wb")
+    worker = subprocess.Popen(
+        [*command, "worker", "--interval", "0.2"],
+        env=env,
+        cwd=folder,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_up(url, process)
         yield Server(url=url, database=database, peers=peers)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        for child in (process, worker):
+            child.terminate()
+        for child in (process, worker):
+            child.wait(timeout=30)
         log.close()
+        worker_log.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM
 from peermentor.services.users import create_admin, create_user
 from peermentor.web.app import create_app
-from peermentor.web.jobs import JobRegistry
 
 ADMIN = ("admin@example.com", "admin-password-1")
 PEER = ("ana@example.com", "ana-password-12")
@@ -42,7 +41,7 @@ def client(session: Session, settings: Settings) -> Iterator[TestClient]:
     session.commit()
     # https base URL: the cookies are Secure, as in production.
     app = create_app(settings, store)
-    app.state.jobs = JobRegistry(inline=True)  # one shared connection: no second thread
+    app.state.jobs_inline = True  # one shared connection: jobs run in the request
     with TestClient(app, base_url="https://testserver") as test_client:
         yield test_client
 

@@ -27,7 +27,6 @@ from peermentor.services.users import create_admin, create_program_admin, create
 from peermentor.store.auth_models import ApiToken
 from peermentor.store.models import Pairing, PairingMember, Person, User
 from peermentor.web.app import create_app
-from peermentor.web.jobs import JobRegistry
 from tests.programs import pid
 from tests.web.access_matrix import ALLOW, DENY, LOGIN, MATRIX, ROLES
 from tests.web.conftest import csrf_of
@@ -84,7 +83,7 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
     )
     settings = Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret")
     app = create_app(settings, Store(engine=session.connection().engine, sessions=factory))
-    app.state.jobs = JobRegistry(inline=True)
+    app.state.jobs_inline = True  # one shared connection: jobs run in the request
     emails = {
         "member": member.email,
         "other_participant": outsider.email,

@@ -21,7 +21,6 @@ from peermentor.services.access import SYSTEM
 from peermentor.services.users import create_admin, create_user
 from peermentor.store.models import Person
 from peermentor.web.app import create_app
-from peermentor.web.jobs import JobRegistry
 from tests.store.workspace.factories import make_person, make_program, propose
 from tests.web.conftest import sign_in
 
@@ -96,7 +95,7 @@ def pairings(session: Session, settings: Settings) -> Iterator[Pairings]:
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     app = create_app(settings, Store(engine=session.connection().engine, sessions=factory))
-    app.state.jobs = JobRegistry(inline=True)
+    app.state.jobs_inline = True  # one shared connection: jobs run in the request
     world = Pairings(app, mine, other, people)
     yield world
     for client in world.browsers:

@@ -21,7 +21,6 @@ from peermentor.services.matching import export_rows, run_match, score_rows
 from peermentor.services.people import export_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.web.app import create_app
-from peermentor.web.jobs import JobRegistry
 from tests.programs import pid
 from tests.store.workspace.factories import NOW, make_program, make_world
 from tests.store.workspace.test_story import live_the_story
@@ -72,7 +71,7 @@ def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
         Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret"),
         Store(engine=session.connection().engine, sessions=factory),
     )
-    app.state.jobs = JobRegistry(inline=True)
+    app.state.jobs_inline = True  # one shared connection: jobs run in the request
     emails = {
         "member": world.people["ana"].email,
         "other_participant": world.people["outsider"].email,

@@ -1,5 +1,6 @@
-"""The people upload runs off the event loop: on a real server, /healthz answers while a
-5,000-row import is still running; the result is right and the temporary copy is gone."""
+"""The people upload is a job a worker runs: on a real server with a worker beside it,
+/healthz answers while a 5,000-row import is still under way; the result is right, and
+neither the stored upload nor the worker's temporary copy is left behind."""
 
 from __future__ import annotations
 
@@ -9,18 +10,22 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
+from sqlalchemy import func, select
 
 from peermentor.config import Settings
 from peermentor.demo_org import demo_people_csv
 from peermentor.runtime import open_store
 from peermentor.services.access import SYSTEM
 from peermentor.services.users import create_admin
+from peermentor.services.worker import Worker
+from peermentor.store import jobs_repo
+from peermentor.store.jobs_models import JobFile
 from peermentor.web.app import create_app
-from peermentor.web.jobs import Job
 from tests.web.conftest import ADMIN, csrf_of
 
 
@@ -34,8 +39,8 @@ def uploads_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def live(tmp_path: Path, uploads_dir: Path) -> Iterator[tuple[httpx.Client, object]]:
-    """A real uvicorn server in a thread, jobs in their own threads as in production."""
+def live(tmp_path: Path, uploads_dir: Path) -> Iterator[tuple[httpx.Client, Any]]:
+    """A real uvicorn server in a thread and a worker in another, as the demo runs them."""
     settings = Settings(
         database_url=f"sqlite:///{tmp_path / 'live.db'}",
         secret_key_file=tmp_path / "secret",
@@ -52,6 +57,8 @@ def live(tmp_path: Path, uploads_dir: Path) -> Iterator[tuple[httpx.Client, obje
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
+    worker = Worker(store, settings)
+    worker_thread = worker.start_thread(interval=0.1)
     with httpx.Client(
         base_url=f"http://127.0.0.1:{port}", timeout=30, follow_redirects=True
     ) as client:
@@ -59,25 +66,38 @@ def live(tmp_path: Path, uploads_dir: Path) -> Iterator[tuple[httpx.Client, obje
             if server.started:
                 break
             threading.Event().wait(0.05)
-        yield client, app
+        yield client, store
+    worker.stop.set()
+    worker_thread.join(timeout=30)
     server.should_exit = True
     thread.join(timeout=10)
     store.close()
 
 
-def wait_until_over(job: Job | None) -> None:
-    assert job is not None
+def state_of(store: Any, job_id: int) -> str:
+    with store.sessions() as session:
+        job = jobs_repo.get(session, job_id)
+        assert job is not None
+        return job.state
+
+
+def wait_until_over(store: Any, job_id: int) -> None:
     for _ in range(6000):
-        if job.status != "running":
+        if state_of(store, job_id) in ("done", "failed"):
             return
         threading.Event().wait(0.05)
     raise AssertionError("the import job did not end")
 
 
+def nothing_stored_for_jobs(store: Any) -> bool:
+    with store.sessions() as session:
+        return session.scalar(select(func.count()).select_from(JobFile)) == 0
+
+
 def test_healthz_answers_while_a_5000_row_import_runs(
-    live: tuple[httpx.Client, object], uploads_dir: Path
+    live: tuple[httpx.Client, Any], uploads_dir: Path
 ) -> None:
-    client, app = live
+    client, store = live
     login = client.get("/login")
     client.post(
         "/login",
@@ -94,28 +114,27 @@ def test_healthz_answers_while_a_5000_row_import_runs(
         follow_redirects=False,
     )
     assert started.status_code == 303
-    job_id = started.headers["location"].rsplit("/", 1)[1]
-    job = app.state.jobs.get(job_id, 1)  # type: ignore[attr-defined]
-    assert job is not None
+    job_id = int(started.headers["location"].rsplit("/", 1)[1])
 
     health = client.get("/healthz")
     assert health.status_code == 200 and health.json() == {"status": "ok"}
-    assert job.status == "running", "healthz had to wait for the import"
+    assert state_of(store, job_id) != "done", "healthz had to wait for the import"
     progress = client.get(started.headers["location"])
     assert progress.status_code == 200 and "Working:" in progress.text
 
-    wait_until_over(job)
+    wait_until_over(store, job_id)
     done = client.get(started.headers["location"])
     assert done.status_code == 200, done.text
     assert "Imported 5000 people: 5000 new" in done.text
     assert "5,000 people enrolled" in done.text
-    assert list(uploads_dir.iterdir()) == []  # the upload's temporary copy is removed
+    assert list(uploads_dir.iterdir()) == []  # the worker's temporary copy is removed
+    assert nothing_stored_for_jobs(store)  # and so is the upload stored with the job
 
 
 def test_a_rejected_upload_shows_every_problem_and_leaves_no_file(
-    live: tuple[httpx.Client, object], uploads_dir: Path
+    live: tuple[httpx.Client, Any], uploads_dir: Path
 ) -> None:
-    client, app = live
+    client, store = live
     login = client.get("/login")
     client.post(
         "/login",
@@ -132,11 +151,11 @@ def test_a_rejected_upload_shows_every_problem_and_leaves_no_file(
         files={"file": ("bad.csv", ("\n".join(lines) + "\n").encode(), "text/csv")},
         follow_redirects=False,
     )
-    job_id = started.headers["location"].rsplit("/", 1)[1]
-    wait_until_over(app.state.jobs.get(job_id, 1))  # type: ignore[attr-defined]
+    wait_until_over(store, int(started.headers["location"].rsplit("/", 1)[1]))
     page = client.get(started.headers["location"])
     assert page.status_code == 422
     assert "Nothing was imported" in page.text
     assert re.search(r"<td>11</td><td>email</td>", page.text)
     assert "0 people enrolled" in page.text
     assert list(uploads_dir.iterdir()) == []
+    assert nothing_stored_for_jobs(store)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from peermentor.cli import audit, db, demo, match, people, programs, users
+from peermentor.cli import audit, db, demo, match, people, programs, users, worker
 
 app = typer.Typer(
     help="peermentor: run peer-mentoring programmes (import people, match, serve).",
@@ -19,5 +19,6 @@ app.add_typer(match.app, name="match")
 app.add_typer(audit.app, name="audit")
 app.command("serve")(demo.serve)
 app.command("demo")(demo.demo)
+app.command("worker")(worker.worker)
 
 __all__ = ["app"]

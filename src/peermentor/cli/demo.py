@@ -65,6 +65,7 @@ def demo(
     import uvicorn
 
     from peermentor.demo import build_demo, fresh_private_database
+    from peermentor.services.worker import Worker
     from peermentor.web.app import create_app
 
     fresh_private_database(database)
@@ -87,8 +88,16 @@ def demo(
     out.print(f"  admin  {logins.admin[0]}  password {logins.admin[1]}")
     for email, password, name in logins.participants:
         out.print(f"  peer   {email}  password {password}  ({name})")
-    out.print("")
     if no_serve:
+        out.print("")
         store.close()
         return
-    uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
+    # Match runs, dry runs and uploads started on the pages are jobs; without a worker
+    # they would wait for one. In production the worker is its own process.
+    worker = Worker(store, settings)
+    worker.start_thread(interval=1.0)
+    out.print("  worker running beside the server (match runs, dry runs and uploads)\n")
+    try:
+        uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
+    finally:
+        worker.stop.set()

@@ -18,7 +18,6 @@ from peermentor.web import api
 from peermentor.web.deps import LoginRequired
 from peermentor.web.docs import install_docs
 from peermentor.web.headers import SecurityHeaders
-from peermentor.web.jobs import JobRegistry
 from peermentor.web.limits import install_body_limit
 from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import (
@@ -94,7 +93,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     _install_error_pages(app)
     install_docs(app)
-    app.state.jobs = JobRegistry()
+    # True in in-process tests only: queued jobs run inside the request (web/jobs.py).
+    app.state.jobs_inline = False
     install_body_limit(app, settings)
     app.include_router(auth_pages.router)
     app.include_router(account_pages.router)

@@ -10,12 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.matching.settings import CRITERIA, DEFAULT_WEIGHTS
+from peermentor.services import jobs as jobs_service
 from peermentor.services import match_review
 from peermentor.services import matching as matching_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import InvalidInput, NotFound
+from peermentor.web import jobs as web_jobs
 from peermentor.web.deps import MAX_ID, Caller, PairingId, ProgramId, db_session
-from peermentor.web.jobs import JobRegistry
 from peermentor.web.pages.admin_programs import admin, admin_form
 from peermentor.web.render import render
 
@@ -23,11 +24,6 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE_SIZE = 100
 MAX_PAGE = MAX_ID // PAGE_SIZE  # keeps the row offset a 32-bit number on every database
 FormText = Annotated[str, Form()]
-
-
-def _jobs(request: Request) -> JobRegistry:
-    jobs: JobRegistry = request.app.state.jobs
-    return jobs
 
 
 def _settings_from_form(form: dict[str, Any]) -> dict[str, Any]:
@@ -91,17 +87,8 @@ async def save_settings(
     try:
         changes = _settings_from_form(form)
         if form.get("action") == "dry-run":
-            name, actor, store = program.name, who.actor, request.app.state.store
-
-            def work(progress: Any) -> Any:
-                with store.sessions() as own:
-                    return matching_service.dry_run(own, actor, program_id, changes, progress)
-
-            session.commit()  # hold no transaction of ours while the job reads
-            job = _jobs(request).start(
-                who.user.id, f"Dry run of {name}", f"/admin/programs/{program_id}/settings", work
-            )
-            return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
+            job_id = jobs_service.start_dry_run(session, who.actor, program.id, changes)
+            return web_jobs.started(request, job_id)
         matching_service.save_match_settings(session, who.actor, program_id, changes)
     except InvalidInput as error:
         return _settings_page(request, who, session, program_id, error=str(error), status_code=422)
@@ -115,28 +102,24 @@ def start_match(
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
-    name, actor, store = program.name, who.actor, request.app.state.store
-
-    def work(progress: Any) -> Any:
-        with store.sessions() as own:
-            return matching_service.run_match(own, actor, program_id, progress=progress).summary()
-
-    session.commit()  # hold no transaction of ours while the job writes with its own
-    job = _jobs(request).start(
-        who.user.id, f"Match of {name}", f"/admin/programs/{program_id}/review", work
-    )
-    return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
+    job_id = jobs_service.start_match(session, who.actor, program_id)
+    return web_jobs.started(request, job_id)
 
 
 @router.get("/jobs/{job_id}")
-def job_page(request: Request, job_id: str, who: Caller = Depends(admin)) -> Response:
-    job = _jobs(request).get(job_id, who.user.id)
+def job_page(
+    request: Request,
+    job_id: str,
+    who: Caller = Depends(admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    job = jobs_service.job_of(session, jobs_service.job_number(job_id), who.user.id)
     if job is None:
-        raise NotFound("no such job (it may have run on another server process)")
-    if job.kind == "import" and job.status == "done":  # its result is on the programme page
-        return RedirectResponse(job.done_url, status_code=303)
-    return render(request, "admin/job.html", {"caller": who, "job": job})
+        raise NotFound("no such job")
+    done_url = web_jobs.done_url(job)
+    if job.kind == jobs_service.IMPORT and job.status == "done":  # its result: the programme page
+        return RedirectResponse(done_url, status_code=303)
+    return render(request, "admin/job.html", {"caller": who, "job": job, "done_url": done_url})
 
 
 @router.get("/programs/{program_id}/review")

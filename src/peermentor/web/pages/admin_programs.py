@@ -14,8 +14,9 @@ from peermentor.services import programs as programs_service
 from peermentor.services.access import Forbidden, InvalidInput
 from peermentor.services.invitations import InvitationMailer
 from peermentor.services.match_review import latest_run
+from peermentor.web import jobs as web_jobs
 from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
-from peermentor.web.pages.people_upload import finished_upload, spool_to_disk, start_import
+from peermentor.web.pages.people_upload import finished_upload, start_import
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -95,7 +96,7 @@ def program_overview(
     who: Caller = Depends(admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    outcome = upload and finished_upload(request.app.state.jobs, upload, who.user.id, program_id)
+    outcome = upload and finished_upload(session, upload, who.user.id, program_id)
     if not outcome:
         return _overview(request, who, session, program_id)
     if outcome.problems is not None:
@@ -119,7 +120,7 @@ def upload_people(
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
-    """Start the import as a job (its page shows progress), with the file on disk.
+    """Start the import as a job (its page shows progress), with the file in the database.
 
     The body limit (web/limits.py, PEERMENTOR_MAX_UPLOAD_BYTES) has refused a file that
     is too large before this runs."""
@@ -133,19 +134,14 @@ def upload_people(
             status_code=422,
             upload_error="Choose a CSV file to upload.",
         )
-    path = spool_to_disk(file.file)
-    session.commit()  # hold no transaction of ours while the job writes with its own
-    job = start_import(
-        request.app.state.jobs,
-        request.app.state.store,
-        user_id=who.user.id,
-        actor=who.actor,
+    job_id = start_import(
+        session,
+        who.actor,
         program_id=program.id,
-        program_name=program.name,
         filename=file.filename or "the file",
-        path=path,
+        upload=file.file,
     )
-    return RedirectResponse(f"/admin/jobs/{job.id}", status_code=303)
+    return web_jobs.started(request, job_id)
 
 
 @router.get("/programs/{program_id}/people.csv")
