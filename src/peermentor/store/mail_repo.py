@@ -31,8 +31,8 @@ def insert_once(session: Session, values: dict[str, Any]) -> bool:
         statement = sqlite.insert(OutboxMessage).on_conflict_do_nothing(index_elements=["key"])
     else:  # pragma: no cover - only the two supported databases
         statement = insert(OutboxMessage)
-    result = session.execute(statement.values(**values))
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    inserted = session.scalar(statement.values(**values).returning(OutboxMessage.id))
+    return inserted is not None
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
