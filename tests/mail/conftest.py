@@ -42,7 +42,7 @@ class Recorder:
     release: threading.Event = field(default_factory=threading.Event)
     held_by: str = ""
 
-    async def handle_RCPT(  # noqa: N802  (aiosmtpd's hook name)
+    async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
     ) -> str:
         if address in self.refuse:
@@ -56,7 +56,7 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.content, policy=default)
         assert isinstance(parsed, EmailMessage)
         self.received.append(Received(list(envelope.rcpt_tos), parsed, session.host_name or ""))
