@@ -48,6 +48,7 @@ class Recorder:
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         if address in self.hold and not self.release.is_set():
+            self.hold.discard(address)  # held once: a worker that takes it over passes
             self.held_by = session.host_name or ""
             self.holding.set()
             while not self.release.is_set():
