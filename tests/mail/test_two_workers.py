@@ -120,7 +120,7 @@ def test_two_workers_one_killed_mid_batch_send_each_mail_once(
         os.kill(victim.pid, signal.SIGKILL)
         victim.wait(30)
         smtp.recorder.release.set()
-        output, errors = survivor.communicate(timeout=150)
+        _output, errors = survivor.communicate(timeout=150)
         assert survivor.returncode == 0, errors.decode()
     finally:
         for process in workers:
