@@ -18,17 +18,17 @@ from starlette.routing import Route
 
 from peermentor.config import Settings
 from peermentor.demo_org import demo_people_csv
-from peermentor.runtime import Store
-from peermentor.services.access import SYSTEM
-from peermentor.services.auth import actor_for, create_api_token
-from peermentor.services.matching import run_match
-from peermentor.services.people import import_people
-from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.mail import kinds
 from peermentor.mail.compose import simple_message
 from peermentor.mail.links import page
 from peermentor.mail.message import Outgoing
+from peermentor.runtime import Store
+from peermentor.services.access import SYSTEM
+from peermentor.services.auth import actor_for, create_api_token
+from peermentor.services.matching import run_match
 from peermentor.services.outbox import queue
+from peermentor.services.people import import_people
+from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.store.auth_models import ApiToken
 from peermentor.store.mail_models import OutboxMessage
 from peermentor.store.models import Pairing, PairingMember, Person, User
