@@ -55,4 +55,4 @@ def list_mail(
         line = f"{row['id']:>6}  {row['state']:<9} {row['kind']:<20} {row['to']}  {row['subject']}"
         if row["error"]:
             line += f"  ({row['error']})"
-        out.print(line, highlight=False, markup=False)
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
