@@ -4,7 +4,7 @@ and check who is told what, once, and that no mail carries what the pair wrote."
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -33,7 +33,7 @@ def mails(session: Session, w: World) -> set[tuple[str, str]]:
     return {(r.kind, names[r.person_id]) for r in outbox_rows(session)}
 
 
-def tick(session: Session, tmp_path: Path, moment) -> int:  # type: ignore[no-untyped-def]
+def tick(session: Session, tmp_path: Path, moment: datetime) -> int:
     return queue_due_mail(store_on(session), folder_settings(tmp_path), moment)
 
 

@@ -188,6 +188,7 @@ def _deliver_one(batch: _Batch, message_id: int) -> str:
 
 
 def _failed(session: Session, batch: _Batch, message_id: int, attempts: int, reason: str) -> None:
+    values: dict[str, object]
     if attempts >= MAX_ATTEMPTS:
         values = {"state": "failed", "last_error": reason}
     else:

@@ -187,4 +187,8 @@ def closing_due(session: Session, today: date, until: date) -> list[ClosingDue]:
             ClosingReflectionRow.id.is_(None),
         )
     ).all()
-    return [ClosingDue(*row) for row in rows]
+    return [
+        ClosingDue(pairing_id, cycle, person_id, ends_on, program)
+        for pairing_id, cycle, person_id, ends_on, program in rows
+        if ends_on is not None
+    ]
