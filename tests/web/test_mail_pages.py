@@ -85,7 +85,7 @@ def test_a_participant_sets_their_mail_preferences(client: TestClient, session: 
         data={"csrf_token": csrf_of(account.text), "kind": keep, "weekly_digest": "on"},
     )
     assert saved.status_code == 200 and "mail preferences are saved" in saved.text
-    assert 'name="kind" value="feedback.received" >' in saved.text
+    assert 'name="kind" value="feedback.received">' in saved.text
     assert 'name="weekly_digest" checked' in saved.text
     prefs = preferences_of(session, kim.id)
     assert prefs.stopped == {kinds.FEEDBACK} and prefs.weekly_digest
