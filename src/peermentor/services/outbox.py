@@ -22,6 +22,7 @@ import base64
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 
 from sqlalchemy.orm import Session
 
@@ -175,7 +176,7 @@ def _deliver_one(batch: _Batch, message_id: int) -> str:
         attempts, kind = row.attempts, row.kind
         session.rollback()  # hold nothing while the server answers
         try:
-            batch.transport.send(email, settings.smtp_from, address)
+            batch.transport.send(email, parseaddr(settings.smtp_from)[1], address)
         except (Refused, ServerUnreachable) as error:
             _failed(session, batch, message_id, attempts, str(error))
             return "unreachable" if isinstance(error, ServerUnreachable) else "failed"

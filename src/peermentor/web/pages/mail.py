@@ -20,9 +20,7 @@ NO_STORE = {"cache-control": "no-store"}
 
 
 @router.get("/mail/unsubscribe/{token}")
-def unsubscribe_page(
-    request: Request, token: str, session: Session = Depends(db_session)
-) -> Response:
+def unsubscribe_page(request: Request, token: str) -> Response:
     """A button, not an unsubscribe on GET: link checkers and previews open links."""
     _, kind = mail_preferences.read_token(request.app.state.secret_key, token)
     page = render(
