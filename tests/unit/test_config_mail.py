@@ -28,7 +28,7 @@ def test_by_default_mail_goes_to_a_folder_in_the_working_directory() -> None:
 def test_a_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("")
     monkeypatch.setenv("PEERMENTOR_MAIL_DIR", str(tmp_path / "a-file"))
-    with pytest.raises(SettingsError, match="PEERMENTOR_MAIL_DIR .* is not a directory"):
+    with pytest.raises(SettingsError, match=r"PEERMENTOR_MAIL_DIR .* is not a directory"):
         load_settings()
 
 
