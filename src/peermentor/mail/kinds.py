@@ -36,8 +36,12 @@ NOT_STOPPABLE = frozenset({INVITATION})
 DIGESTIBLE: set[str] = {RESPONSE, REQUEST, ANSWER, FEEDBACK}
 
 
+_OTHER_LABELS = {INVITATION: "Invitation to set a password"}
+
+
 def label(kind: str) -> str:
-    return KINDS.get(kind, kind.replace(".", ": ").replace("_", " "))
+    known = KINDS.get(kind) or _OTHER_LABELS.get(kind)
+    return known or kind.replace(".", ": ").replace("_", " ")
 
 
 def stoppable(kind: str) -> bool:

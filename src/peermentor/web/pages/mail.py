@@ -67,6 +67,7 @@ def program_mail(
 ) -> Response:
     report = mail_admin.program_mail(session, who.actor, program_id)
     settings = request.app.state.settings
+    folder = settings.mail_folder()
     return render(
         request,
         "admin/mail.html",
@@ -74,7 +75,7 @@ def program_mail(
             "caller": who,
             "program": {"id": report.program_id, "name": report.program},
             "report": report,
-            "delivery": "SMTP" if settings.smtp_host else settings.mail_folder(),
+            "delivery": "SMTP" if settings.smtp_host else folder and folder.resolve(),
         },
     )
 
