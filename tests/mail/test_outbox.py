@@ -16,7 +16,9 @@ from peermentor.mail.compose import simple_message
 from peermentor.mail.links import page
 from peermentor.mail.message import Attachment, MailMessage, Outgoing
 from peermentor.services import outbox
+from peermentor.services.access import SYSTEM
 from peermentor.services.mail_preferences import unsubscribe
+from peermentor.services.personal_data import export_person_data
 from peermentor.store import mail_repo
 from peermentor.store.mail_models import OutboxMessage
 from tests.mail.conftest import (
@@ -185,3 +187,17 @@ def test_an_invitation_link_is_blanked_once_sent(session: Session, tmp_path: Pat
     assert link not in row.text_body + row.html_body
     [mail] = list(mailbox.Maildir(tmp_path / "mail", create=False))
     assert link in mail.as_string() and "List-Unsubscribe" not in mail
+
+
+def test_a_persons_data_export_lists_their_mails_and_preferences_without_bodies(
+    session: Session,
+) -> None:
+    ana = make_person(session, "Ana Silva")
+    mail_repo.save_preference(session, ana.id, [kinds.REQUEST], True, NOW)
+    outbox.queue(session, notice(ana.id, kind=kinds.PROPOSAL), NOW)
+    session.commit()
+    doc = export_person_data(session, SYSTEM, ana.employee_id, NOW)
+    assert doc["mail_preferences"] == {"unsubscribed": [kinds.REQUEST], "weekly_digest": True}
+    [mail] = doc["mails"]
+    assert mail["kind"] == kinds.PROPOSAL and mail["state"] == "queued"
+    assert "Kim gave you feedback" not in str(doc)

@@ -203,3 +203,27 @@ def digested_between(
             .order_by(OutboxMessage.queued_at, OutboxMessage.id)
         )
     )
+
+
+def person_mail(session: Session, person_id: int) -> dict[str, Any]:
+    """For the export of a person's data: their preferences and what was mailed to them
+    (no bodies: an invitation's held a one-time link)."""
+    preference = session.get(MailPreference, person_id)
+    mails = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.person_id == person_id).order_by(OutboxMessage.id)
+    )
+    return {
+        "mail_preferences": None
+        if preference is None
+        else {"unsubscribed": preference.unsubscribed, "weekly_digest": preference.weekly_digest},
+        "mails": [
+            {
+                "kind": m.kind,
+                "subject": m.subject,
+                "state": m.state,
+                "queued_at": m.queued_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            }
+            for m in mails
+        ],
+    }
