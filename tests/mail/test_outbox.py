@@ -18,7 +18,7 @@ from peermentor.mail.message import Attachment, MailMessage, Outgoing
 from peermentor.services import outbox
 from peermentor.services.access import SYSTEM
 from peermentor.services.mail_preferences import unsubscribe
-from peermentor.services.personal_data import export_person_data
+from peermentor.services.personal_data import erase_person, export_person_data
 from peermentor.store import mail_repo
 from peermentor.store.mail_models import OutboxMessage
 from tests.mail.conftest import (
@@ -170,7 +170,9 @@ def test_without_smtp_mail_lands_in_the_mail_folder(session: Session, tmp_path: 
     assert mail.is_multipart()
 
 
-def test_an_invitation_link_is_blanked_once_sent(session: Session, tmp_path: Path) -> None:
+def test_a_body_and_so_an_invitation_link_is_not_kept_once_sent(
+    session: Session, tmp_path: Path
+) -> None:
     ana = make_person(session, "Ana Silva")
     link = f"{BASE}/invite/credential-token"
     outbox.queue(
@@ -201,3 +203,20 @@ def test_a_persons_data_export_lists_their_mails_and_preferences_without_bodies(
     [mail] = doc["mails"]
     assert mail["kind"] == kinds.PROPOSAL and mail["state"] == "queued"
     assert "Kim gave you feedback" not in str(doc)
+
+
+def test_erasing_a_person_removes_their_mails_and_others_mails_name_them_no_more(
+    session: Session,
+) -> None:
+    ana, kim = make_person(session, "Ana Silva"), make_person(session, "Kim Park")
+    mail_repo.save_preference(session, ana.id, [kinds.REQUEST], False, NOW)
+    outbox.queue(session, notice(ana.id), NOW)
+    about_ana = simple_message("Ana Silva asked you", ["Ana Silva asked."], "Open", page("/"))
+    outbox.queue(session, Outgoing(kinds.REQUEST, kim.id, "to-kim", about_ana), NOW)
+    session.commit()
+    erase_person(session, SYSTEM, ana.employee_id, NOW)
+    session.expire_all()
+    [left] = rows(session)
+    assert left.person_id == kim.id and mail_repo.preference(session, ana.id) is None
+    assert "Ana" not in left.subject + left.text_body + left.html_body
+    assert left.subject == "Erased person asked you"

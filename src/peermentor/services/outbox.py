@@ -12,8 +12,10 @@ server accepting a message and the commit that records it can cause a second cop
 cannot be sent and recorded atomically. Failures are tried again after 5, 10, 20 and 40
 minutes, then the message is marked failed, with the server's reason, for admins.
 
-An invitation's body holds its link, a credential: it is blanked as soon as the message is
-sent (or replaced by a newer invitation), so the database never keeps a usable link.
+A body is kept only until its message is sent, then blanked (the recipient has it; the
+outbox keeps kind, recipient, subject and state). That matters most for an invitation,
+whose body holds its link, a credential: it goes as soon as the mail is sent (or replaced
+by a newer invitation), so the database never keeps a usable link.
 """
 
 from __future__ import annotations
@@ -40,8 +42,7 @@ LEASE = timedelta(minutes=5)
 RETRY_BASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BATCH = 200
-BLANKED = "(removed once sent: this mail held a one-time link)"
-SENSITIVE_KINDS = frozenset({kinds.INVITATION})
+BLANKED = "(not kept once sent)"
 
 
 def queue(session: Session, outgoing: Outgoing, now: datetime) -> bool:
@@ -173,16 +174,16 @@ def _deliver_one(batch: _Batch, message_id: int) -> str:
             ),
             batch.now,
         )
-        attempts, kind = row.attempts, row.kind
+        attempts = row.attempts
         session.rollback()  # hold nothing while the server answers
         try:
             batch.transport.send(email, parseaddr(settings.smtp_from)[1], address)
         except (Refused, ServerUnreachable) as error:
             _failed(session, batch, message_id, attempts, str(error))
             return "unreachable" if isinstance(error, ServerUnreachable) else "failed"
+        # The recipient has it now; the outbox keeps what it was, not what it said.
         done = {"state": "sent", "sent_at": batch.now, "last_error": ""}
-        if kind in SENSITIVE_KINDS:
-            done |= {"text_body": BLANKED, "html_body": BLANKED}
+        done |= {"text_body": BLANKED, "html_body": BLANKED, "attachments": []}
         mail_repo.finish(session, message_id, batch.owner, **done)
         session.commit()
         return "sent"

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -227,3 +227,19 @@ def person_mail(session: Session, person_id: int) -> dict[str, Any]:
             for m in mails
         ],
     }
+
+
+def erase_person_mail(session: Session, person_id: int, name: str, stand_in: str) -> int:
+    """For erasure: mail to the person and their preferences go (nothing more is sent to
+    them); mail to others names them no more. Returns how many of their mails went."""
+    gone = session.execute(delete(OutboxMessage).where(OutboxMessage.person_id == person_id))
+    session.execute(delete(MailPreference).where(MailPreference.person_id == person_id))
+    if name:
+        columns = (OutboxMessage.subject, OutboxMessage.text_body, OutboxMessage.html_body)
+        session.execute(
+            update(OutboxMessage)
+            .where(or_(*(c.contains(name, autoescape=True) for c in columns)))
+            .values({c.key: func.replace(c, name, stand_in) for c in columns})
+            .execution_options(synchronize_session=False)
+        )
+    return int(gone.rowcount)  # type: ignore[attr-defined]
