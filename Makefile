@@ -47,4 +47,4 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 clean:
-	rm -rf $(VENV) .venv-lock .pytest_cache .mypy_cache .ruff_cache test-artifacts peermentor-demo.db*
+	rm -rf $(VENV) .venv-lock .pytest_cache .mypy_cache .ruff_cache test-artifacts peermentor-demo.db* peermentor-mail

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./peermentor.db"
 SECRET_FILE_NAME = ".peermentor_secret"
+DEFAULT_MAIL_DIR = "./peermentor-mail"
 # Values people copy from examples; a deployment must never run with them.
 _WELL_KNOWN_SECRETS = {"changeme", "change-me", "secret", "development", "dev", "test"}
 _MIN_SECRET_LENGTH = 32
@@ -42,6 +43,9 @@ class Settings(BaseSettings):
     smtp_from: str = "peermentor@localhost"
     smtp_starttls: bool = False
     base_url: str = "http://127.0.0.1:8000"
+    # With no SMTP host, mail is written to this local mail folder (Maildir) instead of
+    # being sent, so a trial install shows what would go out; empty: no mail at all.
+    mail_dir: str = DEFAULT_MAIL_DIR
     # A browser session ends after this long without a request, and at the latest this
     # long after sign-in, whatever happens (ASVS 7.3). Upper bounds stop a typo from
     # meaning "never".
@@ -79,6 +83,29 @@ class Settings(BaseSettings):
                     f"'{item}' is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/24)"
                 ) from None
         return value
+
+    @field_validator("mail_dir")
+    @classmethod
+    def _usable_mail_dir(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        path = Path(value).expanduser()
+        if path.exists() and not path.is_dir():
+            raise ValueError(f"'{value}' exists and is not a directory")
+        parent = next((p for p in (path, *path.parents) if p.exists()), Path("."))
+        if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+            raise ValueError(f"'{value}' cannot be written (no write access to {parent})")
+        return value
+
+    def mail_folder(self) -> Path | None:
+        """Where mail goes when there is no SMTP host (None: SMTP, or no mail at all)."""
+        if self.smtp_host or not self.mail_dir:
+            return None
+        return Path(self.mail_dir).expanduser()
+
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_host) or bool(self.mail_dir)
 
     def trusted_proxy_list(self) -> list[str]:
         return _split(self.trusted_proxies)

@@ -34,6 +34,8 @@ TOP_LEVEL = [
     "sessions",
     "api_tokens",
     "invitations",
+    "mail_preferences",
+    "mails",
 ]
 KIM_ONLY = ("KIM-CHECKIN-NOTE", "KIM-VISION")
 

@@ -71,6 +71,14 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}/match.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/audit"): ORG_ADMIN_ONLY,
+    # --- mail (web/pages/mail.py) ---
+    # The signed link is the permission: a bad token is a 404 for everyone.
+    ("GET", "/mail/unsubscribe/{token}"): EVERYONE,
+    ("POST", "/mail/unsubscribe/{token}"): EVERYONE,
+    ("POST", "/account/mail"): SIGNED_IN,  # each their own; 422 for an account with no person
+    # Counts, failures and their reasons; never a body.
+    ("GET", "/admin/programs/{program_id}/mail"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/mail/{message_id}/resend"): ADMINS_OF_PROGRAMME,
     # --- participant pages (web/pages/participant*.py) ---
     # "/" (the dashboard) is above: every signed-in user gets it (admins are sent on).
     # A pairing's pages: its members only; admins never read what a pair writes.

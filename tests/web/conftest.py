@@ -25,6 +25,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         database_url="sqlite:///unused.db",
         secret_key_file=tmp_path / "secret",
+        mail_dir="",  # no mail: the tests that want mail set it up themselves
         insecure_cookies=False,
     )
 

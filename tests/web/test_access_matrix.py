@@ -18,13 +18,19 @@ from starlette.routing import Route
 
 from peermentor.config import Settings
 from peermentor.demo_org import demo_people_csv
+from peermentor.mail import kinds
+from peermentor.mail.compose import simple_message
+from peermentor.mail.links import page
+from peermentor.mail.message import Outgoing
 from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM
 from peermentor.services.auth import actor_for, create_api_token
 from peermentor.services.matching import run_match
+from peermentor.services.outbox import queue
 from peermentor.services.people import import_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.store.auth_models import ApiToken
+from peermentor.store.mail_models import OutboxMessage
 from peermentor.store.models import Pairing, PairingMember, Person, User
 from peermentor.web.app import create_app
 from tests.programs import pid
@@ -78,6 +84,7 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
     create_api_token(session, actor_for(member_user), "member's script", datetime.now(UTC))
     token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == member_user.id)).one()
 
+    message_id = _a_failed_mail(session, member.id)
     factory = sessionmaker(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
@@ -107,6 +114,9 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
             "job_id": "not-a-job-of-yours",
             "token": "not-a-real-token",
             "token_id": str(token_id),
+            # No mail is in the outbox: an admin of the programme is told it is not found
+            # there (404 is DENY), so the walk sends a mail that exists (see below).
+            "message_id": str(message_id),
             # Sub-resources of the API's workspace: the pairing is still proposed, so a
             # member's change stops at 409/422 before the id is looked up, and anyone
             # else is refused before that.
@@ -117,6 +127,16 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
     )
     for client in clients.values():
         client.__exit__(None, None, None)
+
+
+def _a_failed_mail(session: Session, person_id: int) -> int:
+    """A failed mail to the member, so the resend route has something to resend."""
+    message = simple_message("A notice", ["Something happened."], "Open", page("/"))
+    queue(session, Outgoing(kinds.FEEDBACK, person_id, "matrix:1", message), datetime.now(UTC))
+    row = session.scalars(select(OutboxMessage).where(OutboxMessage.key == "matrix:1")).one()
+    row.state, row.last_error = "failed", "550 refused"
+    session.commit()
+    return row.id
 
 
 def all_routes(routes: list[Any], prefix: str = "") -> set[tuple[str, str]]:

@@ -3,7 +3,12 @@ from PEERMENTOR_BASE_URL, and without mail only an organisation admin sees links
 
 from __future__ import annotations
 
+import email
+import email.policy
+import mailbox
 import re
+from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -13,10 +18,13 @@ from sqlalchemy.orm import Session
 
 from peermentor.config import Settings
 from peermentor.services.access import SYSTEM
-from peermentor.services.invitations import InvitationMessage
+from peermentor.services.invitations import InvitationMessage, OutboxMailer
+from peermentor.services.outbox import deliver_due
 from peermentor.services.people import import_people
 from peermentor.services.users import create_program_admin
+from peermentor.store.mail_models import OutboxMessage
 from peermentor.store.models import Program
+from peermentor.web.app import create_app
 from tests.web.conftest import ADMIN, csrf_of, sign_in
 
 BASE = "https://mentoring.example.org"
@@ -27,12 +35,16 @@ COHORT = (
     "E2,Lee Chan,lee@example.com,3\n"
 )
 LINK = re.compile(r"<code>([^<]*/invite/[^<]+)</code>")
+LINK_IN_TEXT = re.compile(r"(https://\S+/invite/[A-Za-z0-9_-]+)")
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret", base_url=BASE
+        database_url="sqlite:///unused.db",
+        secret_key_file=tmp_path / "secret",
+        base_url=BASE,
+        mail_dir="",  # no mail unless a test sets it up
     )
 
 
@@ -61,6 +73,14 @@ def signs_in(client: TestClient, email: str, password: str) -> bool:
         follow_redirects=False,
     )
     return response.status_code == 303
+
+
+def plain_text(mail: mailbox.MaildirMessage) -> str:
+    parsed = email.message_from_bytes(mail.as_bytes(), policy=email.policy.default)
+    assert isinstance(parsed, EmailMessage)
+    body = parsed.get_body(("plain",))
+    assert body is not None
+    return str(body.get_content())
 
 
 class RecordingMailer:
@@ -150,3 +170,48 @@ def test_with_mail_a_programme_admin_sends_invitations_and_sees_no_link(
     assert sorted(m.to for m in mailer.sent) == ["kim@example.com", "lee@example.com"]
     assert all(m.link.startswith(f"{BASE}/invite/") for m in mailer.sent)
     assert client.get("/invite/" + mailer.sent[0].link.rsplit("/", 1)[1]).status_code == 200
+
+
+def test_with_a_mail_folder_each_invitation_arrives_once_and_no_link_stays_behind(
+    client: TestClient, program_id: int, session: Session, tmp_path: Path
+) -> None:
+    store = client.app.state.store  # type: ignore[attr-defined]
+    folder = Settings(
+        database_url="sqlite:///unused.db",
+        secret_key_file=tmp_path / "secret",
+        base_url=BASE,
+        mail_dir=str(tmp_path / "mail"),
+    )
+    assert isinstance(create_app(folder, store).state.invitation_mailer, OutboxMailer)
+    client.app.state.invitation_mailer = OutboxMailer(store)  # type: ignore[attr-defined]
+    csrf = sign_in(client, *LEAD)
+    page = invite(client, csrf, program_id)
+    assert "2 invitations sent by mail" in page.text and "/invite/" not in page.text
+    assert deliver_due(store, folder, datetime.now(UTC)) == 2
+    assert deliver_due(store, folder, datetime.now(UTC)) == 0
+    mails = list(mailbox.Maildir(tmp_path / "mail", create=False))
+    assert sorted(m["To"] for m in mails) == [
+        "Kim Park <kim@example.com>",
+        "Lee Chan <lee@example.com>",
+    ]
+    links = [LINK_IN_TEXT.findall(plain_text(m))[0] for m in mails]
+    assert all(link.startswith(f"{BASE}/invite/") for link in links)
+    assert client.get("/invite/" + links[0].rsplit("/", 1)[1]).status_code == 200
+    stored = session.scalars(select(OutboxMessage)).all()
+    assert {m.state for m in stored} == {"sent"}
+    assert not any(link in m.text_body + m.html_body for m in stored for link in links)
+
+
+def test_a_newer_invitation_cancels_one_not_sent_yet(
+    client: TestClient, program_id: int, session: Session
+) -> None:
+    client.app.state.invitation_mailer = OutboxMailer(client.app.state.store)  # type: ignore[attr-defined]
+    csrf = sign_in(client, *LEAD)
+    invite(client, csrf, program_id)
+    invite(client, csrf, program_id)
+    states = sorted(session.scalars(select(OutboxMessage.state)))
+    assert states == ["cancelled", "cancelled", "queued", "queued"]
+    cancelled = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.state == "cancelled")
+    ).all()
+    assert all("/invite/" not in m.text_body + m.html_body for m in cancelled)

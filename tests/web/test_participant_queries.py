@@ -31,7 +31,6 @@ from peermentor.services.workspace import (
 from peermentor.store.models import Person
 from peermentor.web.app import create_app
 from peermentor.web.deps import now
-from peermentor.web.jobs import JobRegistry
 from tests.store.workspace.factories import later, make_cohort, participant
 from tests.web.conftest import sign_in
 
@@ -148,7 +147,7 @@ def test_pages_read_a_bounded_number_of_statements_whatever_the_history(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     app = create_app(settings, Store(engine=session.connection().engine, sessions=factory))
-    app.state.jobs = JobRegistry(inline=True)
+    app.state.jobs_inline = True
     app.dependency_overrides[now] = lambda: CLOCK
     try:
         for first, _, _ in cohort:

@@ -10,6 +10,7 @@ import typer
 
 from peermentor.cli.audit import purge_at_start
 from peermentor.cli.common import open_store_or_exit, out, settings_or_exit
+from peermentor.config import Settings
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, envvar="PORT", help="Port (or $PORT).")]
@@ -85,6 +86,7 @@ def demo(
             f"  match  {match['pairings']} pairings, {match['unmatched']} unmatched, "
             f"total {match['total_score']:.2f} (gap to proven bound {match['gap']:.3%})"
         )
+    out.print(f"  mail   {_where_mail_goes(settings)}", soft_wrap=True, highlight=False)
     out.print(f"  admin  {logins.admin[0]}  password {logins.admin[1]}")
     for email, password, name in logins.participants:
         out.print(f"  peer   {email}  password {password}  ({name})")
@@ -96,8 +98,20 @@ def demo(
     # they would wait for one. In production the worker is its own process.
     worker = Worker(store, settings)
     worker.start_thread(interval=1.0)
-    out.print("  worker running beside the server (match runs, dry runs and uploads)\n")
+    out.print("  worker running beside the server (match runs, dry runs, uploads and mail)\n")
     try:
         uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
     finally:
         worker.stop.set()
+
+
+def _where_mail_goes(settings: Settings) -> str:
+    folder = settings.mail_folder()
+    if settings.smtp_host:
+        return f"sent by SMTP through {settings.smtp_host}:{settings.smtp_port}"
+    if folder is not None:
+        return (
+            f"no SMTP host: written to the mail folder {folder.resolve()} "
+            f"(list it: PEERMENTOR_DATABASE_URL={settings.database_url} peermentor mail list)"
+        )
+    return "off (PEERMENTOR_MAIL_DIR is empty and there is no SMTP host)"

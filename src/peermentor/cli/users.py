@@ -8,9 +8,16 @@ from typing import Annotated
 
 import typer
 
-from peermentor.cli.common import fail, out, store_session
+from peermentor.cli.common import (
+    err,
+    fail,
+    open_store_or_exit,
+    out,
+    settings_or_exit,
+    store_session,
+)
 from peermentor.services import users as users_service
-from peermentor.services.access import SYSTEM
+from peermentor.services.access import SYSTEM, ServiceError
 
 app = typer.Typer(help="Login accounts.", no_args_is_help=True)
 
@@ -60,3 +67,43 @@ def create_program_admin(
         session.commit()
         verb = "created" if created else "updated"
         out.print(f"{verb} {user.email}: programme admin of {program!r}")
+
+
+@app.command("invite")
+def invite(
+    program: Annotated[str, typer.Option(help="Programme whose people are invited.")],
+) -> None:
+    """Invitation mails for the programme's people who cannot sign in yet (people who can
+    are not invited again). Queued in the outbox and delivered at once."""
+    from datetime import UTC, datetime
+
+    from peermentor.services import invitations
+    from peermentor.services.outbox import deliver_due
+
+    settings = settings_or_exit()
+    store = open_store_or_exit(settings)
+    now = datetime.now(UTC)
+    mailer = invitations.OutboxMailer(store) if settings.mail_enabled() else None
+    try:
+        with store.sessions() as session:
+            outcome = invitations.invite_program(
+                session, SYSTEM, program, settings.base_url, now, mailer
+            )
+        delivered = deliver_due(store, settings, now) if mailer else 0
+    except ServiceError as error:
+        fail(str(error))
+    finally:
+        store.close()
+    out.print(
+        f"{outcome.program}: {outcome.sent} invitation(s) queued, {delivered} mail(s) delivered; "
+        f"{outcome.already_signed_up} can already sign in, {outcome.opted_out} opted out"
+    )
+    for refused in outcome.not_invited:
+        out.print(f"  not invited: {refused.name} <{refused.email}>: {refused.reason}")
+    folder = settings.mail_folder()
+    if mailer and folder is not None:
+        out.print(f"no SMTP host: the mails are in the mail folder {folder.resolve()}")
+    if outcome.links:
+        err.print("mail is off: these links are credentials, pass each on privately")
+        for message in outcome.links:
+            out.print(f"  {message.to}  {message.link}", highlight=False, markup=False)

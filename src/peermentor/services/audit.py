@@ -49,9 +49,12 @@ ACTIONS: dict[str, str] = {
     "password.changed": "A password changed by its owner",
     "person.data_exported": "Everything stored about one person exported",
     "person.erased": "A person and their account erased",
+    "mail.resent": "A mail that had failed queued to be sent again",
     "audit.purged": "Audit entries older than the retention period removed",
 }
-TARGET_KINDS = frozenset({"program", "pairing", "match_run", "user", "person", "api_token"})
+TARGET_KINDS = frozenset(
+    {"program", "pairing", "match_run", "user", "person", "api_token", "mail_message"}
+)
 ACTOR_LABELS = {"command_line": "command line", "anonymous": "anonymous"}
 ERASED_ACCOUNT = "erased account"
 

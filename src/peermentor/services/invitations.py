@@ -1,14 +1,17 @@
 """Invitations for a whole programme: who gets one, and how the link reaches them.
 
 An invitation link is a credential (whoever opens it sets that account's password), so
-it should travel by mail to its owner. The mail issue plugs a sender in through
-`InvitationMailer`; until one is configured, only an organisation admin may see links
-on a page and pass them on by hand. A programme admin is refused, so nobody who runs a
-single programme ever holds a way into someone's account.
+it should travel by mail to its owner. `OutboxMailer` implements `InvitationMailer` over
+the outbox (SMTP, or the local mail folder without an SMTP host) and is installed on the
+app whenever mail is set up; with no mail at all (PEERMENTOR_MAIL_DIR empty and no SMTP
+host), only an organisation admin may see links on a page and pass them on by hand. A
+programme admin is refused, so nobody who runs a single programme ever holds a way into
+someone's account.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -16,6 +19,11 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peermentor.mail import kinds
+from peermentor.mail.compose import simple_message
+from peermentor.mail.message import Outgoing
+from peermentor.runtime import Store
+from peermentor.services import outbox
 from peermentor.services.access import Actor, ServiceError
 from peermentor.services.auth import INVITATION_LIFETIME, InvitationRefused, invite_person
 from peermentor.services.programs import admin_program
@@ -32,6 +40,7 @@ class InvitationMessage:
     program: str
     link: str
     expires_at: datetime
+    person_id: int = 0
 
 
 class InvitationMailer(Protocol):
@@ -42,14 +51,51 @@ class InvitationMailer(Protocol):
     def send_invitation(self, message: InvitationMessage) -> None: ...
 
 
+class OutboxMailer:
+    """Queues each invitation in the outbox (the worker sends it). The body holds the
+    link until the message is sent, then it is blanked; a newer invitation cancels and
+    blanks an older one that has not gone yet."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def send_invitation(self, message: InvitationMessage) -> None:
+        now = message.expires_at - INVITATION_LIFETIME
+        with self.store.sessions() as session:
+            outbox.replace_waiting(session, message.person_id, kinds.INVITATION)
+            outbox.queue(session, invitation_mail(message), now)
+            session.commit()
+
+
+def invitation_mail(message: InvitationMessage) -> Outgoing:
+    link_digest = hashlib.sha256(message.link.encode()).hexdigest()[:16]
+    return Outgoing(
+        kinds.INVITATION,
+        message.person_id,
+        f"{kinds.INVITATION}:{message.person_id}:{link_digest}",
+        simple_message(
+            f"You are invited to {message.program} on peermentor",
+            [
+                f"Hello {message.name},",
+                f"You are invited to the peer-mentoring programme {message.program}. "
+                "Open the link below to set your password and sign in.",
+                f"The link is for you only and works once, until "
+                f"{message.expires_at:%d %B %Y %H:%M} UTC.",
+            ],
+            "Set your password",
+            message.link,
+        ),
+    )
+
+
 class MailNotConfigured(ServiceError):
     """Links may not be shown to this caller and there is no mail to send them by."""
 
 
 MAIL_NEEDED = (
     "Invitations can only be sent by mail, and this server has no mail set up "
-    "(PEERMENTOR_SMTP_HOST). Ask an organisation admin to configure mail, or to create "
-    "the invitation links and send them privately."
+    "(PEERMENTOR_SMTP_HOST, or a mail folder: PEERMENTOR_MAIL_DIR). Ask an organisation "
+    "admin to configure mail, or to create the invitation links and send them privately."
 )
 
 
@@ -116,6 +162,7 @@ def invite_program(
                 program=program.name,
                 link=invitation_link(base_url, token),
                 expires_at=now + INVITATION_LIFETIME,
+                person_id=person.id,
             )
         )
     session.commit()

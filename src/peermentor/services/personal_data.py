@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.services import audit
 from peermentor.services.access import Actor, Forbidden, NotFound, require_org_admin
-from peermentor.store import accounts_repo
+from peermentor.store import accounts_repo, mail_repo
 from peermentor.store import personal_data_erase as erasure
 from peermentor.store import personal_data_repo as repo
 from peermentor.store.models import Person, User
@@ -68,6 +68,10 @@ def _document(
             "invitations": [],
             "failed_sign_ins": [],
         }
+    if person is not None:
+        doc |= mail_repo.person_mail(session, person.id)
+    else:
+        doc |= {"mail_preferences": None, "mails": []}
     return doc
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 import peermentor.store.all_models  # noqa: F401  (every table: none may keep the person)
 from peermentor.matching import run_inputs
+from peermentor.store import mail_repo
 from peermentor.store.models import Base, Enrolment, MatchRun, Pairing, PairingMember, Person
 from peermentor.store.personal_data_repo import user_of
 from peermentor.store.workspace_models import (
@@ -183,6 +184,8 @@ def erase(session: Session, person: Person) -> dict[str, int]:
         session.delete(user)
         counts["accounts"] = 1
         session.flush()
+    # Mail: theirs goes (nothing more is sent to them), others' names them no more.
+    counts["mails"] = mail_repo.erase_person_mail(session, me, person.name, ERASED_NAME)
     # Throttle counters need nothing: they are keyed by digests and hold no address.
     for column in _person_columns():
         session.execute(update(column.table).where(column == me).values({column.name: stand_in.id}))

@@ -14,6 +14,7 @@ from peermentor import __version__
 from peermentor.config import Settings, load_settings
 from peermentor.runtime import Store, open_store
 from peermentor.services.access import Forbidden, InvalidInput, NotFound
+from peermentor.services.invitations import OutboxMailer
 from peermentor.web import api
 from peermentor.web.deps import LoginRequired
 from peermentor.web.docs import install_docs
@@ -25,6 +26,7 @@ from peermentor.web.pages import (
     admin_health,
     admin_matching,
     admin_programs,
+    mail,
     participant,
 )
 from peermentor.web.pages import auth as auth_pages
@@ -95,10 +97,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     install_docs(app)
     # True in in-process tests only: queued jobs run inside the request (web/jobs.py).
     app.state.jobs_inline = False
+    if settings.mail_enabled():
+        # SMTP, or the local mail folder: invitations go by mail, never as links on a page.
+        app.state.invitation_mailer = OutboxMailer(store)
     install_body_limit(app, settings)
     app.include_router(auth_pages.router)
     app.include_router(account_pages.router)
-    for pages in (admin_programs, admin_matching, admin_health, admin_audit, participant):
+    for pages in (admin_programs, admin_matching, admin_health, admin_audit, mail, participant):
         app.include_router(pages.router)
     app.include_router(api.router)
 

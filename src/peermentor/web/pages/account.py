@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from peermentor.services import personal_data
+from peermentor.mail import kinds
+from peermentor.services import mail_preferences, personal_data
 from peermentor.web.deps import Caller, caller, db_session, now
 from peermentor.web.render import render
 
@@ -18,8 +19,16 @@ NO_STORE = {"cache-control": "no-store"}
 
 
 @router.get("/account")
-def account_page(request: Request, who: Caller = Depends(caller)) -> Response:
-    page = render(request, "account.html", {"caller": who})
+def account_page(
+    request: Request, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> Response:
+    context = {
+        "caller": who,
+        "mail": mail_preferences.my_preferences(session, who.actor),
+        "mail_kinds": kinds.KINDS,
+        "mail_saved": request.query_params.get("saved") == "mail",
+    }
+    page = render(request, "account.html", context)
     page.headers.update(NO_STORE)
     return page
 

@@ -1,0 +1,48 @@
+"""The kinds of mail, each a unit a person can stop, and which of them a weekly digest
+may replace.
+
+Whoever adds a kind of mail (a nudge, a calendar invite, a circle reminder) registers it
+here with the words the account page shows; a kind not registered is still delivered and
+can still be stopped from its own mail, it is only missing from the preferences form.
+"""
+
+from __future__ import annotations
+
+INVITATION = "invitation"
+PROPOSAL = "pairing.proposed"
+RESPONSE = "pairing.response"
+REQUEST = "guidance.request"
+ANSWER = "guidance.answer"
+FEEDBACK = "feedback.received"
+CLOSING = "closing.reminder"
+DIGEST = "digest"
+
+# kind -> what the account page calls it.
+KINDS: dict[str, str] = {
+    PROPOSAL: "A new peer is proposed to you",
+    RESPONSE: "Your partner accepts or declines",
+    REQUEST: "Your partner asks you for guidance",
+    ANSWER: "Your partner answers your request",
+    FEEDBACK: "Feedback arrives for you",
+    CLOSING: "Your cycle is coming to its end",
+    DIGEST: "The weekly digest",
+}
+
+# An invitation is how a person gets in at all: it cannot be stopped.
+NOT_STOPPABLE = frozenset({INVITATION})
+
+# Kinds a weekly digest replaces for people who prefer it; time-critical ones (a proposal
+# waiting for an answer, the end of a cycle) always come on their own.
+DIGESTIBLE: set[str] = {RESPONSE, REQUEST, ANSWER, FEEDBACK}
+
+
+_OTHER_LABELS = {INVITATION: "Invitation to set a password"}
+
+
+def label(kind: str) -> str:
+    known = KINDS.get(kind) or _OTHER_LABELS.get(kind)
+    return known or kind.replace(".", ": ").replace("_", " ")
+
+
+def stoppable(kind: str) -> bool:
+    return kind not in NOT_STOPPABLE
