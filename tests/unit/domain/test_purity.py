@@ -4,6 +4,7 @@ import sys
 MODULES = (
     "errors", "validation", "lifecycle", "charter", "vision", "gaps", "guidance", "sessions",
     "scenarios", "roleplay", "feedback", "checkins", "balance", "closing",
+    "nudges", "meetings",
 )  # fmt: skip
 FORBIDDEN = ("fastapi", "starlette", "sqlalchemy", "alembic", "pydantic", "numpy")
 
