@@ -101,6 +101,7 @@ class Nudge:
     occasion: str  # with kind, recipient and pairing: the key of "sent once"
     about: str = ""  # a member id the nudge speaks of, or a request id, or a component
     since: datetime | None = None  # when the waiting started, for "for N days"
+    role: str = ""  # for requests: "asked", "asker" or "other" (a triad's third member)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +140,15 @@ def request_nudges(f: PairingFacts, s: NudgeSettings, now: datetime) -> list[Nud
         if waited < _days(s.request_days):
             continue
         occasion = f"request-{r.request_id}"
-        result.append(Nudge(Kind.REQUEST_UNANSWERED, r.recipient, occasion, r.asker, r.asked_at))
+        result.append(
+            Nudge(Kind.REQUEST_UNANSWERED, r.recipient, occasion, r.asker, r.asked_at, "asked")
+        )
         if s.request_escalate_days and waited >= _days(s.request_days + s.request_escalate_days):
             for m in f.members:
-                about = r.asker if m == r.recipient else r.recipient
+                role = "asked" if m == r.recipient else "asker" if m == r.asker else "other"
+                about = r.asker if role == "asked" else r.recipient
                 result.append(
-                    Nudge(Kind.REQUEST_STILL_UNANSWERED, m, occasion, about, r.asked_at)
+                    Nudge(Kind.REQUEST_STILL_UNANSWERED, m, occasion, about, r.asked_at, role)
                 )
     return result
 
