@@ -26,6 +26,7 @@ from peermentor.web.pages import (
     admin_health,
     admin_matching,
     admin_programs,
+    calendar_feed,
     participant,
 )
 from peermentor.web.pages import auth as auth_pages
@@ -100,6 +101,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(account_pages.router)
     for pages in (admin_programs, admin_matching, admin_health, admin_audit, participant):
         app.include_router(pages.router)
+    app.include_router(calendar_feed.router)
     app.include_router(api.router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
 from peermentor.services import programs as programs_service
+from peermentor.services.nudges import (
+    inactive_members,
+    nudge_settings,
+    release_inactive_proposals,
+)
 from peermentor.services.workspace.health import programme_health
 from peermentor.web.deps import Caller, ProgramId, db_session, now
-from peermentor.web.pages.admin_programs import admin
+from peermentor.web.pages.admin_programs import admin, admin_form
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -25,6 +30,7 @@ def health(
 ) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
     report = programme_health(session, who.actor, program.id, now())
+    released = request.query_params.get("released", "")
     return render(
         request,
         "admin/health.html",
@@ -34,5 +40,24 @@ def health(
             "health": report,
             "not_enough": NotEnoughData,
             "minimum": MIN_AGGREGATE_GROUP,
+            # Members gone silent (services.nudges): a section of its own.
+            "inactive": inactive_members(session, who.actor, program.id, now()),
+            "nudge_settings": nudge_settings(program),
+            "released": int(released) if released.isdigit() else None,
         },
+    )
+
+
+@router.post("/programs/{program_id}/health/release")
+def release(
+    program_id: ProgramId,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Release every open proposal waiting for a member inactive past the programme's
+    period; both members return to the pool. Audited, one entry a pairing."""
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    count = release_inactive_proposals(session, who.actor, program.id, now())
+    return RedirectResponse(
+        f"/admin/programs/{program.id}/health?released={count}#inactive", status_code=303
     )
