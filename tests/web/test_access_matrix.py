@@ -25,6 +25,7 @@ from peermentor.services.matching import run_match
 from peermentor.services.people import import_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.store.auth_models import ApiToken
+from peermentor.store.calendar_models import MeetingSeriesRow
 from peermentor.store.models import Pairing, PairingMember, Person, User
 from peermentor.web.app import create_app
 from peermentor.web.jobs import JobRegistry
@@ -77,6 +78,20 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
     member_user = session.scalars(select(User).where(User.person_id == member.id)).one()
     create_api_token(session, actor_for(member_user), "member's script", datetime.now(UTC))
     token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == member_user.id)).one()
+    # A meeting of the member's pairing, so the member's invite download is served.
+    series = MeetingSeriesRow(
+        pairing_id=mine.id,
+        uid="matrix@peermentor",
+        kind="session",
+        starts_at=datetime.now(UTC),
+        timezone="UTC",
+        minutes=60,
+        cadence_kind="weekly",
+        sequence=0,
+        updated_at=datetime.now(UTC),
+    )
+    session.add(series)
+    session.commit()
 
     factory = sessionmaker(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
@@ -107,6 +122,7 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
             "job_id": "not-a-job-of-yours",
             "token": "not-a-real-token",
             "token_id": str(token_id),
+            "series_id": str(series.id),
             # Sub-resources of the API's workspace: the pairing is still proposed, so a
             # member's change stops at 409/422 before the id is looked up, and anyone
             # else is refused before that.
