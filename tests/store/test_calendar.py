@@ -111,9 +111,7 @@ def test_invite_mail_attaches_the_invite_once_per_version(session: Session) -> N
         _, event = _event(attachment.data)
         assert str(event["UID"]) == s.uid
         assert m.key == f"calendar.invite:{m.person_id}:{s.uid}:0"
-    assert {m.key for m in due_mail(session, later(days=1), BASE, SENDER)} == {
-        m.key for m in mails
-    }
+    assert {m.key for m in due_mail(session, later(days=1), BASE, SENDER)} == {m.key for m in mails}
     cancel_meeting(session, w.ana, w.pairing_id, int(s.series_id), later(days=2))
     after = list(due_mail(session, later(days=2), BASE, SENDER))
     assert {m.kind for m in after} == {"calendar.cancel"}
@@ -161,7 +159,9 @@ def test_the_feed_works_with_its_token_and_stops_when_revoked(session: Session) 
     # A cancelled series leaves the feed.
     token = create_feed(session, w.ana, NOW)
     cancel_meeting(session, w.ana, w.pairing_id, int(s.series_id), later(days=1))
-    assert Calendar.from_ical(feed_calendar(session, token, NOW, base_url=BASE)).walk("VEVENT") == []
+    assert (
+        Calendar.from_ical(feed_calendar(session, token, NOW, base_url=BASE)).walk("VEVENT") == []
+    )
 
 
 def test_a_member_of_another_pairing_cannot_read_or_change_the_pairs_calendar(

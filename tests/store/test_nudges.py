@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.mail.message import Outgoing
+from peermentor.services.access import Forbidden
 from peermentor.services.nudges import (
     due_mail,
     inactive_members,
     nudges_for_pairing,
     release_inactive_proposals,
 )
-from peermentor.services.access import Forbidden
 from peermentor.services.workspace.guidance import answer_request, ask_for_guidance
 from peermentor.services.workspace.proposals import accept_proposal
 from peermentor.services.workspace.sessions import log_session
@@ -31,11 +31,7 @@ BASE = "https://mentoring.example.org"
 
 def due(session: Session, at: datetime, w: World) -> dict[str, Outgoing]:
     """The mails due at `at` for the ana + kim pairing, by key."""
-    return {
-        o.key: o
-        for o in due_mail(session, at, BASE)
-        if f":{w.pairing_id}:" in o.key
-    }
+    return {o.key: o for o in due_mail(session, at, BASE) if f":{w.pairing_id}:" in o.key}
 
 
 def kinds_for(mails: dict[str, Outgoing], w: World, name: str) -> set[str]:
@@ -55,7 +51,10 @@ def test_a_pair_walked_through_silence(session: Session) -> None:
     assert kinds_for(day3, w, "kim") == {"nudge.request_unanswered"}
     assert kinds_for(day3, w, "ana") == set()
     [mail] = day3.values()
-    assert mail.key == f"nudge.request_unanswered:{w.pid('kim')}:{w.pairing_id}:request-{req.request_id}"
+    assert (
+        mail.key
+        == f"nudge.request_unanswered:{w.pid('kim')}:{w.pairing_id}:request-{req.request_id}"
+    )
     assert f"{BASE}/pairings/{w.pairing_id}/requests" in mail.message.text
     assert "Ana asked you for guidance 3 days ago" in mail.message.text
     # Asked again a day later: the same key, so the outbox sends it once.
@@ -74,7 +73,9 @@ def test_a_pair_walked_through_silence(session: Session) -> None:
         "request_still_unanswered",
     }
 
-    answer_request(session, w.kim, w.pairing_id, int(req.request_id), f"Answer {SECRET}", later(days=8))
+    answer_request(
+        session, w.kim, w.pairing_id, int(req.request_id), f"Answer {SECRET}", later(days=8)
+    )
     assert due(session, later(days=9), w) == {}
 
     day14 = due(session, later(days=14), w)
@@ -136,7 +137,9 @@ def test_an_inactive_member_is_listed_and_their_open_proposal_released(session: 
     ).all()
     assert sorted(e.target_id for e in entries) == sorted([w.pairing_id, w.other_pairing_id])
     assert release_inactive_proposals(session, ADMIN, w.program.id, later6) == 0
-    assert ana.id not in [i.person_id for i in inactive_members(session, ADMIN, w.program.id, later6)]
+    assert ana.id not in [
+        i.person_id for i in inactive_members(session, ADMIN, w.program.id, later6)
+    ]
 
 
 def test_a_member_of_another_pairing_sees_none_of_its_nudges(session: Session) -> None:

@@ -61,7 +61,9 @@ def zone_of(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError("timezone", f"{text!r} is not a time zone (e.g. Europe/Paris)") from None
+        raise ValidationError(
+            "timezone", f"{text!r} is not a time zone (e.g. Europe/Paris)"
+        ) from None
 
 
 def local_start(day: date, at: time, zone: str) -> datetime:

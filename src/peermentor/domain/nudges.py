@@ -18,8 +18,8 @@ Settings (per programme, under "nudges" in the programme's settings; 0 turns a r
 | checkin_late_days | 0 | a member's check-in has been due this many days |
 | one_sided_weeks | 4 | the balance leans one way (at most once per component in this many weeks) |
 | proposal_days | 3 | a member has not answered a proposal this many days |
-| inactive_weeks | 4 | a member has done nothing (signed in, written, answered) this many weeks |
-| release_after_weeks | 2 | ... and this many weeks more: their open proposal may be released for rematch |
+| inactive_weeks | 4 | a member did nothing (signed in, wrote, answered) this many weeks |
+| release_after_weeks | 2 | ... and this many more: their open proposal may be released |
 """
 
 from __future__ import annotations
@@ -162,9 +162,7 @@ def no_session_nudges(f: PairingFacts, s: NudgeSettings, now: datetime) -> list[
     `no_session_weeks` of it, each its own occasion."""
     if not s.no_session_weeks or f.activated_at is None:
         return []
-    since = (
-        _midnight(f.last_session_on, now) if f.last_session_on is not None else f.activated_at
-    )
+    since = _midnight(f.last_session_on, now) if f.last_session_on is not None else f.activated_at
     spells = (now - since) // timedelta(weeks=s.no_session_weeks)
     if spells < 1:
         return []
@@ -181,7 +179,9 @@ def roleplay_nudges(f: PairingFacts, s: NudgeSettings, now: datetime) -> list[Nu
         return []
     number = late[-1]
     due = _midnight(f.schedule.date_of(number), now)
-    return [Nudge(Kind.ROLEPLAY_OVERDUE, m, f"roleplay-{number}", str(number), due) for m in f.members]
+    return [
+        Nudge(Kind.ROLEPLAY_OVERDUE, m, f"roleplay-{number}", str(number), due) for m in f.members
+    ]
 
 
 def checkin_nudges(f: PairingFacts, s: NudgeSettings, now: datetime) -> list[Nudge]:
@@ -216,9 +216,7 @@ def one_sided_nudges(f: PairingFacts, s: NudgeSettings, now: datetime) -> list[N
 def proposal_nudges(f: PairingFacts, s: NudgeSettings, now: datetime) -> list[Nudge]:
     if not s.proposal_days or now - f.proposed_at < _days(s.proposal_days):
         return []
-    return [
-        Nudge(Kind.PROPOSAL_UNANSWERED, m, "proposal", since=f.proposed_at) for m in f.awaiting
-    ]
+    return [Nudge(Kind.PROPOSAL_UNANSWERED, m, "proposal", since=f.proposed_at) for m in f.awaiting]
 
 
 def inactive_since(f: PairingFacts, member: str) -> datetime:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from html import escape
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from html import escape
 
 from sqlalchemy.orm import Session
 
@@ -186,9 +186,7 @@ def _invite_for(
 ) -> bytes:
     people = _people_of(pairing)
     attendees = [Attendee(people[m].name, people[m].email) for m in s.members if m in people]
-    return invite(
-        s, _text(s, pairing, me, base_url), now, attendees=attendees, organizer=organizer
-    )
+    return invite(s, _text(s, pairing, me, base_url), now, attendees=attendees, organizer=organizer)
 
 
 def my_invite(

@@ -104,7 +104,8 @@ def describe(n: Nudge, pairing_id: int, names: dict[str, str], now: datetime) ->
         return NudgeView(n.kind, "Your check-in is due: four quick ratings.", f"{base}/checkins")
     if n.kind is Kind.ONE_SIDED:
         what = COMPONENT_WORDS.get(n.about, "the exchange")
-        text = f"Your exchange with {_with(others)} leans one way on {what}: {_with(others)} gives more."
+        who = _with(others)
+        text = f"Your exchange with {who} leans one way on {what}: {who} gives more than you."
         return NudgeView(n.kind, text, base)
     if n.kind is Kind.PROPOSAL_UNANSWERED:
         text = f"Your proposed pairing with {_with(others)} has waited {days} days for your answer."

@@ -85,8 +85,9 @@ def save_series(
         row = MeetingSeriesRow(pairing_id=pairing_id, uid=s.uid, created_by=created_by, **values)
         session.add(row)
     else:
-        row = session.get(MeetingSeriesRow, int(s.series_id))
-        assert row is not None and row.pairing_id == pairing_id
+        found = session.get(MeetingSeriesRow, int(s.series_id))
+        assert found is not None and found.pairing_id == pairing_id
+        row = found
         for name, value in values.items():
             setattr(row, name, value)
     session.flush()

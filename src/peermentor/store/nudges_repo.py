@@ -120,7 +120,7 @@ def last_activity(session: Session, person_ids: Sequence[int]) -> dict[int, date
 
 def _last_sessions(session: Session, ids: list[int]) -> dict[int, date]:
     return dict(
-        session.execute(  # type: ignore[arg-type]
+        session.execute(
             select(SessionLog.pairing_id, func.max(SessionLog.held_on))
             .where(SessionLog.pairing_id.in_(ids))
             .group_by(SessionLog.pairing_id)

@@ -56,7 +56,9 @@ def test_nothing_is_due_right_after_activation() -> None:
 
 def test_an_unanswered_request_nudges_the_asked_partner_then_both() -> None:
     facts = active(requests=(request(NOW),))
-    assert kinds(due_nudges(facts, DEFAULTS, later(days=2, hours=23)), Kind.REQUEST_UNANSWERED) == []
+    assert (
+        kinds(due_nudges(facts, DEFAULTS, later(days=2, hours=23)), Kind.REQUEST_UNANSWERED) == []
+    )
     day3 = due_nudges(facts, DEFAULTS, later(days=3))
     assert kinds(day3, Kind.REQUEST_UNANSWERED) == [(KIM, "request-1")]
     assert kinds(day3, Kind.REQUEST_STILL_UNANSWERED) == []
@@ -103,9 +105,7 @@ def test_a_role_play_past_its_date_and_grace_is_overdue() -> None:
 
 
 def test_a_check_in_is_due_one_interval_after_the_last_one() -> None:
-    facts = active(
-        pulse_interval=timedelta(days=14), last_checkin={ANA: later(days=5)}
-    )
+    facts = active(pulse_interval=timedelta(days=14), last_checkin={ANA: later(days=5)})
     due = kinds(due_nudges(facts, DEFAULTS, later(days=14)), Kind.CHECKIN_DUE)
     assert due == [(KIM, "due-2026-03-16")]
     assert kinds(due_nudges(facts, DEFAULTS, later(days=19)), Kind.CHECKIN_DUE) == [
@@ -130,7 +130,9 @@ def test_one_side_only_taking_gets_the_balance_meters_nudge_once_a_period() -> N
 
 
 def test_a_proposal_unanswered_nudges_only_those_who_have_not_answered() -> None:
-    facts = PairingFacts("7", PAIR, "proposed", NOW, awaiting=(KIM,), last_active={ANA: NOW, KIM: NOW})
+    facts = PairingFacts(
+        "7", PAIR, "proposed", NOW, awaiting=(KIM,), last_active={ANA: NOW, KIM: NOW}
+    )
     assert due_nudges(facts, DEFAULTS, later(days=2)) == ()
     assert kinds(due_nudges(facts, DEFAULTS, later(days=3)), Kind.PROPOSAL_UNANSWERED) == [
         (KIM, "proposal")
@@ -187,7 +189,10 @@ def test_asking_again_within_the_same_occasion_gives_the_same_keys(
 ) -> None:
     """However often the rules run, a later look never changes the key of a nudge that
     was already due: it is the same occasion, so the outbox sends it once."""
-    facts = active(requests=(request(NOW),), schedule=make_schedule(PAIR, NOW.date(), Cadence(CadenceKind.WEEKLY)))
+    facts = active(
+        requests=(request(NOW),),
+        schedule=make_schedule(PAIR, NOW.date(), Cadence(CadenceKind.WEEKLY)),
+    )
     first = {(n.kind, n.to_member): n.occasion for n in due_nudges(facts, DEFAULTS, moment)}
     again = {
         (n.kind, n.to_member): n.occasion

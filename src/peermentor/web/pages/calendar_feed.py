@@ -39,6 +39,8 @@ def make_feed(
 
 
 @router.post("/account/calendar-feed/revoke")
-def drop_feed(who: Caller = Depends(csrf_protected), session: Session = Depends(db_session)) -> Response:
+def drop_feed(
+    who: Caller = Depends(csrf_protected), session: Session = Depends(db_session)
+) -> Response:
     revoke_feed(session, who.actor)
     return RedirectResponse("/account?notice=feed-revoked#calendar-feed", status_code=303)

@@ -13,6 +13,7 @@ from peermentor.domain.charter import CadenceKind
 from peermentor.domain.errors import NotFound as NoSuchItem
 from peermentor.domain.errors import ValidationError
 from peermentor.domain.meetings import KIND_WORDS, MeetingKind, next_meeting, zone_of
+from peermentor.services.access import NotFound
 from peermentor.services.calendar import (
     ONCE,
     cancel_meeting,
@@ -20,7 +21,6 @@ from peermentor.services.calendar import (
     pairing_calendar,
     schedule_meeting,
 )
-from peermentor.services.access import NotFound
 from peermentor.web.deps import MAX_ID
 from peermentor.web.pages.participant_common import (
     Member,
