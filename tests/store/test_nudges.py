@@ -8,15 +8,18 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from peermentor.config import Settings
 from peermentor.mail.message import Outgoing
+from peermentor.runtime import Store
 from peermentor.services.access import Forbidden
 from peermentor.services.nudges import (
     due_mail,
     inactive_members,
     nudges_for_pairing,
     release_inactive_proposals,
+    release_task,
 )
 from peermentor.services.workspace.guidance import answer_request, ask_for_guidance
 from peermentor.services.workspace.proposals import accept_proposal
@@ -146,3 +149,22 @@ def test_a_member_of_another_pairing_sees_none_of_its_nudges(session: Session) -
     w = make_world(session)
     with pytest.raises(Forbidden):
         nudges_for_pairing(session, w.outsider, w.pairing_id, later(days=30))
+
+
+def test_the_worker_task_releases_what_the_admin_button_would(session: Session) -> None:
+    w = make_world(session, active=False)
+    session.commit()
+    factory = sessionmaker(
+        bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    store = Store(engine=session.connection().engine, sessions=factory)
+    settings = Settings(database_url="sqlite:///unused.db")
+    assert release_task(store, settings, later(days=20)) == 0
+    assert release_task(store, settings, later(days=42)) == 2  # both proposals waited
+    session.expire_all()
+    assert session.get(Pairing, w.pairing_id).state == "dissolved"  # type: ignore[union-attr]
+    assert release_task(store, settings, later(days=43)) == 0
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "pairing.released_inactive")
+    ).all()
+    assert len(entries) == 2 and {e.actor_kind for e in entries} == {"command_line"}
