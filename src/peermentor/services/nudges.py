@@ -210,7 +210,7 @@ def _inactive(session: Session, program: Program, now: datetime) -> list[Inactiv
     found = []
     pulse = {program.id: timing_of(program).pulse_interval}
     for rows in pairing_chunks(session, program_id=program.id):
-        loaded = load_facts(session, rows, pulse)
+        loaded = load_facts(session, rows, pulse, activity_only=True)
         who = _names(session, {person_id(m) for x in loaded for m in x.facts.members})
         for x in loaded:
             for m in x.facts.members:

@@ -151,16 +151,27 @@ def _answered(session: Session, ids: list[int]) -> dict[int, set[str]]:
 
 
 def load_facts(
-    session: Session, rows: list[Pairing], pulse_interval: Mapping[int, object]
+    session: Session,
+    rows: list[Pairing],
+    pulse_interval: Mapping[int, object],
+    *,
+    activity_only: bool = False,
 ) -> list[Loaded]:
     """The facts of a chunk of pairings; `pulse_interval` maps programme id to its
-    interval (a timedelta)."""
+    interval (a timedelta). activity_only: members, answers and last activity only
+    (the inactive list), without the exchange the other rules read."""
     ids = [row.id for row in rows]
     members = _members(session, ids)
-    exchange = load_exchange(session, members)
-    schedules = load_schedules(session, members)
-    last_session = _last_sessions(session, ids)
-    checkins = _last_checkins(session, ids)
+    if activity_only:
+        exchange: dict[int, Exchange] = {pid: Exchange() for pid in ids}
+        schedules: dict = {}
+        last_session: dict[int, date] = {}
+        checkins: dict[int, dict[str, datetime]] = {pid: {} for pid in ids}
+    else:
+        exchange = load_exchange(session, members)
+        schedules = load_schedules(session, members)
+        last_session = _last_sessions(session, ids)
+        checkins = _last_checkins(session, ids)
     answered = _answered(session, ids)
     everyone = {person_id(m) for group in members.values() for m in group}
     active = last_activity(session, sorted(everyone))
