@@ -168,3 +168,16 @@ def test_the_worker_task_releases_what_the_admin_button_would(session: Session) 
         select(AuditEntry).where(AuditEntry.action == "pairing.released_inactive")
     ).all()
     assert len(entries) == 2 and {e.actor_kind for e in entries} == {"command_line"}
+
+
+def test_the_outbox_sources_are_bound_to_the_settings(session: Session) -> None:
+    from peermentor.services import calendar, nudges
+
+    w = make_world(session)
+    settings = Settings(database_url="sqlite:///unused.db", base_url=BASE)
+    at = later(days=21)
+    bound = {o.key for o in nudges.mail_source(settings)(session, at)}
+    assert bound == {o.key for o in due_mail(session, at, BASE)} != set()
+    assert all(BASE in o.message.text for o in nudges.mail_source(settings)(session, at))
+    assert list(calendar.mail_source(settings)(session, at)) == []
+    assert w.pairing_id

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from html import escape
@@ -312,3 +312,12 @@ def feed_calendar(session: Session, token: str, now: datetime, *, base_url: str)
         for pairing, s in repo.series_of_person(session, row.person_id)
     ]
     return feed(events, now, "Peer mentoring")
+
+
+def mail_source(settings: Settings) -> Callable[[Session, datetime], Iterator[Outgoing]]:
+    """due_mail bound to the settings' base URL and sender, for the outbox's sources."""
+
+    def source(session: Session, now: datetime) -> Iterator[Outgoing]:
+        return due_mail(session, now, settings.base_url, settings.smtp_from)
+
+    return source
