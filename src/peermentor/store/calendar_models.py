@@ -49,4 +49,3 @@ class CalendarFeed(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(Stamp, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(Stamp)
