@@ -77,6 +77,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}/match.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/health/release"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/nudges"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/audit"): ORG_ADMIN_ONLY,
     # --- participant pages (web/pages/participant*.py) ---
     # "/" (the dashboard) is above: every signed-in user gets it (admins are sent on).

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from icalendar import Calendar
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.services.workspace.guidance import ask_for_guidance
+from peermentor.store.audit_models import AuditEntry
+from peermentor.store.models import Program
 from tests.store.workspace.factories import participant
 from tests.web.test_participant_flow import Pairings, pairings, text_of  # noqa: F401
 
@@ -115,11 +118,35 @@ def test_the_dashboard_and_overview_show_the_nudges_due(
     assert "Ana asked you for guidance" in text_of(kim.get(pairings.url()))
 
 
-def test_the_health_page_lists_inactive_members(pairings: Pairings) -> None:  # noqa: F811
+def test_the_health_page_lists_inactive_members_and_sets_the_nudges(
+    pairings: Pairings,  # noqa: F811
+    session: Session,
+) -> None:
     admin = pairings.sign_in("admin")
     html = admin.get("/admin/programs")
     path = html.split('href="/admin/programs/')[1].split('"')[0].split("/")[0]
     page = text_of(admin.get(f"/admin/programs/{path}/health"))
-    assert "Inactive members" in page
+    assert "Inactive members" in page and "Nudge settings" in page
     released = admin.submit(f"/admin/programs/{path}/health/release")
     assert "0 proposals released for rematch." in text_of(released)
+
+    saved = admin.submit(f"/admin/programs/{path}/nudges", request_days="2", proposal_days="0")
+    assert "Nudge settings saved." in text_of(saved)
+    assert 'id="nudge-request_days" name="request_days"' in saved
+    assert 'value="2"' in saved.split('id="nudge-request_days"')[1].split(">")[0]
+    program = session.get(Program, int(path))
+    assert program is not None
+    session.refresh(program)
+    assert program.settings["nudges"]["request_days"] == 2
+    assert program.settings["nudges"]["no_session_weeks"] == 3  # left as it was
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "program.nudges_changed")
+    ).one()
+    assert entry.details["request_days"] == 2
+
+    bad = admin.post(f"/admin/programs/{path}/nudges", request_days="400")
+    assert bad.status_code == 422 and "nudges.request_days" in bad.text
+    bad = admin.post(f"/admin/programs/{path}/nudges", request_days="soon")
+    assert bad.status_code == 422 and "whole number" in bad.text
+    session.refresh(program)
+    assert program.settings["nudges"]["request_days"] == 2

@@ -49,6 +49,20 @@ COMPONENT_WORDS = {
 }
 
 
+# What each setting means, for the admin's form (the domain's docstring has the table).
+SETTING_WORDS = {
+    "request_days": "Days a guidance request waits before its partner is reminded",
+    "request_escalate_days": "Days more before both are reminded",
+    "no_session_weeks": "Weeks without a logged session before a reminder",
+    "roleplay_grace_days": "Days a role-play may be late before a reminder",
+    "checkin_late_days": "Days after a check-in falls due before a reminder (0: that day)",
+    "one_sided_weeks": "Weeks between reminders that the exchange leans one way",
+    "proposal_days": "Days a proposal waits before a reminder to answer",
+    "inactive_weeks": "Weeks without any activity before a member counts as inactive",
+    "release_after_weeks": "Weeks more before their open proposal may be released",
+}
+
+
 def nudge_settings(program: Program) -> NudgeSettings:
     """The programme's nudge settings (its settings' "nudges" entry) over the defaults."""
     return rules.settings_from((program.settings or {}).get("nudges"))
@@ -182,6 +196,31 @@ def due_mail(session: Session, now: datetime, base_url: str | None = None) -> It
                     key=rules.key_of(n, to.id, x.row.id),
                     message=_mail(view, to, url),
                 )
+
+
+def update_nudge_settings(
+    session: Session, actor: Actor, program_id: int, values: dict[str, int], now: datetime
+) -> NudgeSettings:
+    """Set some of a programme's nudge settings (admins of the programme); the others
+    keep their value. A bad name or number is refused with the setting named (a
+    domain ValidationError), and nothing is written. Audited with the new numbers."""
+    program = _program(session, actor, program_id)
+    current = (program.settings or {}).get("nudges") or {}
+    chosen = rules.settings_from({**current, **values})
+    stored = {name: getattr(chosen, name) for name in rules.SETTING_NAMES}
+    program.settings = dict(program.settings or {}) | {"nudges": stored}
+    audit.record(
+        session,
+        actor,
+        "program.nudges_changed",
+        target_kind="program",
+        target_id=program.id,
+        program_id=program.id,
+        details=stored,
+        now=now,
+    )
+    session.commit()
+    return chosen
 
 
 # --- inactive members (the admin's health page) ---

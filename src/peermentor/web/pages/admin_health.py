@@ -7,11 +7,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
+from peermentor.domain.errors import ValidationError
+from peermentor.domain.nudges import SETTING_NAMES
 from peermentor.services import programs as programs_service
+from peermentor.services.access import InvalidInput
 from peermentor.services.nudges import (
+    SETTING_WORDS,
     inactive_members,
     nudge_settings,
     release_inactive_proposals,
+    update_nudge_settings,
 )
 from peermentor.services.workspace.health import programme_health
 from peermentor.web.deps import Caller, ProgramId, db_session, now
@@ -44,7 +49,36 @@ def health(
             "inactive": inactive_members(session, who.actor, program.id, now()),
             "nudge_settings": nudge_settings(program),
             "released": int(released) if released.isdigit() else None,
+            "nudges_saved": request.query_params.get("saved") == "nudges",
+            "setting_words": SETTING_WORDS,
         },
+    )
+
+
+@router.post("/programs/{program_id}/nudges")
+async def save_nudge_settings(
+    request: Request,
+    program_id: ProgramId,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    """The nudge settings form of the health page: every setting, a whole number each."""
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    form = await request.form()
+    values: dict[str, int] = {}
+    try:
+        for name in SETTING_NAMES:
+            raw = form.get(name)
+            if isinstance(raw, str) and raw.strip():
+                if not raw.strip().isdigit():
+                    raise ValidationError(f"nudges.{name}", "must be a whole number")
+                values[name] = int(raw.strip())
+        update_nudge_settings(session, who.actor, program.id, values, now())
+    except ValidationError as error:
+        session.rollback()
+        raise InvalidInput(f"{error.field}: {error.message}") from error
+    return RedirectResponse(
+        f"/admin/programs/{program.id}/health?saved=nudges#nudge-settings", status_code=303
     )
 
 
