@@ -83,6 +83,10 @@ def _with(names: list[str]) -> str:
     return " and ".join(names) if names else "your peer"
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _days(n: Nudge, now: datetime) -> int:
     return 0 if n.since is None else max(0, (now - n.since).days)
 
@@ -94,24 +98,30 @@ def describe(n: Nudge, pairing_id: int, names: dict[str, str], now: datetime) ->
     base = f"/pairings/{pairing_id}"
     days = _days(n, now)
     if n.kind is Kind.REQUEST_UNANSWERED:
-        text = f"{about} asked you for guidance {days} days ago and is waiting for your answer."
+        text = (
+            f"{about} asked you for guidance {_count(days, 'day')} ago "
+            "and is waiting for your answer."
+        )
         return NudgeView(n.kind, text, f"{base}/requests")
     if n.kind is Kind.REQUEST_STILL_UNANSWERED:
         if n.role == "asked":
-            text = f"{about}'s request has waited {days} days for your answer."
+            text = f"{about}'s request has waited {_count(days, 'day')} for your answer."
         elif n.role == "asker":
-            text = f"Your request to {about} has waited {days} days; {about} was reminded again."
+            text = (
+                f"Your request to {about} has waited {_count(days, 'day')}; "
+                f"{about} was reminded again."
+            )
         else:
-            text = f"A request to {about} has waited {days} days for an answer."
+            text = f"A request to {about} has waited {_count(days, 'day')} for an answer."
         return NudgeView(n.kind, text, f"{base}/requests")
     if n.kind is Kind.NO_SESSION:
-        weeks = days // 7
-        text = f"No session with {_with(others)} logged for {weeks} weeks: plan your next one."
+        weeks = _count(days // 7, "week")
+        text = f"No session with {_with(others)} logged for {weeks}: plan your next one."
         return NudgeView(n.kind, text, f"{base}/calendar")
     if n.kind is Kind.ROLEPLAY_OVERDUE:
         text = (
             f"Role-play number {int(n.about) + 1} with {_with(others)} was due "
-            f"{days} days ago: catch up or move the schedule."
+            f"{_count(days, 'day')} ago: catch up or move the schedule."
         )
         return NudgeView(n.kind, text, f"{base}/roleplays")
     if n.kind is Kind.CHECKIN_DUE:
@@ -119,12 +129,17 @@ def describe(n: Nudge, pairing_id: int, names: dict[str, str], now: datetime) ->
     if n.kind is Kind.ONE_SIDED:
         what = COMPONENT_WORDS.get(n.about, "the exchange")
         who = _with(others)
-        text = f"Your exchange with {who} leans one way on {what}: {who} gives more than you."
+        verb = "give" if len(others) > 1 else "gives"
+        text = f"Your exchange with {who} leans one way on {what}: {who} {verb} more than you."
         return NudgeView(n.kind, text, base)
     if n.kind is Kind.PROPOSAL_UNANSWERED:
-        text = f"Your proposed pairing with {_with(others)} has waited {days} days for your answer."
+        text = (
+            f"Your proposed pairing with {_with(others)} has waited {_count(days, 'day')} "
+            "for your answer."
+        )
         return NudgeView(n.kind, text, base)
-    text = f"Nothing from you in your pairing with {_with(others)} for {days // 7} weeks."
+    weeks = _count(days // 7, "week")
+    text = f"Nothing from you in your pairing with {_with(others)} for {weeks}."
     return NudgeView(n.kind, text, base)
 
 
