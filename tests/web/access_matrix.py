@@ -48,6 +48,12 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/account"): SIGNED_IN,
     ("GET", "/account/data.json"): SIGNED_IN,  # each their own data, nobody else's
     ("GET", "/account/password"): SIGNED_IN,
+    # Each their own calendar address; an account with no person is told it has none.
+    ("POST", "/account/calendar-feed"): SIGNED_IN,
+    ("POST", "/account/calendar-feed/revoke"): SIGNED_IN,
+    # A calendar app's subscription: no session, the secret in the path is the key (a
+    # wrong one is a 404 for everyone).
+    ("GET", "/calendar/{token}.ics"): EVERYONE,
     ("POST", "/account/password"): SIGNED_IN,
     ("GET", "/"): SIGNED_IN,
     ("GET", "/admin/programs"): ANY_ADMIN,
@@ -70,6 +76,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/programs/{program_id}/publish"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/match.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/health/release"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/nudges"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/audit"): ORG_ADMIN_ONLY,
     # --- mail (web/pages/mail.py) ---
     # The signed link is the permission: a bad token is a 404 for everyone.
@@ -86,6 +94,10 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
         [
             ("GET", "/pairings/{pairing_id}"),
             ("POST", "/pairings/{pairing_id}/accept"),
+            ("GET", "/pairings/{pairing_id}/calendar"),
+            ("POST", "/pairings/{pairing_id}/calendar"),
+            ("POST", "/pairings/{pairing_id}/calendar/cancel"),
+            ("GET", "/pairings/{pairing_id}/calendar/{series_id}.ics"),
             ("GET", "/pairings/{pairing_id}/charter"),
             ("POST", "/pairings/{pairing_id}/charter"),
             ("POST", "/pairings/{pairing_id}/charter/agree"),

@@ -31,6 +31,7 @@ from peermentor.services.people import import_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.store.auth_models import ApiToken
 from peermentor.store.mail_models import OutboxMessage
+from peermentor.store.calendar_models import MeetingSeriesRow
 from peermentor.store.models import Pairing, PairingMember, Person, User
 from peermentor.web.app import create_app
 from tests.programs import pid
@@ -83,6 +84,20 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
     member_user = session.scalars(select(User).where(User.person_id == member.id)).one()
     create_api_token(session, actor_for(member_user), "member's script", datetime.now(UTC))
     token_id = session.scalars(select(ApiToken.id).where(ApiToken.user_id == member_user.id)).one()
+    # A meeting of the member's pairing, so the member's invite download is served.
+    series = MeetingSeriesRow(
+        pairing_id=mine.id,
+        uid="matrix@peermentor",
+        kind="session",
+        starts_at=datetime.now(UTC),
+        timezone="UTC",
+        minutes=60,
+        cadence_kind="weekly",
+        sequence=0,
+        updated_at=datetime.now(UTC),
+    )
+    session.add(series)
+    session.commit()
 
     message_id = _a_failed_mail(session, member.id)
     factory = sessionmaker(
@@ -117,6 +132,7 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
             # No mail is in the outbox: an admin of the programme is told it is not found
             # there (404 is DENY), so the walk sends a mail that exists (see below).
             "message_id": str(message_id),
+            "series_id": str(series.id),
             # Sub-resources of the API's workspace: the pairing is still proposed, so a
             # member's change stops at 409/422 before the id is looked up, and anyone
             # else is refused before that.

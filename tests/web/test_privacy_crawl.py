@@ -20,11 +20,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from peermentor.config import Settings
 from peermentor.runtime import Store
+from peermentor.services import calendar, nudges
 from peermentor.services.access import SYSTEM
 from peermentor.services.matching import export_rows, run_match, score_rows
 from peermentor.services.people import export_people
 from peermentor.services.periodic import TASKS
 from peermentor.services.users import create_admin, create_program_admin, create_user
+from peermentor.store.calendar_models import MeetingSeriesRow
+from peermentor.store.models import Pairing
 from peermentor.web.app import create_app
 from tests.programs import pid
 from tests.store.workspace.factories import NOW, later, make_program, make_world
@@ -63,6 +66,20 @@ def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
     # the run included) show what an admin would see after matching the rest.
     run_match(session, SYSTEM, pid(session, world.program.name), now=NOW)
     make_program(session, name="Another programme")
+    # A meeting in the planted pairing's calendar: its page and its invite are crawled.
+    series = MeetingSeriesRow(
+        pairing_id=world.pairing_id,
+        uid="crawl@peermentor",
+        kind="session",
+        starts_at=NOW,
+        timezone="Europe/Paris",
+        minutes=60,
+        cadence_kind="weekly",
+        sequence=0,
+        updated_at=NOW,
+    )
+    session.add(series)
+    session.flush()
     for key in ("ana", "outsider"):
         person = world.people[key]
         create_user(session, SYSTEM, person.email, PASSWORD, person_id=person.id)
@@ -101,7 +118,11 @@ def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
         clients[role] = client
     yield Crawl(
         clients,
-        {"program_id": str(world.program.id), "pairing_id": str(world.pairing_id)},
+        {
+            "program_id": str(world.program.id),
+            "pairing_id": str(world.pairing_id),
+            "series_id": str(series.id),
+        },
         world.program.name,
         tmp_path / "mail",
     )
@@ -154,6 +175,36 @@ def crawl_as(client: TestClient, seeds: list[str]) -> dict[str, str]:
 def test_the_member_sees_the_secret_so_the_crawl_can_find_it(crawl: Crawl) -> None:
     bodies = crawl_as(crawl.clients["member"], _seeds(crawl.params))
     assert any(SECRET in body for body in bodies.values()), sorted(bodies)
+    # The calendar page and its invite were reached, and the invite holds no secret.
+    invite = f"/pairings/{crawl.params['pairing_id']}/calendar/{crawl.params['series_id']}.ics"
+    assert invite in bodies and "BEGIN:VCALENDAR" in bodies[invite]
+    assert SECRET not in bodies[invite]
+
+
+def test_no_nudge_invite_or_feed_holds_the_secret(crawl: Crawl, session: Session) -> None:
+    """Every mail the nudge and calendar sources would queue over three months, and the
+    member's feed, carry none of what the pair wrote."""
+    # Reopened, so every rule looks at the planted pairing (a closed one nudges nobody
+    # and leaves the feeds).
+    pairing = session.get(Pairing, int(crawl.params["pairing_id"]))
+    assert pairing is not None
+    pairing.state = "active"
+    session.flush()
+    texts = []
+    for day in range(0, 90, 3):
+        for source in (nudges.due_mail, calendar.due_mail):
+            for o in source(session, later(days=day), "https://example.org"):  # type: ignore[operator]
+                m = o.message
+                texts += [m.subject, m.text, m.html, *(a.data.decode() for a in m.attachments)]
+    assert len(texts) > 20, "the sources queued little: the check would be empty"
+    assert all(SECRET not in t for t in texts)
+    client = crawl.clients["member"]
+    token = csrf_of(client.get("/account").text)
+    made = client.post("/account/calendar-feed", data={"csrf_token": token})
+    url = made.text.split('id="feed-url" type="text" readonly value="')[1].split('"')[0]
+    feed = crawl.clients["anonymous"].get("/" + url.split("/", 3)[3])
+    assert feed.status_code == 200 and "BEGIN:VEVENT" in feed.text
+    assert SECRET not in feed.text
 
 
 @pytest.mark.parametrize(

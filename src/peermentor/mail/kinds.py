@@ -26,6 +26,16 @@ KINDS: dict[str, str] = {
     FEEDBACK: "Feedback arrives for you",
     CLOSING: "Your cycle is coming to its end",
     DIGEST: "The weekly digest",
+    "nudge.request_unanswered": "Reminder: a request from your partner waits for you",
+    "nudge.request_still_unanswered": "Reminder: a request is still unanswered",
+    "nudge.no_session": "Reminder: no session logged for a while",
+    "nudge.roleplay_overdue": "Reminder: a role-play is past its date",
+    "nudge.checkin_due": "Reminder: a check-in is due",
+    "nudge.one_sided": "Reminder: your pairing gives more one way than the other",
+    "nudge.proposal_unanswered": "Reminder: a proposed peer waits for your answer",
+    "nudge.inactive": "Reminder: you have not been active for a while",
+    "calendar.invite": "Calendar invites for your sessions and role-plays",
+    "calendar.cancel": "Calendar cancellations",
 }
 
 # An invitation is how a person gets in at all: it cannot be stopped.

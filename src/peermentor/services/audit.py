@@ -36,6 +36,8 @@ ACTIONS: dict[str, str] = {
     "pairing.swapped": "Two people exchanged between draft pairings",
     "pairing.paired_by_hand": "People paired by hand",
     "pairing.unpaired": "A draft pairing removed",
+    "pairing.released_inactive": "An open proposal released for rematch: a member was inactive",
+    "program.nudges_changed": "A programme's nudge settings changed (the new numbers)",
     "invitation.created": "A one-time link to set a password made for an account",
     "invitation.accepted": "An invitation used to set a password",
     "role.org_admin_granted": "An account made organisation admin (created or promoted)",

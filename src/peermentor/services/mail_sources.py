@@ -191,12 +191,21 @@ SOURCES: list[Source] = [
 ]
 
 
+def _settings_sources() -> list[Callable[[Settings], Source]]:
+    """Sources that need the settings (base URL, sender) to build their mail; imported
+    here, not at the top, because they build on services that import this module's kin."""
+    from peermentor.services import calendar, nudges
+
+    return [nudges.mail_source, calendar.mail_source]
+
+
 def queue_due_mail(store: Store, settings: Settings, now: datetime) -> int:
     """Queue every source's occasions that are not in the outbox yet; returns how many."""
     if not settings.mail_enabled():
         return 0
+    sources = [*SOURCES, *(bind(settings) for bind in _settings_sources())]
     with store.sessions() as session:
-        due = [o for source in SOURCES for o in source(session, now)]
+        due = [o for source in sources for o in source(session, now)]
         known = mail_repo.existing_keys(session, (o.key for o in due))
         queued = sum(outbox.queue(session, o, now) for o in due if o.key not in known)
         session.commit()

@@ -15,9 +15,15 @@ from peermentor.config import Settings
 from peermentor.runtime import Store
 from peermentor.services.jobs import purge_finished_jobs
 from peermentor.services.mail_sources import queue_due_mail
+from peermentor.services.nudges import release_task
 from peermentor.services.outbox import deliver_due
 
 Task = Callable[[Store, Settings, datetime], int]
 
 # In order: sources first (they queue mail), delivery last (it sends what was queued).
-TASKS: tuple[Task, ...] = (purge_finished_jobs, queue_due_mail, deliver_due)
+TASKS: tuple[Task, ...] = (
+    purge_finished_jobs,
+    release_task,
+    queue_due_mail,
+    deliver_due,
+)

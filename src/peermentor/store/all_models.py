@@ -3,10 +3,19 @@
 from peermentor.store import (
     audit_models,
     auth_models,
+    calendar_models,
     jobs_models,
     mail_models,
     models,
     workspace_models,
 )
 
-__all__ = ["audit_models", "auth_models", "jobs_models", "mail_models", "models", "workspace_models"]
+__all__ = [
+    "audit_models",
+    "auth_models",
+    "calendar_models",
+    "jobs_models",
+    "mail_models",
+    "models",
+    "workspace_models",
+]

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 import peermentor.store.all_models  # noqa: F401  (every table: none may keep the person)
 from peermentor.matching import run_inputs
 from peermentor.store import mail_repo
+from peermentor.store.calendar_models import CalendarFeed
 from peermentor.store.models import Base, Enrolment, MatchRun, Pairing, PairingMember, Person
 from peermentor.store.personal_data_repo import user_of
 from peermentor.store.workspace_models import (
@@ -123,6 +124,10 @@ def erase(session: Session, person: Person) -> dict[str, int]:
         session, delete(Pairing).where(Pairing.id.in_(drafts.scalar_subquery()))
     )
     counts["enrolments"] = _touched(session, delete(Enrolment).where(Enrolment.person_id == me))
+    # Their calendar address goes: kept for the stand-in, it would still serve the pair.
+    counts["calendar_feeds"] = _touched(
+        session, delete(CalendarFeed).where(CalendarFeed.person_id == me)
+    )
 
     # Their own writing that nothing else depends on.
     for model, author in (

@@ -27,6 +27,7 @@ from peermentor.web.pages import (
     admin_matching,
     admin_programs,
     mail,
+    calendar_feed,
     participant,
 )
 from peermentor.web.pages import auth as auth_pages
@@ -105,6 +106,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(account_pages.router)
     for pages in (admin_programs, admin_matching, admin_health, admin_audit, mail, participant):
         app.include_router(pages.router)
+    app.include_router(calendar_feed.router)
     app.include_router(api.router)
 
     @app.get("/healthz", include_in_schema=False)

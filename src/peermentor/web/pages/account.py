@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.mail import kinds
 from peermentor.services import mail_preferences, personal_data
+from peermentor.services.calendar import feed_created_at
 from peermentor.web.deps import Caller, caller, db_session, now
 from peermentor.web.render import render
 
@@ -18,19 +19,29 @@ router = APIRouter(include_in_schema=False)
 NO_STORE = {"cache-control": "no-store"}
 
 
-@router.get("/account")
-def account_page(
-    request: Request, who: Caller = Depends(caller), session: Session = Depends(db_session)
-) -> Response:
+FEED_NOTICES = {"feed-revoked": "Your calendar address is revoked: it no longer works."}
+
+
+def render_account(request: Request, who: Caller, session: Session, **extra: object) -> Response:
     context = {
         "caller": who,
         "mail": mail_preferences.my_preferences(session, who.actor),
         "mail_kinds": kinds.KINDS,
         "mail_saved": request.query_params.get("saved") == "mail",
-    }
+        # The calendar feed (web/pages/calendar_feed.py): whether one exists, since when.
+        "feed_since": feed_created_at(session, who.actor),
+        "feed_notice": FEED_NOTICES.get(request.query_params.get("notice", "")),
+    } | extra
     page = render(request, "account.html", context)
     page.headers.update(NO_STORE)
     return page
+
+
+@router.get("/account")
+def account_page(
+    request: Request, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> Response:
+    return render_account(request, who, session)
 
 
 @router.get("/account/data.json")

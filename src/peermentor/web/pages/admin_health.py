@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
+from peermentor.domain.errors import ValidationError
+from peermentor.domain.nudges import SETTING_NAMES
 from peermentor.services import programs as programs_service
+from peermentor.services.access import InvalidInput
+from peermentor.services.nudges import (
+    SETTING_WORDS,
+    inactive_members,
+    nudge_settings,
+    release_inactive_proposals,
+    update_nudge_settings,
+)
 from peermentor.services.workspace.health import programme_health
 from peermentor.web.deps import Caller, ProgramId, db_session, now
-from peermentor.web.pages.admin_programs import admin
+from peermentor.web.pages.admin_programs import admin, admin_form
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -25,6 +35,7 @@ def health(
 ) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
     report = programme_health(session, who.actor, program.id, now())
+    released = request.query_params.get("released", "")
     return render(
         request,
         "admin/health.html",
@@ -34,5 +45,53 @@ def health(
             "health": report,
             "not_enough": NotEnoughData,
             "minimum": MIN_AGGREGATE_GROUP,
+            # Members gone silent (services.nudges): a section of its own.
+            "inactive": inactive_members(session, who.actor, program.id, now()),
+            "nudge_settings": nudge_settings(program),
+            "released": int(released) if released.isdigit() else None,
+            "nudges_saved": request.query_params.get("saved") == "nudges",
+            "setting_words": SETTING_WORDS,
         },
+    )
+
+
+@router.post("/programs/{program_id}/nudges")
+async def save_nudge_settings(
+    request: Request,
+    program_id: ProgramId,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    """The nudge settings form of the health page: every setting, a whole number each."""
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    form = await request.form()
+    values: dict[str, int] = {}
+    try:
+        for name in SETTING_NAMES:
+            raw = form.get(name)
+            if isinstance(raw, str) and raw.strip():
+                if not raw.strip().isdigit():
+                    raise ValidationError(f"nudges.{name}", "must be a whole number")
+                values[name] = int(raw.strip())
+        update_nudge_settings(session, who.actor, program.id, values, now())
+    except ValidationError as error:
+        session.rollback()
+        raise InvalidInput(f"{error.field}: {error.message}") from error
+    return RedirectResponse(
+        f"/admin/programs/{program.id}/health?saved=nudges#nudge-settings", status_code=303
+    )
+
+
+@router.post("/programs/{program_id}/health/release")
+def release(
+    program_id: ProgramId,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Release every open proposal waiting for a member inactive past the programme's
+    period; both members return to the pool. Audited, one entry a pairing."""
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    count = release_inactive_proposals(session, who.actor, program.id, now())
+    return RedirectResponse(
+        f"/admin/programs/{program.id}/health?released={count}#inactive", status_code=303
     )

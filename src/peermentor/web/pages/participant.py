@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
+from peermentor.services.nudges import NudgeView, nudges_for_pairing
 from peermentor.services.workspace.overview import card_of, my_overview
 from peermentor.services.workspace.proposals import (
     accept_proposal,
@@ -23,6 +24,7 @@ from peermentor.services.workspace.proposals import (
 )
 from peermentor.web.deps import Caller, caller, db_session, now
 from peermentor.web.pages import (
+    participant_calendar,
     participant_charter,
     participant_exchange,
     participant_growth,
@@ -42,6 +44,7 @@ from peermentor.web.render import render
 router = APIRouter(include_in_schema=False)
 for pages in (participant_charter, participant_growth, participant_exchange, participant_practice):
     router.include_router(pages.router)
+router.include_router(participant_calendar.router)
 
 STATE_WORDS = {
     "proposed": "proposed: waiting for everyone's answer",
@@ -70,14 +73,23 @@ def home(
 ) -> Response:
     if who.actor.is_admin:
         return RedirectResponse("/admin/programs", status_code=303)
+    overview = my_overview(session, who.actor, clock)
     context = {
         "caller": who,
-        "overview": my_overview(session, who.actor, clock),
+        "overview": overview,
+        "pairing_nudges": _nudges(session, who, [p.pairing_id for p in overview.pairings], clock),
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
     }
     return render(request, "participant_home.html", context)
+
+
+def _nudges(
+    session: Session, who: Caller, pairing_ids: list[int], clock: datetime
+) -> dict[int, tuple[NudgeView, ...]]:
+    """What services.nudges finds due for the caller, by pairing (the _nudges partial)."""
+    return {pid: nudges_for_pairing(session, who.actor, pid, clock) for pid in pairing_ids}
 
 
 def _overview(request: Request, m: Member, status: int = 200, **extra: object) -> Response:
@@ -91,6 +103,7 @@ def _overview(request: Request, m: Member, status: int = 200, **extra: object) -
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "component_words": COMPONENT_WORDS,
+        "pairing_nudges": _nudges(m.session, m.who, [m.pairing_id], m.clock),
     } | extra
     return page(request, m, "participant/overview.html", "", context, status)
 

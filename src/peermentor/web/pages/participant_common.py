@@ -61,6 +61,8 @@ NOTICES = {
     "closing": "Your closing reflection is saved.",
     "ended": "The cycle is closed.",
     "rematch": "You asked for a rematch. You are back in the pool for the next match.",
+    "meeting-scheduled": "Scheduled: the calendar invites are on their way.",
+    "meeting-cancelled": "Cancelled: the calendars are told.",
 }
 
 # The pages of one pairing, in the order of its life (for the in-pairing navigation).
@@ -71,6 +73,7 @@ SECTIONS = (
     ("gaps", "Gaps"),
     ("requests", "Requests"),
     ("sessions", "Sessions"),
+    ("calendar", "Calendar"),
     ("roleplays", "Role-plays"),
     ("feedback", "Feedback"),
     ("checkins", "Check-ins"),

@@ -1,0 +1,31 @@
+"""Migration 0010 on a fresh database of each kind: the calendar tables appear, go down
+with the revision and come back."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import inspect
+
+from peermentor.store.db import make_engine
+from peermentor.store.migrate import alembic_config, upgrade
+from tests.store.workspace.test_migration import fresh_url  # noqa: F401  (fixture)
+
+TABLES = {"meeting_series", "calendar_feeds"}
+
+
+def test_calendar_tables_go_down_and_up(fresh_url: str) -> None:  # noqa: F811
+    engine = make_engine(fresh_url)
+    try:
+        upgrade(engine, "0007")
+        assert not TABLES & set(inspect(engine).get_table_names())
+        upgrade(engine, "0010")
+        assert set(inspect(engine).get_table_names()) >= TABLES
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0007")
+        assert not TABLES & set(inspect(engine).get_table_names())
+        upgrade(engine)
+        assert set(inspect(engine).get_table_names()) >= TABLES
+    finally:
+        engine.dispose()
