@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from peermentor.services import personal_data
-from peermentor.web.deps import Caller, caller, db_session, now
+from peermentor.web.deps import Caller, Clock, caller, db_session
 from peermentor.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -26,9 +26,9 @@ def account_page(request: Request, who: Caller = Depends(caller)) -> Response:
 
 @router.get("/account/data.json")
 def download_my_data(
-    who: Caller = Depends(caller), session: Session = Depends(db_session)
+    moment: Clock, who: Caller = Depends(caller), session: Session = Depends(db_session)
 ) -> Response:
-    document = personal_data.export_my_data(session, who.actor, now())
+    document = personal_data.export_my_data(session, who.actor, moment)
     return Response(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n",
         media_type="application/json",

@@ -7,10 +7,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
-from peermentor.services import programs as programs_service
 from peermentor.services.workspace.health import programme_health
-from peermentor.web.deps import Caller, ProgramId, db_session, now
-from peermentor.web.pages.admin_programs import admin
+from peermentor.web.deps import Clock, ProgrammeAdmin, db_session, programme_admin
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -19,18 +17,17 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 @router.get("/programs/{program_id}/health")
 def health(
     request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin),
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
-    report = programme_health(session, who.actor, program.id, now())
+    report = programme_health(session, a.who.actor, a.program.id, moment)
     return render(
         request,
         "admin/health.html",
         {
-            "caller": who,
-            "program": program,
+            "caller": a.who,
+            "program": a.program,
             "health": report,
             "not_enough": NotEnoughData,
             "minimum": MIN_AGGREGATE_GROUP,
