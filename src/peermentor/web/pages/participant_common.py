@@ -170,8 +170,8 @@ def attempt(
     A refusal answers with its status from web/refusals.py: a bad value (422) next to
     its field, a step not possible now (409) above the form; any other (not allowed,
     unknown) as the message page of that status.
-    aliases: the domain's name of a field -> the form's name of its input, where the
-    two differ and refusals.FIELD_NAMES does not say it already."""
+    Fields are named as refusals.FIELD_NAMES says (as the API names them); aliases
+    only where this form is shaped unlike the API body (one textarea holds a list)."""
     try:
         change()
     except DomainError as error:
