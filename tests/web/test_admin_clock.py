@@ -32,4 +32,3 @@ def test_invitation_links_expire_by_the_clock_they_were_made_with(
     assert client.get(f"/invite/{token}").status_code == 200
     clock.move(days=INVITATION_LIFETIME.days, hours=1)
     assert client.get(f"/invite/{token}").status_code == 404
-

@@ -16,11 +16,10 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain import errors
 from peermentor.domain.errors import DomainError
-from peermentor.matching.settings import CRITERIA
 from peermentor.services import access, auth, invitations, people, throttle
 from peermentor.web import refusals
 from peermentor.web.api.common import api_router
-from tests.web.conftest import ADMIN, PEER, sign_in
+from tests.web.conftest import PEER, sign_in
 from tests.web.test_participant_access import activate
 from tests.web.test_participant_flow import (
     Browser,
@@ -209,24 +208,6 @@ def test_a_nul_character_in_a_form_names_its_field(pairings: Pairings, ana: Brow
     response = ana.post(pairings.url("requests"), topic="Help\x00me")
     assert response.status_code == 422
     assert "topic" in response.text and "cannot be stored" in response.text
-
-
-def test_the_admin_pages_answer_a_domain_refusal_not_a_server_error(
-    client: TestClient,
-) -> None:
-    # The admin pages caught the services' InvalidInput only; a ValidationError of
-    # the domain raised under them was a 500.
-    csrf = sign_in(client, *ADMIN)
-    created = client.post(
-        "/admin/programs", data={"name": "Refusals", "csrf_token": csrf}, follow_redirects=False
-    )
-    program_id = created.headers["location"].rsplit("/", 1)[1]
-    weights = {f"weight_{c}": "0" for c in CRITERIA}
-    response = client.post(
-        f"/admin/programs/{program_id}/settings", data={"csrf_token": csrf, **weights}
-    )
-    assert response.status_code == 422
-    assert "weight" in response.text
 
 
 def test_a_participant_is_refused_a_programme_page_before_its_existence_is_told(

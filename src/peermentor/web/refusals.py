@@ -108,9 +108,7 @@ def invalid(field: str | None, message: str) -> JSONResponse:
 def api_response(error: DomainError) -> JSONResponse:
     if isinstance(error, ValidationError):
         return invalid(error.field, error.message)
-    return JSONResponse(
-        {"detail": str(error)}, status_code=status(error), headers=headers(error)
-    )
+    return JSONResponse({"detail": str(error)}, status_code=status(error), headers=headers(error))
 
 
 def page_response(request: Request, error: DomainError) -> Response:

@@ -16,6 +16,7 @@ from peermentor.services.access import InvalidInput, NotFound
 from peermentor.web.deps import (
     MAX_ID,
     Caller,
+    Clock,
     PairingId,
     ProgrammeAdmin,
     db_session,
@@ -110,6 +111,7 @@ async def save_settings(
 @router.post("/programs/{program_id}/match")
 def start_match(
     request: Request,
+    moment: Clock,
     a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -118,7 +120,8 @@ def start_match(
 
     def work(progress: Any) -> Any:
         with store.sessions() as own:
-            return matching_service.run_match(own, actor, name, progress=progress).summary()
+            outcome = matching_service.run_match(own, actor, name, progress=progress, now=moment)
+            return outcome.summary()
 
     session.commit()  # hold no transaction of ours while the job writes with its own
     job = _jobs(request).start(
@@ -222,6 +225,7 @@ def unpair(
 @router.post("/programs/{program_id}/swap")
 def swap(
     request: Request,
+    moment: Clock,
     first: FormText = "",
     second: FormText = "",
     a: ProgrammeAdmin = Depends(programme_admin_changing),
@@ -231,13 +235,16 @@ def swap(
         request,
         a,
         session,
-        lambda name: match_review.swap(session, a.who.actor, name, first.strip(), second.strip()),
+        lambda name: match_review.swap(
+            session, a.who.actor, name, first.strip(), second.strip(), moment
+        ),
     )
 
 
 @router.post("/programs/{program_id}/pair")
 def pair(
     request: Request,
+    moment: Clock,
     members: FormText = "",
     a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
@@ -247,13 +254,14 @@ def pair(
         request,
         a,
         session,
-        lambda name: match_review.pair_by_hand(session, a.who.actor, name, ids),
+        lambda name: match_review.pair_by_hand(session, a.who.actor, name, ids, moment),
     )
 
 
 @router.post("/programs/{program_id}/publish")
 def publish(
     request: Request,
+    moment: Clock,
     a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -261,7 +269,7 @@ def publish(
         request,
         a,
         session,
-        lambda name: matching_service.publish_draft(session, a.who.actor, name),
+        lambda name: matching_service.publish_draft(session, a.who.actor, name, moment),
     )
 
 
