@@ -160,15 +160,21 @@ def pairing_member(
     return _pairing_member(session, who, pairing_id)
 
 
-async def pairing_member_changing(
-    request: Request,
+def _pairing_member_sending(
     pairing_id: PairingId,
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
 ) -> PairingMember:
-    """A member of the pairing in the path, changing it (CSRF checked for cookies; a
-    form with text that cannot be stored refused)."""
-    found = _pairing_member(session, who, pairing_id)
+    # Not async: the look-up runs in the thread pool, not on the event loop.
+    return _pairing_member(session, who, pairing_id)
+
+
+async def pairing_member_changing(
+    request: Request, found: PairingMember = Depends(_pairing_member_sending)
+) -> PairingMember:
+    """A member of the pairing in the path, changing it: CSRF checked for cookies, and
+    then (only then, so an outsider learns nothing from it) a form holding text that
+    cannot be stored is refused."""
     await storable_form(request)
     return found
 
