@@ -78,7 +78,7 @@ def answer(error: DomainError) -> Answer:
     """The nearest entry of the table: a subclass answers as its family does."""
     for kind in type(error).__mro__:
         if kind in TABLE:
-            return TABLE[kind]  # type: ignore[index]
+            return TABLE[kind]
     raise AssertionError("DomainError is in the table")  # pragma: no cover
 
 
