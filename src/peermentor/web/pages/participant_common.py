@@ -187,9 +187,8 @@ def attempt(
             # say it above the page, where it is seen whichever form was sent.
             return redisplay(status, keep | {"problem": _sentence(error.message)})
         if status == 409:
-            page = redisplay(status, keep | {"problem": _sentence(str(error))})
-            return refusals.with_headers(page, error)
-        raise
+            return redisplay(status, keep | {"problem": _sentence(str(error))})
+        raise  # the message page of its status (web/app.py)
     return success()
 
 
