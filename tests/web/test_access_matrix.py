@@ -30,8 +30,8 @@ from peermentor.services.outbox import queue
 from peermentor.services.people import import_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.store.auth_models import ApiToken
-from peermentor.store.mail_models import OutboxMessage
 from peermentor.store.calendar_models import MeetingSeriesRow
+from peermentor.store.mail_models import OutboxMessage
 from peermentor.store.models import Pairing, PairingMember, Person, User
 from peermentor.web.app import create_app
 from tests.programs import pid

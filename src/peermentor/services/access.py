@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peermentor.domain.errors import DomainError, NotAllowed, ValidationError
+from peermentor.domain.errors import NotFound as NotFound  # there is one NotFound
 
-class ServiceError(Exception):
-    """Base of the errors a use case reports to its caller (page, API or CLI)."""
-
-
-class Forbidden(ServiceError):
-    """The actor may not do this."""
-
-
-class NotFound(ServiceError):
-    """The thing asked for does not exist (or the actor may not know that it does)."""
-
-
-class InvalidInput(ServiceError):
-    """The request is well-formed but its content is refused; the message says why."""
+# The services refuse with the domain's family (domain/errors.py). These are its older
+# names, kept so that code written against them reads and runs the same.
+ServiceError = DomainError
+Forbidden = NotAllowed  # the actor may not do this
+InvalidInput = ValidationError  # a value is refused; the message starts with its field
 
 
 ADMIN_ROLES = frozenset({"program_admin", "org_admin", "system"})

@@ -6,14 +6,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
 from peermentor import __version__
 from peermentor.config import Settings, load_settings
+from peermentor.domain.errors import DomainError, ValidationError
 from peermentor.runtime import Store, open_store
-from peermentor.services.access import Forbidden, InvalidInput, NotFound
 from peermentor.services.invitations import OutboxMailer
 from peermentor.web import api
 from peermentor.web.deps import LoginRequired
@@ -26,12 +28,13 @@ from peermentor.web.pages import (
     admin_health,
     admin_matching,
     admin_programs,
-    mail,
     calendar_feed,
+    mail,
     participant,
 )
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.proxies import behind_trusted_proxies
+from peermentor.web.refusals import api_response, page_response
 from peermentor.web.render import render
 from peermentor.web.security import CsrfFailed
 
@@ -59,19 +62,28 @@ def _install_error_pages(app: FastAPI) -> None:
             request, "message.html", {"title": "Please retry", "message": message}, status_code=403
         )
 
-    def _simple(status: int, title: str):
-        def handler(request: Request, error: Exception) -> Response:
-            if _wants_json(request):
-                return JSONResponse({"detail": str(error)}, status_code=status)
-            return render(
-                request, "message.html", {"title": title, "message": str(error)}, status_code=status
-            )
+    @app.exception_handler(DomainError)
+    def refused(request: Request, error: DomainError) -> Response:
+        if _wants_json(request):
+            return api_response(error)
+        return page_response(request, error)
 
-        return handler
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> Response:
+        """A value FastAPI refused (an id past the database's integers, say): the API
+        keeps FastAPI's own 422, a page says it in words with the same status."""
+        if _wants_json(request):
+            return await request_validation_exception_handler(request, error)
+        return page_response(request, ValidationError(_first_problem(error)))
 
-    app.add_exception_handler(Forbidden, _simple(403, "Not allowed"))
-    app.add_exception_handler(NotFound, _simple(404, "Not found"))
-    app.add_exception_handler(InvalidInput, _simple(422, "Please check"))
+
+def _first_problem(error: RequestValidationError) -> str:
+    problems = error.errors()
+    if not problems:
+        return "the request could not be read"
+    where = [str(part) for part in problems[0].get("loc", ()) if part not in ("path", "query")]
+    what = str(problems[0].get("msg", "is not valid"))
+    return f"{'.'.join(where)}: {what}" if where else what
 
 
 class PeermentorApp(FastAPI):

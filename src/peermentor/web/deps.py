@@ -1,8 +1,14 @@
-"""Request dependencies: the database session and who is calling.
+"""Request dependencies of pages and API alike: the clock, the database session, who
+is calling, what they may open, and the limits every input meets.
 
 A caller is known by the session cookie (pages, and scripts in the browser, which
 must then send the CSRF token on every change) or by `Authorization: Bearer <API
 token>` (scripts; no cookie, so no CSRF to forge).
+
+Access is decided before a body is read: `pairing_member` (a member of the pairing in
+the path) and `programme_admin` (an admin of the programme in the path) refuse someone
+who may not act with 403/404 whatever they sent, so they learn nothing from validation
+messages. The use case checks again; the rule itself is written once, in the services.
 """
 
 from __future__ import annotations
@@ -13,13 +19,17 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Path, Request
+from pydantic import Field
 from sqlalchemy.orm import Session
 
+from peermentor.domain.errors import NotAllowed, ValidationError
 from peermentor.services import auth as auth_service
+from peermentor.services import programs as programs_service
 from peermentor.services.access import Actor
+from peermentor.services.workspace.access import Workspace, open_workspace
 
-if TYPE_CHECKING:  # only a type here: the adapters reach accounts through services.auth
-    from peermentor.store.models import User
+if TYPE_CHECKING:  # only types here: the adapters reach accounts and programmes through services
+    from peermentor.store.models import Program, User
 from peermentor.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -29,8 +39,30 @@ from peermentor.web.security import (
 
 # Database ids are 32-bit on every backend; a longer number is a 422, not an overflow.
 MAX_ID = 2_147_483_647
-ProgramId = Annotated[int, Path(ge=1, le=MAX_ID)]
-PairingId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+ProgramId = PathId
+PairingId = PathId
+
+
+def unstorable(text: str) -> str | None:
+    """Why the databases cannot store this text, or None when they can: PostgreSQL
+    refuses NUL, both refuse lone surrogates (JSON allows both; nobody types them)."""
+    if "\x00" in text:
+        return "must not contain a NUL character, which cannot be stored"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text; a lone surrogate cannot be stored"
+    return None
+
+
+async def storable_form(request: Request) -> None:
+    """A form holding text that cannot be stored is refused whole, naming the field,
+    rather than failing at the database."""
+    for key, value in (await request.form()).multi_items():
+        if isinstance(value, str) and (problem := unstorable(value)):
+            raise ValidationError(problem, field=key)
 
 
 class LoginRequired(Exception):
@@ -107,3 +139,72 @@ async def csrf_protected(request: Request, who: Caller = Depends(caller)) -> Cal
         submitted = value if isinstance(value, str) else None
     check_session_csrf(who.csrf_token, submitted)
     return who
+
+
+@dataclass(frozen=True)
+class PairingMember:
+    """The caller, known to be a member of the pairing in the path; its workspace open."""
+
+    who: Caller
+    workspace: Workspace
+
+
+def _pairing_member(session: Session, who: Caller, pairing_id: int) -> PairingMember:
+    # Admins are never members, and learn here not even whether the pairing exists:
+    # what a pair writes to each other is not theirs to read.
+    if who.actor.is_admin:
+        raise NotAllowed("only the members of a pairing may see or change its workspace")
+    return PairingMember(who, open_workspace(session, who.actor, pairing_id))
+
+
+def pairing_member(
+    pairing_id: PairingId, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> PairingMember:
+    """A member of the pairing in the path, reading."""
+    return _pairing_member(session, who, pairing_id)
+
+
+def _pairing_member_sending(
+    pairing_id: PairingId,
+    who: Caller = Depends(csrf_protected),
+    session: Session = Depends(db_session),
+) -> PairingMember:
+    # Not async: the look-up runs in the thread pool, not on the event loop.
+    return _pairing_member(session, who, pairing_id)
+
+
+async def pairing_member_changing(
+    request: Request, found: PairingMember = Depends(_pairing_member_sending)
+) -> PairingMember:
+    """A member of the pairing in the path, changing it: CSRF checked for cookies, and
+    then (only then, so an outsider learns nothing from it) a form holding text that
+    cannot be stored is refused."""
+    await storable_form(request)
+    return found
+
+
+@dataclass(frozen=True)
+class ProgrammeAdmin:
+    """The caller, known to be an admin of the programme in the path."""
+
+    who: Caller
+    program: Program
+
+
+def admin_of_programme(session: Session, who: Caller, program_id: int) -> ProgrammeAdmin:
+    # Admin first: a participant learns not even whether the programme exists.
+    return ProgrammeAdmin(who, programs_service.get_program_by_id(session, who.actor, program_id))
+
+
+def programme_admin(
+    program_id: ProgramId, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> ProgrammeAdmin:
+    return admin_of_programme(session, who, program_id)
+
+
+def programme_admin_changing(
+    program_id: ProgramId,
+    who: Caller = Depends(csrf_protected),
+    session: Session = Depends(db_session),
+) -> ProgrammeAdmin:
+    return admin_of_programme(session, who, program_id)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from peermentor.domain.errors import NotFound, NotReady, ValidationError
+from peermentor.domain.errors import NotReady, ValidationError
 from peermentor.services.access import Actor, Forbidden
 from peermentor.services.workspace.roleplay import (
     add_scenario,
@@ -122,7 +122,8 @@ def test_planning_needs_a_schedule_and_a_known_scenario(pair: World, session: Se
     with pytest.raises(NotReady):
         plan_roleplay(session, pair.ana, pair.pairing_id, "negotiating-scope", NOW)
     set_schedule(session, pair.ana, pair.pairing_id, NOW, start=START)
-    with pytest.raises(NotFound):
+    # A scenario is a value chosen on the form or in the body: refused naming its field.
+    with pytest.raises(ValidationError, match="scenario_id: no scenario 'no-such-scenario'"):
         plan_roleplay(session, pair.ana, pair.pairing_id, "no-such-scenario", NOW)
     plan_roleplay(session, pair.ana, pair.pairing_id, "negotiating-scope", NOW, sequence=2)
     with pytest.raises(NotReady):

@@ -38,6 +38,10 @@ def partner_of(ws: Workspace, person_id: int | None, field: str) -> str:
         if len(ws.partners) != 1:
             raise ValidationError(field, "name the member this goes to (the pairing is a triad)")
         return ws.partners[0]
+    # The addressee is a value of the form or body, not the actor: someone else named
+    # is a refused value (422 naming the field), never a refusal of the actor.
+    if member_id(person_id) not in ws.members:
+        raise ValidationError(field, f"{person_id} is not a member of this pairing")
     return member_id(person_id)
 
 

@@ -184,7 +184,12 @@ def plan_roleplay(
         sequence = rules.next_sequence(planned)
     elif sequence in planned:
         raise NotReady("plan a role-play", f"role-play {sequence} is already planned")
-    found = scenarios.find_scenario(scenario_id, load_programme_scenarios(session, ws.program_id))
+    try:
+        found = scenarios.find_scenario(
+            scenario_id, load_programme_scenarios(session, ws.program_id)
+        )
+    except NotFound as missing:  # a value that was chosen, not a resource in the path
+        raise ValidationError("scenario_id", str(missing)) from None
     rid = save_roleplay(session, ws.id, rules.plan(schedule, NEW_ID, sequence, found))
     session.commit()
     return _get(session, ws, int(rid))

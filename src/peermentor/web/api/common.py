@@ -1,35 +1,36 @@
 """What every API router shares: the base models, id types and who-may dependencies.
 
-Access is decided before the body is read: a dependency opens the workspace (or
-checks the admin) first, so that someone who may not act gets 403/404 whatever they
-sent, and learns nothing from validation messages. The use case checks again; the
-rule itself is written once, in the services.
+Access is decided before the body is read, by the dependencies of web/deps.py that
+the pages use too (a member of the pairing, an admin of the programme); refusals
+answer by the table of web/refusals.py (errors.ApiRoute).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.orm import Session
 
 from peermentor.services.access import require_admin
-from peermentor.services.programs import get_program_by_id
-from peermentor.services.workspace.access import find_pairing, open_workspace
+from peermentor.services.workspace.access import find_pairing
 from peermentor.store.workspace_repo import person_id
 from peermentor.web import deps
 from peermentor.web.api.errors import ApiRoute
-from peermentor.web.deps import Caller, caller, csrf_protected, db_session
+from peermentor.web.deps import (
+    BodyId,
+    Caller,
+    Clock,
+    PairingMember,
+    PathId,
+    ProgrammeAdmin,
+    admin_of_programme,
+    csrf_protected,
+    db_session,
+)
 
-# Ids are database integers; a bigger number is refused here rather than overflowing
-# PostgreSQL's integer column (which would be a 500).
-MAX_ID = 2_147_483_647
-PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
-BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-Clock = Annotated[datetime, Depends(deps.now)]  # a dependency, so tests can move time
+__all__ = ["BodyId", "Clock", "PathId"]  # the id types and the clock, for every router
 
 
 class Problem(BaseModel):
@@ -53,15 +54,10 @@ def api_router(tag: str) -> APIRouter:
 
 
 def _check_text(value: Any) -> Any:
-    """Text PostgreSQL and SQLite can store: no NUL, no lone surrogates (JSON allows
-    both, the databases refuse them with an error that would be a 500)."""
+    """Text the databases can store (deps.unstorable), in strings and lists of them."""
     if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("must not contain NUL characters")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("must be valid Unicode text") from None
+        if problem := deps.unstorable(value):
+            raise ValueError(problem)
     elif isinstance(value, list | tuple):
         for item in value:
             _check_text(item)
@@ -92,42 +88,24 @@ def pid(member: str) -> int:
     return person_id(member)
 
 
-def member_reading(
-    pairing_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)
-) -> Caller:
+def member_reading(found: PairingMember = Depends(deps.pairing_member)) -> Caller:
     """A member of the pairing in the path (reads)."""
-    open_workspace(session, who.actor, pairing_id)
-    return who
+    return found.who
 
 
-def member_writing(
-    pairing_id: PathId,
-    who: Caller = Depends(csrf_protected),
-    session: Session = Depends(db_session),
-) -> Caller:
+def member_writing(found: PairingMember = Depends(deps.pairing_member_changing)) -> Caller:
     """A member of the pairing in the path, on a change (CSRF checked for cookies)."""
-    open_workspace(session, who.actor, pairing_id)
-    return who
+    return found.who
 
 
-def _program_admin(session: Session, who: Caller, program_id: int) -> Caller:
-    # The admin check comes first there: a participant learns not even whether it exists.
-    get_program_by_id(session, who.actor, program_id)
-    return who
-
-
-def programme_admin_reading(
-    program_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)
-) -> Caller:
-    return _program_admin(session, who, program_id)
+def programme_admin_reading(found: ProgrammeAdmin = Depends(deps.programme_admin)) -> Caller:
+    return found.who
 
 
 def programme_admin_writing(
-    program_id: PathId,
-    who: Caller = Depends(csrf_protected),
-    session: Session = Depends(db_session),
+    found: ProgrammeAdmin = Depends(deps.programme_admin_changing),
 ) -> Caller:
-    return _program_admin(session, who, program_id)
+    return found.who
 
 
 def pairing_admin_writing(
@@ -136,8 +114,8 @@ def pairing_admin_writing(
     session: Session = Depends(db_session),
 ) -> Caller:
     """An admin of the programme the pairing in the path belongs to."""
-    require_admin(who.actor)  # before the look-up, as above
-    return _program_admin(session, who, find_pairing(session, pairing_id).program_id)
+    require_admin(who.actor)  # before the look-up: a participant learns nothing of it
+    return admin_of_programme(session, who, find_pairing(session, pairing_id).program_id).who
 
 
 Member = Annotated[Caller, Depends(member_reading)]

@@ -9,7 +9,6 @@ from pydantic import Field
 
 from peermentor.domain import guidance as guidance_rules
 from peermentor.domain import sessions as session_rules
-from peermentor.domain.errors import NotAMember, ValidationError
 from peermentor.domain.guidance import GuidanceRequest, RequestStatus
 from peermentor.domain.sessions import Session as Meeting
 from peermentor.services.workspace import guidance as guidance_service
@@ -115,20 +114,16 @@ def list_requests(pairing_id: PathId, who: Member, session: Db, now: Clock) -> R
     BASE + "/requests", response_model=RequestOut, status_code=201, summary="Ask for guidance"
 )
 def ask(pairing_id: PathId, body: AskIn, who: MemberChange, session: Db, now: Clock) -> RequestOut:
-    try:
-        asked = guidance_service.ask_for_guidance(
-            session,
-            who.actor,
-            pairing_id,
-            now,
-            topic=body.topic,
-            detail=body.detail,
-            recipient_id=body.recipient_id,
-            gap_id=body.gap_id,
-        )
-    except NotAMember as stranger:
-        # The caller is a member (checked first), so it is the person named who is not.
-        raise ValidationError("recipient_id", str(stranger)) from None
+    asked = guidance_service.ask_for_guidance(
+        session,
+        who.actor,
+        pairing_id,
+        now,
+        topic=body.topic,
+        detail=body.detail,
+        recipient_id=body.recipient_id,
+        gap_id=body.gap_id,
+    )
     return request_out(asked)
 
 

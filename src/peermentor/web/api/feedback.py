@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import Field
 
 from peermentor.domain import feedback as feedback_rules
-from peermentor.domain.errors import NotAMember, ValidationError
 from peermentor.domain.feedback import Dimension, Feedback
 from peermentor.services.workspace import feedback as feedback_service
 from peermentor.web.api.common import (
@@ -90,22 +89,18 @@ def list_feedback(pairing_id: PathId, who: Member, session: Db) -> MyFeedbackOut
 def give_feedback(
     pairing_id: PathId, body: FeedbackIn, who: MemberChange, session: Db, now: Clock
 ) -> FeedbackOut:
-    try:
-        given = feedback_service.give_feedback(
-            session,
-            who.actor,
-            pairing_id,
-            now,
-            dimension=body.dimension,
-            situation=body.situation,
-            behaviour=body.behaviour,
-            impact=body.impact,
-            suggestion=body.suggestion,
-            receiver_id=body.receiver_id,
-        )
-    except NotAMember as stranger:
-        # The caller is a member (checked first), so it is the person named who is not.
-        raise ValidationError("receiver_id", str(stranger)) from None
+    given = feedback_service.give_feedback(
+        session,
+        who.actor,
+        pairing_id,
+        now,
+        dimension=body.dimension,
+        situation=body.situation,
+        behaviour=body.behaviour,
+        impact=body.impact,
+        suggestion=body.suggestion,
+        receiver_id=body.receiver_id,
+    )
     return feedback_out(given)
 
 

@@ -8,7 +8,6 @@ from pydantic import Field
 
 from peermentor.domain import roleplay as roleplay_rules
 from peermentor.domain.charter import MAX_EVERY_DAYS, CadenceKind
-from peermentor.domain.errors import NotFound, ValidationError
 from peermentor.domain.roleplay import Role, RolePlay
 from peermentor.domain.scenarios import Scenario
 from peermentor.services.workspace import roleplay as service
@@ -184,13 +183,9 @@ def schedule(
 def plan(
     pairing_id: PathId, body: PlanIn, who: MemberChange, session: Db, now: Clock
 ) -> RolePlayOut:
-    try:
-        planned = service.plan_roleplay(
-            session, who.actor, pairing_id, body.scenario_id, now, sequence=body.sequence
-        )
-    except NotFound as missing:
-        # An unknown scenario is a bad field of this body, not a missing resource.
-        raise ValidationError("scenario_id", str(missing)) from None
+    planned = service.plan_roleplay(
+        session, who.actor, pairing_id, body.scenario_id, now, sequence=body.sequence
+    )
     return roleplay_out(planned)
 
 

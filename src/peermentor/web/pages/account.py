@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from peermentor.mail import kinds
 from peermentor.services import mail_preferences, personal_data
 from peermentor.services.calendar import feed_created_at
-from peermentor.web.deps import Caller, caller, db_session, now
+from peermentor.web.deps import Caller, Clock, caller, db_session
 from peermentor.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,9 +46,9 @@ def account_page(
 
 @router.get("/account/data.json")
 def download_my_data(
-    who: Caller = Depends(caller), session: Session = Depends(db_session)
+    moment: Clock, who: Caller = Depends(caller), session: Session = Depends(db_session)
 ) -> Response:
-    document = personal_data.export_my_data(session, who.actor, now())
+    document = personal_data.export_my_data(session, who.actor, moment)
     return Response(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n",
         media_type="application/json",

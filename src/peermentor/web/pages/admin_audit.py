@@ -13,6 +13,7 @@ from peermentor.services import audit as audit_service
 from peermentor.services.access import InvalidInput, require_org_admin
 from peermentor.web.deps import Caller, db_session
 from peermentor.web.pages.admin_programs import admin
+from peermentor.web.refusals import status
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -47,7 +48,7 @@ def audit_log(
 ) -> Response:
     require_org_admin(who.actor)  # programme admins manage programmes, not the server
     filters = {"action": action, "actor": actor.strip(), "since": since.strip()}
-    error, total, number = None, 0, 1
+    error, code, total, number = None, 200, 0, 1
     entries: list[audit_service.AuditEntryView] = []
     try:
         number = _page(page)
@@ -61,7 +62,7 @@ def audit_log(
             limit=PAGE_SIZE,
         )
     except InvalidInput as refused:
-        error = str(refused)
+        error, code = str(refused), status(refused)
     kept = {key: value for key, value in filters.items() if value}
     return render(
         request,
@@ -77,5 +78,5 @@ def audit_log(
             "error": error,
             "page_link": lambda n: "?" + urlencode(kept | {"page": n}),
         },
-        status_code=422 if error else 200,
+        status_code=code,
     )

@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
 from peermentor.domain.errors import ValidationError
 from peermentor.domain.nudges import SETTING_NAMES
-from peermentor.services import programs as programs_service
 from peermentor.services.access import InvalidInput
 from peermentor.services.nudges import (
     SETTING_WORDS,
@@ -19,8 +18,13 @@ from peermentor.services.nudges import (
     update_nudge_settings,
 )
 from peermentor.services.workspace.health import programme_health
-from peermentor.web.deps import Caller, ProgramId, db_session, now
-from peermentor.web.pages.admin_programs import admin, admin_form
+from peermentor.web.deps import (
+    Clock,
+    ProgrammeAdmin,
+    db_session,
+    programme_admin,
+    programme_admin_changing,
+)
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -29,25 +33,24 @@ router = APIRouter(prefix="/admin", include_in_schema=False)
 @router.get("/programs/{program_id}/health")
 def health(
     request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin),
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
-    report = programme_health(session, who.actor, program.id, now())
+    report = programme_health(session, a.who.actor, a.program.id, moment)
     released = request.query_params.get("released", "")
     return render(
         request,
         "admin/health.html",
         {
-            "caller": who,
-            "program": program,
+            "caller": a.who,
+            "program": a.program,
             "health": report,
             "not_enough": NotEnoughData,
             "minimum": MIN_AGGREGATE_GROUP,
             # Members gone silent (services.nudges): a section of its own.
-            "inactive": inactive_members(session, who.actor, program.id, now()),
-            "nudge_settings": nudge_settings(program),
+            "inactive": inactive_members(session, a.who.actor, a.program.id, moment),
+            "nudge_settings": nudge_settings(a.program),
             "released": int(released) if released.isdigit() else None,
             "nudges_saved": request.query_params.get("saved") == "nudges",
             "setting_words": SETTING_WORDS,
@@ -58,12 +61,12 @@ def health(
 @router.post("/programs/{program_id}/nudges")
 async def save_nudge_settings(
     request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin_form),
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     """The nudge settings form of the health page: every setting, a whole number each."""
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    who, program = a.who, a.program
     form = await request.form()
     values: dict[str, int] = {}
     try:
@@ -73,7 +76,7 @@ async def save_nudge_settings(
                 if not raw.strip().isdigit():
                     raise ValidationError(f"nudges.{name}", "must be a whole number")
                 values[name] = int(raw.strip())
-        update_nudge_settings(session, who.actor, program.id, values, now())
+        update_nudge_settings(session, who.actor, program.id, values, moment)
     except ValidationError as error:
         session.rollback()
         raise InvalidInput(f"{error.field}: {error.message}") from error
@@ -84,14 +87,13 @@ async def save_nudge_settings(
 
 @router.post("/programs/{program_id}/health/release")
 def release(
-    program_id: ProgramId,
-    who: Caller = Depends(admin_form),
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     """Release every open proposal waiting for a member inactive past the programme's
     period; both members return to the pool. Audited, one entry a pairing."""
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
-    count = release_inactive_proposals(session, who.actor, program.id, now())
+    count = release_inactive_proposals(session, a.who.actor, a.program.id, moment)
     return RedirectResponse(
-        f"/admin/programs/{program.id}/health?released={count}#inactive", status_code=303
+        f"/admin/programs/{a.program.id}/health?released={count}#inactive", status_code=303
     )

@@ -13,11 +13,20 @@ from peermentor.matching.settings import CRITERIA, DEFAULT_WEIGHTS
 from peermentor.services import jobs as jobs_service
 from peermentor.services import match_review
 from peermentor.services import matching as matching_service
-from peermentor.services import programs as programs_service
 from peermentor.services.access import InvalidInput, NotFound
 from peermentor.web import jobs as web_jobs
-from peermentor.web.deps import MAX_ID, Caller, PairingId, ProgramId, db_session
-from peermentor.web.pages.admin_programs import admin, admin_form
+from peermentor.web.deps import (
+    MAX_ID,
+    Caller,
+    Clock,
+    PairingId,
+    ProgrammeAdmin,
+    db_session,
+    programme_admin,
+    programme_admin_changing,
+)
+from peermentor.web.pages.admin_programs import admin
+from peermentor.web.refusals import status
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -48,41 +57,32 @@ def _settings_from_form(form: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _settings_page(
-    request: Request, who: Caller, session: Session, program_id: int, **extra: Any
-) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
-    settings = matching_service.program_match_settings(program)
-    status = int(extra.pop("status_code", 200))
+def _settings_page(request: Request, a: ProgrammeAdmin, **extra: Any) -> Response:
+    settings = matching_service.program_match_settings(a.program)
+    status_code = int(extra.pop("status_code", 200))
     context = {
-        "caller": who,
-        "program": program,
+        "caller": a.who,
+        "program": a.program,
         "settings": settings,
         "criteria": CRITERIA,
         "error": None,
         "saved": False,
     } | extra
-    return render(request, "admin/settings.html", context, status_code=status)
+    return render(request, "admin/settings.html", context, status_code=status_code)
 
 
 @router.get("/programs/{program_id}/settings")
-def settings_form(
-    request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin),
-    session: Session = Depends(db_session),
-) -> Response:
-    return _settings_page(request, who, session, program_id)
+def settings_form(request: Request, a: ProgrammeAdmin = Depends(programme_admin)) -> Response:
+    return _settings_page(request, a)
 
 
 @router.post("/programs/{program_id}/settings")
 async def save_settings(
     request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin_form),
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    who, program, program_id = a.who, a.program, a.program.id
     form = dict(await request.form())
     try:
         changes = _settings_from_form(form)
@@ -91,18 +91,17 @@ async def save_settings(
             return web_jobs.started(request, job_id)
         matching_service.save_match_settings(session, who.actor, program_id, changes)
     except InvalidInput as error:
-        return _settings_page(request, who, session, program_id, error=str(error), status_code=422)
-    return _settings_page(request, who, session, program_id, saved=True)
+        return _settings_page(request, a, error=str(error), status_code=status(error))
+    return _settings_page(request, a, saved=True)
 
 
 @router.post("/programs/{program_id}/match")
 def start_match(
     request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin_form),
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
-    job_id = jobs_service.start_match(session, who.actor, program_id)
+    job_id = jobs_service.start_match(session, a.who.actor, a.program.id)
     return web_jobs.started(request, job_id)
 
 
@@ -125,37 +124,31 @@ def job_page(
 @router.get("/programs/{program_id}/review")
 def review(
     request: Request,
-    program_id: ProgramId,
     page: int = 1,
-    who: Caller = Depends(admin),
+    a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    return _review_page(request, who, session, program_id, page=page)
+    return _review_page(request, a, session, page=page)
 
 
 def _review_page(
-    request: Request,
-    who: Caller,
-    session: Session,
-    program_id: int,
-    page: int = 1,
-    **extra: Any,
+    request: Request, a: ProgrammeAdmin, session: Session, page: int = 1, **extra: Any
 ) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    who, program = a.who, a.program
     # Any number in the address gives a page: past the end, the last one (an offset
     # beyond the database's integers would otherwise be an error).
     page = min(max(1, page), MAX_PAGE)
     pairings, total = match_review.current_pairings(
-        session, who.actor, program_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        session, who.actor, program.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
     last = max(1, -(-total // PAGE_SIZE))
     if page > last:
         page = last
         pairings, total = match_review.current_pairings(
-            session, who.actor, program_id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+            session, who.actor, program.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
-    run = match_review.latest_run(session, who.actor, program_id)
-    status = int(extra.pop("status_code", 200))
+    run = match_review.latest_run(session, who.actor, program.id)
+    status_code = int(extra.pop("status_code", 200))
     context = {
         "caller": who,
         "program": program,
@@ -168,118 +161,112 @@ def _review_page(
         "error": None,
         "has_draft": any(p.state == "draft" for p in pairings),
     } | extra
-    return render(request, "admin/review.html", context, status_code=status)
+    return render(request, "admin/review.html", context, status_code=status_code)
 
 
-def _edit(
-    request: Request, who: Caller, session: Session, program_id: int, change: Any
-) -> Response:
+def _edit(request: Request, a: ProgrammeAdmin, session: Session, change: Any) -> Response:
     try:
-        change(program_id)
+        change(a.program.id)
     except InvalidInput as error:
-        return _review_page(request, who, session, program_id, error=str(error), status_code=422)
-    return RedirectResponse(f"/admin/programs/{program_id}/review", status_code=303)
+        return _review_page(request, a, session, error=str(error), status_code=status(error))
+    return RedirectResponse(f"/admin/programs/{a.program.id}/review", status_code=303)
 
 
 @router.post("/programs/{program_id}/pairings/{pairing_id}/lock")
 def lock(
     request: Request,
-    program_id: ProgramId,
     pairing_id: PairingId,
     locked: FormText = "1",
-    who: Caller = Depends(admin_form),
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     return _edit(
         request,
-        who,
+        a,
         session,
-        program_id,
-        lambda pid: match_review.set_locked(session, who.actor, pid, pairing_id, locked == "1"),
+        lambda pid: match_review.set_locked(session, a.who.actor, pid, pairing_id, locked == "1"),
     )
 
 
 @router.post("/programs/{program_id}/pairings/{pairing_id}/unpair")
 def unpair(
     request: Request,
-    program_id: ProgramId,
     pairing_id: PairingId,
-    who: Caller = Depends(admin_form),
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     return _edit(
         request,
-        who,
+        a,
         session,
-        program_id,
-        lambda pid: match_review.unpair(session, who.actor, pid, pairing_id),
+        lambda pid: match_review.unpair(session, a.who.actor, pid, pairing_id, moment),
     )
 
 
 @router.post("/programs/{program_id}/swap")
 def swap(
     request: Request,
-    program_id: ProgramId,
+    moment: Clock,
     first: FormText = "",
     second: FormText = "",
-    who: Caller = Depends(admin_form),
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     return _edit(
         request,
-        who,
+        a,
         session,
-        program_id,
-        lambda pid: match_review.swap(session, who.actor, pid, first.strip(), second.strip()),
+        lambda pid: match_review.swap(
+            session, a.who.actor, pid, first.strip(), second.strip(), moment
+        ),
     )
 
 
 @router.post("/programs/{program_id}/pair")
 def pair(
     request: Request,
-    program_id: ProgramId,
+    moment: Clock,
     members: FormText = "",
-    who: Caller = Depends(admin_form),
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     ids = [m for m in members.replace(";", ",").replace(" ", ",").split(",") if m]
     return _edit(
         request,
-        who,
+        a,
         session,
-        program_id,
-        lambda pid: match_review.pair_by_hand(session, who.actor, pid, ids),
+        lambda pid: match_review.pair_by_hand(session, a.who.actor, pid, ids, moment),
     )
 
 
 @router.post("/programs/{program_id}/publish")
 def publish(
     request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin_form),
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     return _edit(
         request,
-        who,
+        a,
         session,
-        program_id,
-        lambda pid: matching_service.publish_program_draft(session, who.actor, pid),
+        lambda pid: matching_service.publish_program_draft(session, a.who.actor, pid, moment),
     )
 
 
 @router.get("/programs/{program_id}/match.csv")
 def export_match(
-    program_id: ProgramId, who: Caller = Depends(admin), session: Session = Depends(db_session)
+    a: ProgrammeAdmin = Depends(programme_admin), session: Session = Depends(db_session)
 ) -> Response:
     import csv
     import io
 
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    program = a.program
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["employee_id", "partner_ids", "pairing_id", "score", "explanation"])
-    writer.writerows(matching_service.export_rows(session, who.actor, program.id))
+    writer.writerows(matching_service.export_rows(session, a.who.actor, program.id))
     return Response(
         buffer.getvalue(),
         media_type="text/csv; charset=utf-8",

@@ -15,14 +15,25 @@ from peermentor.services.access import Forbidden, InvalidInput
 from peermentor.services.invitations import InvitationMailer
 from peermentor.services.match_review import latest_run
 from peermentor.web import jobs as web_jobs
-from peermentor.web.deps import Caller, ProgramId, caller, csrf_protected, db_session, now
+from peermentor.web.deps import (
+    Caller,
+    Clock,
+    ProgrammeAdmin,
+    caller,
+    csrf_protected,
+    db_session,
+    programme_admin,
+    programme_admin_changing,
+)
 from peermentor.web.pages.people_upload import finished_upload, start_import
+from peermentor.web.refusals import status
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
 
 def admin(who: Caller = Depends(caller)) -> Caller:
+    """Any admin (the pages of one programme ask for deps.programme_admin instead)."""
     if not who.actor.is_admin:
         raise Forbidden("this page is for programme admins")
     return who
@@ -57,15 +68,13 @@ def create_program(
             request,
             "admin/programs.html",
             {"caller": who, "programs": items, "error": str(error)},
-            status_code=422,
+            status_code=status(error),
         )
     return RedirectResponse(f"/admin/programs/{program.id}", status_code=303)
 
 
-def _overview(
-    request: Request, who: Caller, session: Session, program_id: int, **extra: object
-) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
+def _overview(request: Request, a: ProgrammeAdmin, session: Session, **extra: object) -> Response:
+    who, program = a.who, a.program
     enrolled = next(
         p.enrolled for p in programs_service.list_programs(session, who.actor) if p.id == program.id
     )
@@ -91,46 +100,42 @@ def _overview(
 @router.get("/programs/{program_id}")
 def program_overview(
     request: Request,
-    program_id: ProgramId,
     upload: str | None = None,
-    who: Caller = Depends(admin),
+    a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    outcome = upload and finished_upload(session, upload, who.user.id, program_id)
+    outcome = upload and finished_upload(session, upload, a.who.user.id, a.program.id)
     if not outcome:
-        return _overview(request, who, session, program_id)
+        return _overview(request, a, session)
     if outcome.problems is not None:
         return _overview(
             request,
-            who,
+            a,
             session,
-            program_id,
             status_code=422,
             problems=outcome.problems,
             filename=outcome.filename,
         )
-    return _overview(request, who, session, program_id, imported=outcome.summary)
+    return _overview(request, a, session, imported=outcome.summary)
 
 
 @router.post("/programs/{program_id}/people")
 def upload_people(
     request: Request,
-    program_id: ProgramId,
     file: UploadFile | None = None,
-    who: Caller = Depends(admin_form),
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     """Start the import as a job (its page shows progress), with the file in the database.
 
     The body limit (web/limits.py, PEERMENTOR_MAX_UPLOAD_BYTES) has refused a file that
     is too large before this runs."""
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
+    who, program = a.who, a.program
     if file is None:
         return _overview(
             request,
-            who,
+            a,
             session,
-            program_id,
             status_code=422,
             upload_error="Choose a CSV file to upload.",
         )
@@ -146,10 +151,10 @@ def upload_people(
 
 @router.get("/programs/{program_id}/people.csv")
 def export_people(
-    program_id: ProgramId, who: Caller = Depends(admin), session: Session = Depends(db_session)
+    a: ProgrammeAdmin = Depends(programme_admin), session: Session = Depends(db_session)
 ) -> Response:
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
-    text = people_service.export_people(session, who.actor, program.id)
+    program = a.program
+    text = people_service.export_people(session, a.who.actor, program.id)
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
@@ -166,20 +171,19 @@ def _mailer(request: Request) -> InvitationMailer | None:
 @router.post("/programs/{program_id}/invitations")
 def invite_everyone(
     request: Request,
-    program_id: ProgramId,
-    who: Caller = Depends(admin_form),
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
     """Invitations for enrolled people who cannot sign in yet: sent by mail, or (no mail,
     organisation admins only) links shown once, here."""
-    program = programs_service.get_program_by_id(session, who.actor, program_id)
     base_url = request.app.state.settings.base_url
     try:
         outcome = invitations.invite_program(
-            session, who.actor, program.name, base_url, now(), _mailer(request)
+            session, a.who.actor, a.program.name, base_url, moment, _mailer(request)
         )
     except invitations.MailNotConfigured as refused:
         return _overview(
-            request, who, session, program_id, status_code=409, invitation_error=str(refused)
+            request, a, session, status_code=status(refused), invitation_error=str(refused)
         )
-    return _overview(request, who, session, program_id, invitations=outcome)
+    return _overview(request, a, session, invitations=outcome)

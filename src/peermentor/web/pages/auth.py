@@ -1,7 +1,8 @@
 """Sign in, sign out, invitations, password change.
 
 The three forms that check a secret answer 429 with Retry-After while the throttle
-says wait (services/throttle.py); the clock is the `now` dependency, so tests move it.
+says wait (services/throttle.py); every refusal takes its status (and headers) from
+web/refusals.py. The clock is the `now` dependency, so tests move it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from peermentor.web.deps import (
     db_session,
     session_limits,
 )
+from peermentor.web.refusals import status, with_headers
 from peermentor.web.render import render
 from peermentor.web.security import (
     SESSION_COOKIE,
@@ -37,11 +39,6 @@ from peermentor.web.security import (
 
 router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form()]
-
-
-def _slow_down(response: Response, refused: TooManyAttempts) -> Response:
-    response.headers["Retry-After"] = str(refused.retry_after)
-    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -95,10 +92,9 @@ def login(
         new = auth_service.login(
             session, email, password, client_address(request), moment, session_limits(request)
         )
-    except TooManyAttempts as refused:
-        return _slow_down(_login_page(request, error=str(refused), status=429, **page), refused)
-    except auth_service.LoginFailed as error:
-        return _login_page(request, error=str(error), status=401, **page)
+    except (TooManyAttempts, auth_service.LoginFailed) as refused:
+        shown = _login_page(request, error=str(refused), status=status(refused), **page)
+        return with_headers(shown, refused)
     response = RedirectResponse(_safe_next(next), status_code=303)
     set_session_cookie(request, response, new.token)
     return response
@@ -140,11 +136,13 @@ def invitation_form(
 def _invitation_refused(
     request: Request, error: auth_service.InvalidToken | TooManyAttempts
 ) -> Response:
-    status = 429 if isinstance(error, TooManyAttempts) else 404
     page = render(
-        request, "message.html", {"title": "Invitation", "message": str(error)}, status_code=status
+        request,
+        "message.html",
+        {"title": "Invitation", "message": str(error)},
+        status_code=status(error),
     )
-    return _slow_down(page, error) if isinstance(error, TooManyAttempts) else page
+    return with_headers(page, error)
 
 
 @router.post("/invite/{token}")
@@ -173,7 +171,7 @@ def accept_invitation(
             request,
             "invite.html",
             {"email": user.email, "token": token, "csrf_token": csrf_token, "error": str(error)},
-            status_code=422,
+            status_code=status(error),
         )
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(request, response, new.token)
@@ -209,14 +207,13 @@ def change_password(
             limits=session_limits(request),
         )
     except (InvalidInput, TooManyAttempts) as error:
-        status = 429 if isinstance(error, TooManyAttempts) else 422
         page = render(
             request,
             "password.html",
             {"caller": who, "error": str(error), "done": False},
-            status_code=status,
+            status_code=status(error),
         )
-        return _slow_down(page, error) if isinstance(error, TooManyAttempts) else page
+        return with_headers(page, error)
     response = render(
         request,
         "password.html",

@@ -34,7 +34,6 @@ CADENCES = (
     (CadenceKind.MONTHLY.value, "Every month"),
     (CadenceKind.EVERY_N_DAYS.value, "Every N days (give the number)"),
 )
-ALIASES = {"norms.other": "other_norms"}
 
 
 def _show(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
@@ -93,7 +92,6 @@ def save_shared_parts(
         "charter",
         form,
         lambda: done(m, "charter", "charter"),
-        ALIASES,
     )
 
 

@@ -19,18 +19,18 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from peermentor.domain.errors import (
-    DomainError,
-    InvalidTransition,
-    NotAllowed,
-    NotAMember,
-    NotReady,
-    ValidationError,
+from peermentor.domain.errors import DomainError, ValidationError
+from peermentor.services.workspace.access import Workspace
+from peermentor.web import refusals
+from peermentor.web.deps import (
+    MAX_ID,
+    Caller,
+    PairingMember,
+    db_session,
+    now,
+    pairing_member,
+    pairing_member_changing,
 )
-from peermentor.domain.errors import NotFound as NoSuchItem
-from peermentor.services.access import Forbidden, InvalidInput, NotFound
-from peermentor.services.workspace.access import Workspace, open_workspace
-from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
 from peermentor.web.render import render
 
 # The notices a redirect may ask for, by key: the query string names one of these and
@@ -81,23 +81,6 @@ SECTIONS = (
 )
 
 
-def _not_admin(who: Caller) -> Caller:
-    """Admins never open a pairing's pages: they are not members, and what a pair
-    writes to each other is not theirs to read."""
-    if who.actor.is_admin:
-        raise Forbidden("these pages are for the members of a pairing")
-    return who
-
-
-# Both async: a check on what is already known needs no hop through the thread pool.
-async def participant(who: Caller = Depends(caller)) -> Caller:
-    return _not_admin(who)
-
-
-async def participant_form(who: Caller = Depends(csrf_protected)) -> Caller:
-    return _not_admin(who)
-
-
 @dataclass(frozen=True)
 class Member:
     """The caller, known to be a member of the pairing in the path."""
@@ -121,34 +104,20 @@ class Member:
         return self.ws.writable
 
 
-def _member(pairing_id: int, who: Caller, session: Session, clock: datetime) -> Member:
-    if not 0 < pairing_id < 2**31:  # no such row, and the database could not compare it
-        raise NotFound(f"no pairing {pairing_id}")
-    return Member(who, session, clock, open_workspace(session, who.actor, pairing_id))
-
-
 def member(
-    pairing_id: int,
-    who: Caller = Depends(participant),
+    found: PairingMember = Depends(pairing_member),
     session: Session = Depends(db_session),
     clock: datetime = Depends(now),
 ) -> Member:
-    return _member(pairing_id, who, session, clock)
+    return Member(found.who, session, clock, found.workspace)
 
 
-async def member_form(
-    request: Request,
-    pairing_id: int,
-    who: Caller = Depends(participant_form),
+def member_form(
+    found: PairingMember = Depends(pairing_member_changing),
     session: Session = Depends(db_session),
     clock: datetime = Depends(now),
 ) -> Member:
-    found = _member(pairing_id, who, session, clock)
-    # PostgreSQL cannot store a NUL character in text; nobody types one, so a form
-    # holding one is refused whole rather than failing at the database.
-    if any("\x00" in value for value in (await request.form()).values() if isinstance(value, str)):
-        raise InvalidInput("The form held a character that cannot be stored (NUL).")
-    return found
+    return Member(found.who, session, clock, found.workspace)
 
 
 def page(
@@ -201,29 +170,28 @@ def attempt(
 ) -> Response:
     """Run one change; on a refused value show the form again with what was typed.
 
-    Domain errors become the statuses of domain.errors: a bad value 422 next to its
-    field, a step not possible now 409 above the form, not allowed 403, unknown 404.
-    aliases: the domain's name of a field -> the form's name of its input, where the
-    two differ (norms.other -> other_norms)."""
+    A refusal answers with its status from web/refusals.py: a bad value (422) next to
+    its field, a step not possible now (409) above the form; any other (not allowed,
+    unknown) as the message page of that status.
+    Fields are named as refusals.FIELD_NAMES says (as the API names them); aliases
+    only where this form is shaped unlike the API body (one textarea holds a list)."""
     try:
         change()
     except DomainError as error:
         m.session.rollback()  # release the pairing's lock and any half-made change
         keep = {"form_id": form_id, "form": dict(form)}
+        status = refusals.status(error)
         if isinstance(error, ValidationError):
-            field = (aliases or {}).get(error.field, error.field)
+            field = refusals.field_name(error.field or "")
+            field = (aliases or {}).get(field, field)
             if field in form:
-                return redisplay(422, keep | {"errors": {field: _sentence(error.message)}})
+                return redisplay(status, keep | {"errors": {field: _sentence(error.message)}})
             # Not a field the person typed (a hidden id, a rule on the whole form):
             # say it above the page, where it is seen whichever form was sent.
-            return redisplay(422, keep | {"problem": _sentence(error.message)})
-        if isinstance(error, NotReady | InvalidTransition):
-            return redisplay(409, keep | {"problem": _sentence(str(error))})
-        if isinstance(error, NotAllowed | NotAMember):
-            raise Forbidden(str(error)) from error
-        if isinstance(error, NoSuchItem):
-            raise NotFound(str(error)) from error
-        raise
+            return redisplay(status, keep | {"problem": _sentence(error.message)})
+        if status == 409:
+            return redisplay(status, keep | {"problem": _sentence(str(error))})
+        raise  # the message page of its status (web/app.py)
     return success()
 
 
@@ -239,7 +207,7 @@ def whole_number(field: str, text: str) -> int:
         raise ValidationError(field, "enter a whole number") from None
     # Every number on these forms is small or an id; a 30-digit one would only reach
     # the database as a value its integer columns cannot compare.
-    if abs(number) >= 2**31:
+    if abs(number) > MAX_ID:
         raise ValidationError(field, "is too large")
     return number
 

@@ -42,8 +42,6 @@ DIMENSIONS = (
     (Dimension.ATTITUDE.value, "Attitude"),
     (Dimension.PERFORMANCE.value, "Performance"),
 )
-# The services name the addressee of a request or feedback; the form names a person.
-RECIPIENT_ALIASES = {"recipient": "recipient_id", "receiver": "receiver_id"}
 
 
 def _redisplay(show: Any, request: Request, m: Member) -> Any:
@@ -100,7 +98,6 @@ def ask(
         "ask",
         form,
         lambda: done(m, "requests", "asked"),
-        RECIPIENT_ALIASES,
     )
 
 
@@ -283,7 +280,6 @@ def give(
         "give",
         form,
         lambda: done(m, "feedback", "feedback"),
-        RECIPIENT_ALIASES,
     )
 
 

@@ -139,7 +139,6 @@ def plan(
         "plan",
         {"scenario_id": scenario_id, "sequence": sequence},
         lambda: done(m, "roleplays", "planned"),
-        {"scenario": "scenario_id", "scenario_id": "scenario_id"},
     )
 
 
