@@ -1,5 +1,5 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
-from peermentor.store import audit_models, auth_models, models, workspace_models
+from peermentor.store import audit_models, auth_models, circles_models, models, workspace_models
 
-__all__ = ["audit_models", "auth_models", "models", "workspace_models"]
+__all__ = ["audit_models", "auth_models", "circles_models", "models", "workspace_models"]
