@@ -7,7 +7,8 @@ it is anonymous: changing the circle's setting affects the next round, not one u
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -19,9 +20,23 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from peermentor.store.models import Base, utcnow
+
+
+class Moment(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on both databases (SQLite hands back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Circle(Base):
@@ -41,7 +56,7 @@ class Circle(Base):
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     # A secret per circle that orders released anonymous notes (domain.circles.shuffled).
     shuffle_seed: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Moment(), default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("program_id", "name", name="uq_circles_program_name"),
@@ -58,10 +73,10 @@ class CircleMember(Base):
         ForeignKey("circles.id", ondelete="CASCADE"), index=True
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    left_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    joined_at: Mapped[datetime] = mapped_column(Moment(), default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(Moment())
     # Rounds starting before this moment leave the member out.
-    paused_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    paused_until: Mapped[datetime | None] = mapped_column(Moment())
 
 
 class CircleRound(Base):
@@ -72,8 +87,8 @@ class CircleRound(Base):
         ForeignKey("circles.id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int] = mapped_column(Integer)
-    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    deadline: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    starts_at: Mapped[datetime] = mapped_column(Moment())
+    deadline: Mapped[datetime] = mapped_column(Moment())
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
@@ -119,8 +134,8 @@ class CircleNote(Base):
     behaviour: Mapped[str] = mapped_column(Text)
     impact: Mapped[str] = mapped_column(Text)
     suggestion: Mapped[str] = mapped_column(Text, default="")
-    given_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    given_at: Mapped[datetime] = mapped_column(Moment())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(Moment())
 
     __table_args__ = (
         CheckConstraint(
@@ -138,7 +153,7 @@ class CircleReply(Base):
     )
     kind: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(Moment())
 
     __table_args__ = (CheckConstraint("kind IN ('thanks', 'question')", name="kind"),)
 
@@ -151,7 +166,7 @@ class CircleSkip(Base):
         ForeignKey("circle_rounds.id", ondelete="CASCADE"), index=True
     )
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    skipped_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    skipped_at: Mapped[datetime] = mapped_column(Moment())
 
     __table_args__ = (
         UniqueConstraint("round_id", "person_id", name="uq_circle_skips_round_person"),
