@@ -107,6 +107,8 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
             "job_id": "not-a-job-of-yours",
             "token": "not-a-real-token",
             "token_id": str(token_id),
+            # No circle in this world (tests/web/test_circles_access.py has one).
+            **dict.fromkeys(("circle_id", "note_id", "person_id"), "999999"),
             # Sub-resources of the API's workspace: the pairing is still proposed, so a
             # member's change stops at 409/422 before the id is looked up, and anyone
             # else is refused before that.

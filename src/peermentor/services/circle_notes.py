@@ -273,7 +273,7 @@ def give_note(
     return note
 
 
-def _readable_note(session: Session, actor: Actor, note_id: int, now: datetime) -> tuple[CircleNote, Circle]:
+def readable_note(session: Session, actor: Actor, note_id: int, now: datetime) -> tuple[CircleNote, Circle]:
     """A note to me that I may read now (released, if anonymous)."""
     note = repo.note(session, note_id)
     if note is None or actor.person_id is None or note.receiver_id != actor.person_id:
@@ -288,7 +288,7 @@ def _readable_note(session: Session, actor: Actor, note_id: int, now: datetime) 
 
 
 def acknowledge_note(session: Session, actor: Actor, note_id: int, now: datetime) -> CircleNote:
-    note, _ = _readable_note(session, actor, note_id, now)
+    note, _ = readable_note(session, actor, note_id, now)
     if note.acknowledged_at is None:
         note.acknowledged_at = now
     session.commit()
@@ -300,7 +300,7 @@ def reply_to_note(
 ) -> CircleReply:
     """A thank-you or a question back to a signed note's giver (acknowledging it too).
     An anonymous note cannot be answered: its giver is nobody's to know."""
-    note, _ = _readable_note(session, actor, note_id, now)
+    note, _ = readable_note(session, actor, note_id, now)
     round_ = session.get(CircleRound, note.round_id)
     assert round_ is not None
     if round_.anonymous:

@@ -23,9 +23,11 @@ from peermentor.web.limits import install_body_limit
 from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import (
     admin_audit,
+    admin_circles,
     admin_health,
     admin_matching,
     admin_programs,
+    circles,
     participant,
 )
 from peermentor.web.pages import auth as auth_pages
@@ -98,7 +100,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     install_body_limit(app, settings)
     app.include_router(auth_pages.router)
     app.include_router(account_pages.router)
-    for pages in (admin_programs, admin_matching, admin_health, admin_audit, participant):
+    for pages in (
+        admin_programs, admin_matching, admin_health, admin_audit, admin_circles, circles, participant
+    ):
         app.include_router(pages.router)
     app.include_router(api.router)
 

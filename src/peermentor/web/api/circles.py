@@ -32,6 +32,7 @@ from peermentor.web.api.common import (
     programme_admin_reading,
     programme_admin_writing,
 )
+from peermentor.web import deps
 from peermentor.web.deps import Caller, caller, csrf_protected, db_session
 
 router = api_router("circles")
@@ -67,7 +68,19 @@ def _admin_change(
     return who
 
 
+def _receiver(
+    note_id: PathId,
+    who: Caller = Depends(csrf_protected),
+    session: Session = Depends(db_session),
+    moment: datetime = Depends(deps.now),
+) -> Caller:
+    """The receiver of the note in the path, who may read it now: checked before the body."""
+    notes_service.readable_note(session, who.actor, note_id, moment)
+    return who
+
+
 Member = Annotated[Caller, Depends(_member)]
+Receiver = Annotated[Caller, Depends(_receiver)]
 MemberChange = Annotated[Caller, Depends(_member_change)]
 Counter = Annotated[Caller, Depends(_counter)]
 Admin = Annotated[Caller, Depends(_admin)]
@@ -323,13 +336,13 @@ def resume(circle_id: PathId, who: MemberChange, session: Db) -> None:
 
 
 @router.post("/circle-notes/{note_id}/acknowledge", status_code=204, summary="Acknowledge a note to me")
-def acknowledge(note_id: PathId, who: SignedChange, session: Db, now: Clock) -> None:
+def acknowledge(note_id: PathId, who: Receiver, session: Db, now: Clock) -> None:
     notes_service.acknowledge_note(session, who.actor, note_id, now)
 
 
 @router.post("/circle-notes/{note_id}/replies", status_code=201, response_model=ReplyOut,
              summary="Thank the giver of a signed note, or ask a question")  # fmt: skip
-def reply(note_id: PathId, body: ReplyIn, who: SignedChange, session: Db, now: Clock) -> ReplyOut:
+def reply(note_id: PathId, body: ReplyIn, who: Receiver, session: Db, now: Clock) -> ReplyOut:
     r = notes_service.reply_to_note(session, who.actor, note_id, now, kind=body.kind, text=body.text)
     return ReplyOut(kind=r.kind, text=r.text, created_at=r.created_at)
 
