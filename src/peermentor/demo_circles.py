@@ -51,8 +51,14 @@ def build_demo_circles(session: Session, program: str, password: str, logins: De
     ).all()
     for pair in pairs[: len(pairs) // 2]:
         actor = Actor(role="participant", person_id=pair.giver_id)
-        circle_notes.give_note(session, actor, showcase.circle.id, started + timedelta(days=1),
-                               receiver_id=pair.receiver_id, **NOTE)  # fmt: skip
+        circle_notes.give_note(
+            session,
+            actor,
+            showcase.circle.id,
+            started + timedelta(days=1),
+            receiver_id=pair.receiver_id,
+            **NOTE,
+        )
     session.commit()
 
 

@@ -27,8 +27,13 @@ def test_create_list_round_and_status_print_the_documented_shapes(
     assert first["lead"] is None or first["lead"] not in first["members"]
     circle = str(first["circle"])
     status = json.loads(run(cli, "circles", "status", "--circle", circle, "--json")[0])
-    assert status == {"circle": first["circle"], "lead": first["lead"],
-                      "members": first["members"], "round": None, "assignments": []}  # fmt: skip
+    assert status == {
+        "circle": first["circle"],
+        "lead": first["lead"],
+        "members": first["members"],
+        "round": None,
+        "assignments": [],
+    }
     out, _ = run(cli, "circles", "round", "--circle", circle)
     assert "round 1 started" in out
     status = json.loads(run(cli, "circles", "status", "--circle", circle, "--json")[0])
@@ -46,7 +51,9 @@ def test_create_list_round_and_status_print_the_documented_shapes(
 def test_bad_input_exits_2_with_a_message(cli: CliRunner, tmp_path: Path) -> None:  # noqa: F811
     (tmp_path / "people.csv").write_text(demo_people_csv(20, seed=5))
     run(cli, "people", "import", "people.csv", "--program", "Teams")
-    _, err = run(cli, "circles", "create-from-teams", "--program", "Teams", "--lead", "boss", code=2)
+    _, err = run(
+        cli, "circles", "create-from-teams", "--program", "Teams", "--lead", "boss", code=2
+    )
     assert "--lead" in err
     _, err = run(cli, "circles", "create-from-teams", "--program", "Nope", code=2)
     assert "Nope" in err
@@ -56,5 +63,7 @@ def test_bad_input_exits_2_with_a_message(cli: CliRunner, tmp_path: Path) -> Non
     assert "999" in err
     _, err = run(cli, "circles", "round", "--circle", "0", code=2)
     assert "circle" in err
-    _, err = run(cli, "circles", "create-from-teams", "--program", "Teams", "--min-size", "1", code=2)
+    _, err = run(
+        cli, "circles", "create-from-teams", "--program", "Teams", "--min-size", "1", code=2
+    )
     assert "--min-size" in err

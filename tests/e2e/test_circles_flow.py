@@ -53,15 +53,20 @@ def circle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CircleSe
     }
     (folder / "people.csv").write_text(demo_people_csv(60, seed=7))
     command = [sys.executable, "-m", "peermentor"]
-    for args in (["people", "import", "people.csv", "--program", PROGRAM],
-                 ["users", "create-admin", ADMIN[0], "--password", ADMIN[1]]):  # fmt: skip
+    for args in (
+        ["people", "import", "people.csv", "--program", PROGRAM],
+        ["users", "create-admin", ADMIN[0], "--password", ADMIN[1]],
+    ):
         subprocess.run([*command, *args], env=env, cwd=folder, check=True, capture_output=True)
     port = free_port()
     log = (folder / "server.log").open("wb")
     process = subprocess.Popen(
         [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        env=env,
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_up(url, process)
@@ -73,15 +78,25 @@ def circle_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CircleSe
 
 
 def _cli(server: CircleServer, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "peermentor", *args], env=server.env,
-                          cwd=server.folder, check=True, capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "peermentor", *args],
+        env=server.env,
+        cwd=server.folder,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return done.stdout
 
 
 def _logins(server: CircleServer, employee_ids: list[str]) -> dict[str, tuple[str, str]]:
     """Accounts for these people (as an invitation would make): employee id -> (email, name)."""
-    store = open_store(Settings(database_url=server.env["PEERMENTOR_DATABASE_URL"],
-                                secret_key_file=server.folder / "secret"))  # fmt: skip
+    store = open_store(
+        Settings(
+            database_url=server.env["PEERMENTOR_DATABASE_URL"],
+            secret_key_file=server.folder / "secret",
+        )
+    )
     found = {}
     try:
         with store.sessions() as session:
@@ -151,17 +166,19 @@ def test_an_admin_makes_circles_and_three_members_give_and_receive_a_round(
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Circle: {circle['name']}")
         members.append((page, name))
 
-    for i, (page, name) in enumerate(members):
+    for i, (page, _name) in enumerate(members):
         form = page.locator("form", has=page.get_by_role("button", name="Send the note to"))
         form.get_by_label("Situation: when and where").fill(f"Planning meeting, note {i}")
         form.get_by_label("Behaviour: what you saw or heard").fill("You summarised the options")
-        form.get_by_label("Impact: what it did").fill(f"SECRET-circle-note-{i}: we decided in minutes")
+        form.get_by_label("Impact: what it did").fill(
+            f"SECRET-circle-note-{i}: we decided in minutes"
+        )
         if i == 0:
             check_page(page, shots, "03 member writing a note")
         form.get_by_role("button", name="Send the note to").click()
         expect(page.get_by_role("status")).to_have_text("Your note was sent.")
 
-    for i, (page, name) in enumerate(members):
+    for i, (page, _name) in enumerate(members):
         page.reload()
         received = page.locator("article.item", has=page.get_by_role("heading", name="note from"))
         expect(received).to_have_count(1)

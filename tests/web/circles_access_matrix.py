@@ -83,9 +83,11 @@ def main_matrix_rows(main_roles: tuple[str, ...]) -> dict[tuple[str, str], dict[
         if rule is SIGNED_IN:
             rows[route] = {"anonymous": LOGIN} | dict.fromkeys(main_roles[1:], ALLOW)
         elif "{program_id}" in route[1]:
-            rows[route] = {"anonymous": LOGIN} | dict.fromkeys(main_roles[1:], DENY) | {
-                "program_admin": ALLOW, "org_admin": ALLOW
-            }  # fmt: skip
+            rows[route] = (
+                {"anonymous": LOGIN}
+                | dict.fromkeys(main_roles[1:], DENY)
+                | {"program_admin": ALLOW, "org_admin": ALLOW}
+            )
         else:
             rows[route] = {"anonymous": LOGIN} | dict.fromkeys(main_roles[1:], DENY)
     return rows

@@ -25,12 +25,17 @@ from peermentor.web.jobs import JobRegistry
 from tests.store.circles.factories import Team, make_team
 from tests.store.workspace.factories import make_program
 from tests.web.circles_access_matrix import CIRCLE_MATRIX, ROLES
-from tests.web.test_access_matrix import _outcome, _session_csrf, _sign_in, all_routes
 from tests.web.conftest import csrf_of
+from tests.web.test_access_matrix import _outcome, _session_csrf, _sign_in, all_routes
 
 PASSWORD = "matrix-password-1"
-FORM = {"dimension": "behaviour", "situation": "In the retro", "behaviour": "You summarised",
-        "impact": "We agreed", "suggestion": ""}  # fmt: skip
+FORM = {
+    "dimension": "behaviour",
+    "situation": "In the retro",
+    "behaviour": "You summarised",
+    "impact": "We agreed",
+    "suggestion": "",
+}
 
 
 @dataclass
@@ -68,8 +73,12 @@ def circle_world(session: Session, tmp_path: Path) -> Iterator[CircleWorld]:
     team, other, circle_id, _, note_id = build_circles(session)
     make_program(session, name="Elsewhere")
     same = next(p for p in team.members[1:])
-    people = {"member": team.members[0], "same_circle": same, "other_circle": other.members[0],
-              "lead": team.lead}  # fmt: skip
+    people = {
+        "member": team.members[0],
+        "same_circle": same,
+        "other_circle": other.members[0],
+        "lead": team.lead,
+    }
     for person in people.values():
         create_user(session, SYSTEM, person.email, PASSWORD, person_id=person.id)
     create_program_admin(session, SYSTEM, "padmin@example.com", PASSWORD, team.program.name)
@@ -77,9 +86,10 @@ def circle_world(session: Session, tmp_path: Path) -> Iterator[CircleWorld]:
     create_admin(session, SYSTEM, "org@example.com", PASSWORD)
     session.commit()
     emails = {role: p.email for role, p in people.items()} | {
-        "program_admin": "padmin@example.com", "other_program_admin": "elsewhere@example.com",
+        "program_admin": "padmin@example.com",
+        "other_program_admin": "elsewhere@example.com",
         "org_admin": "org@example.com",
-    }  # fmt: skip
+    }
     factory = sessionmaker(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
@@ -95,8 +105,12 @@ def circle_world(session: Session, tmp_path: Path) -> Iterator[CircleWorld]:
         clients[role] = client
     yield CircleWorld(
         clients,
-        {"circle_id": str(circle_id), "note_id": str(note_id), "program_id": str(team.program.id),
-         "person_id": str(team.members[4].id)},  # fmt: skip
+        {
+            "circle_id": str(circle_id),
+            "note_id": str(note_id),
+            "program_id": str(team.program.id),
+            "person_id": str(team.members[4].id),
+        },
         all_routes(app.routes),
     )
     for client in clients.values():
@@ -108,7 +122,9 @@ def test_every_circle_route_is_in_the_circle_matrix(circle_world: CircleWorld) -
     assert ours == set(CIRCLE_MATRIX)
 
 
-def test_each_circle_role_gets_what_the_matrix_says(circle_world: CircleWorld, session: Session) -> None:
+def test_each_circle_role_gets_what_the_matrix_says(
+    circle_world: CircleWorld, session: Session
+) -> None:
     failures = []
     for (method, template), rules in sorted(CIRCLE_MATRIX.items()):
         path = template
@@ -121,12 +137,20 @@ def test_each_circle_role_gets_what_the_matrix_says(circle_world: CircleWorld, s
                 if method == "GET":
                     response = client.get(path, follow_redirects=False)
                 else:
-                    token = csrf_of(client.get("/login").text) if role == "anonymous" else _session_csrf(client)
-                    response = client.request(method, path, data={"csrf_token": token}, follow_redirects=False)
+                    token = (
+                        csrf_of(client.get("/login").text)
+                        if role == "anonymous"
+                        else _session_csrf(client)
+                    )
+                    response = client.request(
+                        method, path, data={"csrf_token": token}, follow_redirects=False
+                    )
             finally:
                 savepoint.rollback()
             got = _outcome(template, response.status_code, response.headers.get("location", ""))
             if got != rules[role]:
-                failures.append(f"{method} {template} as {role}: expected {rules[role]}, got {got} "
-                                f"({response.status_code})")  # fmt: skip
+                failures.append(
+                    f"{method} {template} as {role}: expected {rules[role]}, got {got} "
+                    f"({response.status_code})"
+                )
     assert not failures, "\n".join(failures)

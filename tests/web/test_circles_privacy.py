@@ -59,31 +59,55 @@ def _giver_to(session: Session, round_id: int, receiver_id: int) -> int:
 
 
 def _form(text: str) -> dict[str, str]:
-    return {"dimension": "attitude", "situation": f"{text} situation", "behaviour": f"{text} behaviour",
-            "impact": f"{text} impact", "suggestion": f"{text} suggestion"}  # fmt: skip
+    return {
+        "dimension": "attitude",
+        "situation": f"{text} situation",
+        "behaviour": f"{text} behaviour",
+        "impact": f"{text} impact",
+        "suggestion": f"{text} suggestion",
+    }
 
 
 @pytest.fixture
 def world(session: Session, tmp_path: Path) -> Iterator[World]:
     team = make_team(session, 5)
     anon = make_team(session, 5, team="Search", program=team.program)
-    made = {c.name: c.id for c in circles.create_from_teams(session, SYSTEM, team.program.name, START).circles}
+    made = {
+        c.name: c.id
+        for c in circles.create_from_teams(session, SYSTEM, team.program.name, START).circles
+    }
     circle_id, anon_id = made["Payments"], made["Search"]
     # A signed note with a planted reply.
     first = circles.start_next_round(session, SYSTEM, circle_id, START)
     receiver = team.members[0]
     giver_id = _giver_to(session, first.id, receiver.id)
-    note = circle_notes.give_note(session, team.actor(next(p for p in team.members if p.id == giver_id)),
-                                  circle_id, START, receiver_id=receiver.id, **_form(SIGNED))  # fmt: skip
-    circle_notes.reply_to_note(session, team.actor(receiver), note.id, START, kind="question", text=REPLY)
+    note = circle_notes.give_note(
+        session,
+        team.actor(next(p for p in team.members if p.id == giver_id)),
+        circle_id,
+        START,
+        receiver_id=receiver.id,
+        **_form(SIGNED),
+    )
+    circle_notes.reply_to_note(
+        session, team.actor(receiver), note.id, START, kind="question", text=REPLY
+    )
     # Anonymous rounds: everyone writes in three rounds, each round two weeks long.
     circles.change_settings(session, SYSTEM, anon_id, START, anonymous=True)
     at = START
     for _ in range(3):
         r = circles.start_next_round(session, SYSTEM, anon_id, at)
-        for pair in session.scalars(select(CircleAssignment).where(CircleAssignment.round_id == r.id)):
-            circle_notes.give_note(session, anon.actor(next(p for p in anon.members if p.id == pair.giver_id)),
-                                   anon_id, at, receiver_id=pair.receiver_id, **_form(ANON))  # fmt: skip
+        for pair in session.scalars(
+            select(CircleAssignment).where(CircleAssignment.round_id == r.id)
+        ):
+            circle_notes.give_note(
+                session,
+                anon.actor(next(p for p in anon.members if p.id == pair.giver_id)),
+                anon_id,
+                at,
+                receiver_id=pair.receiver_id,
+                **_form(ANON),
+            )
         at += timedelta(days=14)
     # Back-date the rounds so that the third deadline has passed now: released.
     shift = datetime.now(UTC) - at + timedelta(hours=-1)
@@ -91,20 +115,30 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
         r.starts_at += shift
         r.deadline += shift
     session.flush()
-    roles = {"receiver": receiver, "giver": next(p for p in team.members if p.id == giver_id),
-             "same_circle": next(p for p in team.members if p.id not in (receiver.id, giver_id)),
-             "other_circle": anon.members[0], "lead": team.lead, "anon_lead": anon.lead}  # fmt: skip
+    roles = {
+        "receiver": receiver,
+        "giver": next(p for p in team.members if p.id == giver_id),
+        "same_circle": next(p for p in team.members if p.id not in (receiver.id, giver_id)),
+        "other_circle": anon.members[0],
+        "lead": team.lead,
+        "anon_lead": anon.lead,
+    }
     for person in roles.values():
         create_user(session, SYSTEM, person.email, PASSWORD, person_id=person.id)
     create_program_admin(session, SYSTEM, "padmin@example.com", PASSWORD, team.program.name)
     create_admin(session, SYSTEM, "org@example.com", PASSWORD)
     session.commit()
-    emails = {k: p.email for k, p in roles.items()} | {"program_admin": "padmin@example.com",
-                                                       "org_admin": "org@example.com"}  # fmt: skip
-    factory = sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint",
-                           expire_on_commit=False)  # fmt: skip
-    app = create_app(Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "s"),
-                     Store(engine=session.connection().engine, sessions=factory))  # fmt: skip
+    emails = {k: p.email for k, p in roles.items()} | {
+        "program_admin": "padmin@example.com",
+        "org_admin": "org@example.com",
+    }
+    factory = sessionmaker(
+        bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    app = create_app(
+        Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "s"),
+        Store(engine=session.connection().engine, sessions=factory),
+    )
     app.state.jobs = JobRegistry(inline=True)
     clients = {}
     for role in ("anonymous", *emails):
@@ -113,8 +147,14 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
         if role in emails:
             _sign_in(client, emails[role])
         clients[role] = client
-    params = {"circle_id": str(circle_id), "note_id": str(note.id), "program_id": str(team.program.id)}
-    yield World(clients, params, params | {"circle_id": str(anon_id)}, team, anon, receiver.id, anon_id)
+    params = {
+        "circle_id": str(circle_id),
+        "note_id": str(note.id),
+        "program_id": str(team.program.id),
+    }
+    yield World(
+        clients, params, params | {"circle_id": str(anon_id)}, team, anon, receiver.id, anon_id
+    )
     for client in clients.values():
         client.__exit__(None, None, None)
 
@@ -186,7 +226,9 @@ def test_released_anonymous_notes_name_no_giver_and_no_time(world: World, sessio
         assert "anonymous" in article
         assert not any(p.name in article for p in others)
     # The admin's and the lead's answers have no pairs at all for an anonymous circle.
-    settings = world.clients["program_admin"].get(f"/api/circles/{world.anon_circle}/settings").json()
+    settings = (
+        world.clients["program_admin"].get(f"/api/circles/{world.anon_circle}/settings").json()
+    )
     assert "assignments" not in settings
     exports = export_people(session, SYSTEM, world.team.program.name)
     assert ANON not in exports and SIGNED not in exports
@@ -207,9 +249,15 @@ def test_anonymous_notes_are_held_below_three(session: Session) -> None:
     for k in range(3):
         r = circles.start_next_round(session, SYSTEM, circle_id, at)
         giver = next(p for p in team.members if p.id == _giver_to(session, r.id, receiver.id))
-        circle_notes.give_note(session, team.actor(giver), circle_id, at, receiver_id=receiver.id, **_form(ANON))
-        before = circle_notes.member_view(session, team.actor(receiver), circle_id, at + timedelta(days=13))
+        circle_notes.give_note(
+            session, team.actor(giver), circle_id, at, receiver_id=receiver.id, **_form(ANON)
+        )
+        before = circle_notes.member_view(
+            session, team.actor(receiver), circle_id, at + timedelta(days=13)
+        )
         assert before.received == ()
-        after = circle_notes.member_view(session, team.actor(receiver), circle_id, at + timedelta(days=14))
+        after = circle_notes.member_view(
+            session, team.actor(receiver), circle_id, at + timedelta(days=14)
+        )
         assert len(after.received) == (3 if k == 2 else 0)
         at += timedelta(days=14)

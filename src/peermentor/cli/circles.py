@@ -30,8 +30,12 @@ def _check_id(circle: int) -> int:
 @app.command("create-from-teams")
 def create_from_teams(
     program: Program,
-    min_size: Annotated[int, typer.Option("--min-size", help="Smallest team that gets a circle.")] = 3,
-    lead: Annotated[str, typer.Option("--lead", help="manager (the team's manager leads) or none.")] = "manager",
+    min_size: Annotated[
+        int, typer.Option("--min-size", help="Smallest team that gets a circle.")
+    ] = 3,
+    lead: Annotated[
+        str, typer.Option("--lead", help="manager (the team's manager leads) or none.")
+    ] = "manager",
 ) -> None:
     """A circle for every team of the programme (or every manager's direct reports)."""
     if lead not in circles_service.LEAD_CHOICES:
@@ -65,8 +69,13 @@ def list_(program: Program, as_json: AsJson = False) -> None:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return
     table = Table("circle", "name", "lead", "members")
-    for row in rows:
-        table.add_row(str(row["circle"]), str(row["name"]), str(row["lead"] or ""), str(len(row["members"])))
+    for s in found:
+        table.add_row(
+            str(s.circle.id),
+            s.circle.name,
+            s.lead.employee_id if s.lead else "",
+            str(len(s.members)),
+        )
     out.print(table)
 
 
@@ -74,7 +83,9 @@ def list_(program: Program, as_json: AsJson = False) -> None:
 def round_(circle: CircleId) -> None:
     """Start the circle's next round now."""
     with store_session() as session:
-        started = circles_service.start_next_round(session, SYSTEM, _check_id(circle), datetime.now(UTC))
+        started = circles_service.start_next_round(
+            session, SYSTEM, _check_id(circle), datetime.now(UTC)
+        )
         out.print(f"round {started.number} started; deadline {started.deadline:%Y-%m-%d %H:%M} UTC")
 
 
@@ -91,10 +102,16 @@ def status(circle: CircleId, as_json: AsJson = False) -> None:
             "assignments": [{"giver": g.employee_id, "receiver": r.employee_id} for g, r in pairs],
         }
         name = found.circle.name
+        lead = found.lead.employee_id if found.lead else "none"
+        number = found.round.number if found.round else "not started"
+        lines = [f"  {g.employee_id} -> {r.employee_id}" for g, r in pairs]
+        members = len(found.members)
     if as_json:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
         return
-    out.print(f"circle {data['circle']} {name!r}: lead {data['lead'] or 'none'}, "
-              f"{len(data['members'])} members, round {data['round'] or 'not started'}", highlight=False)  # fmt: skip
-    for pair in data["assignments"]:
-        out.print(f"  {pair['giver']} -> {pair['receiver']}", highlight=False)
+    out.print(
+        f"circle {found.circle.id} {name!r}: lead {lead}, {members} members, round {number}",
+        highlight=False,
+    )
+    for line in lines:
+        out.print(line, highlight=False)

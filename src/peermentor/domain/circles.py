@@ -91,9 +91,7 @@ def can_read(*, giver: str, receiver: str, anonymous: bool, viewer: str) -> bool
     return can_read_signed(giver, receiver, viewer)
 
 
-def released(
-    anonymous_deadlines: Sequence[datetime], now: datetime
-) -> list[bool]:
+def released(anonymous_deadlines: Sequence[datetime], now: datetime) -> list[bool]:
     """For one receiver's anonymous notes (the deadline of each note's round): which are
     released now. A note waits for its deadline, and all wait until at least
     RELEASE_MIN_NOTES have passed theirs; then every note past its deadline is out."""
@@ -115,9 +113,7 @@ def release_time(anonymous_deadlines: Iterable[datetime]) -> datetime | None:
 def shuffled(note_ids: Iterable[int], seed: str) -> list[int]:
     """A fixed order that says nothing about who wrote which or when: sorted by a keyed
     hash (the seed is secret to the server), not by id or time."""
-    return sorted(
-        note_ids, key=lambda note: hashlib.sha256(f"{seed}:{note}".encode()).hexdigest()
-    )
+    return sorted(note_ids, key=lambda note: hashlib.sha256(f"{seed}:{note}".encode()).hexdigest())
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,7 +142,9 @@ def _assign(cost: list[list[int | None]]) -> list[int]:
     return result
 
 
-def drop_from_round(pairs: Iterable[Pair], person: str, fixed: Iterable[Pair] = ()) -> tuple[Pair, ...]:
+def drop_from_round(
+    pairs: Iterable[Pair], person: str, fixed: Iterable[Pair] = ()
+) -> tuple[Pair, ...]:
     """A member leaves or skips a round under way: their pairs go, and the people who
     were to give to them give to those they were to give to instead, where that makes
     no self-pair or duplicate. `fixed` are pairs whose note is already written: they

@@ -29,7 +29,7 @@ LOOK_BACK = timedelta(days=7)
 
 def _message(subject: str, line: str, link: str) -> MailMessage:
     text = f"{line}\n\nOpen your circle: {link}\n"
-    html = f"<p>{line}</p><p><a href=\"{link}\">Open your circle</a></p>"
+    html = f'<p>{line}</p><p><a href="{link}">Open your circle</a></p>'
     return MailMessage(subject=subject, text=text, html=html)
 
 
@@ -70,10 +70,10 @@ def due_mail(session: Session, now: datetime, *, base_url: str = "") -> Iterator
     for note in repo.notes_given_since(session, now - LOOK_BACK):
         if note.given_at > now:
             continue
-        round_ = session.get(CircleRound, note.round_id)
-        if round_ is None or round_.anonymous:
+        note_round = session.get(CircleRound, note.round_id)
+        if note_round is None or note_round.anonymous:
             continue
-        circle = circle_of(round_)
+        circle = circle_of(note_round)
         if circle is None:
             continue
         yield Outgoing(
@@ -101,7 +101,8 @@ def due_mail(session: Session, now: datetime, *, base_url: str = "") -> Iterator
                 for _, r in repo.anonymous_notes_for(session, receiver)
                 if r.circle_id == circle.id
             ]
-            if rules.release_time(deadlines) is None or rules.release_time(deadlines) > round_.deadline:
+            out_at = rules.release_time(deadlines)
+            if out_at is None or out_at > round_.deadline:
                 continue  # still held: fewer than three so far
             yield Outgoing(
                 kind="circle.feedback_released",

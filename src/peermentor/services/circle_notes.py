@@ -43,7 +43,10 @@ def my_circles(session: Session, actor: Actor) -> list[tuple[Circle, bool]]:
     """(circle, I lead it) for every circle I am in or lead."""
     if actor.person_id is None:
         return []
-    return [(c, c.lead_person_id == actor.person_id) for c in repo.circles_of_person(session, actor.person_id)]
+    return [
+        (c, c.lead_person_id == actor.person_id)
+        for c in repo.circles_of_person(session, actor.person_id)
+    ]
 
 
 # --- what a member sees ---
@@ -178,9 +181,15 @@ def member_view(session: Session, actor: Actor, circle_id: int, now: datetime) -
         part = any(me in (p.giver_id, p.receiver_id) for p in pairs if p.round_id == r.id)
         history.append(
             RoundLine(
-                r.number, r.starts_at, r.deadline, r.anonymous, part, (r.id, me) in skips,
-                sum(1 for p in mine if p.id in noted), len(mine),
-            )  # fmt: skip
+                r.number,
+                r.starts_at,
+                r.deadline,
+                r.anonymous,
+                part,
+                (r.id, me) in skips,
+                sum(1 for p in mine if p.id in noted),
+                len(mine),
+            )
         )
     current_skipped = current is not None and (current.id, me) in skips
     return MemberView(
@@ -189,11 +198,17 @@ def member_view(session: Session, actor: Actor, circle_id: int, now: datetime) -
         open=current is not None,
         to_give=tuple(to_give),
         skipped=current_skipped,
-        may_skip=current is not None and not current_skipped and _untouched(pairs, notes, current, me),
+        may_skip=current is not None
+        and not current_skipped
+        and _untouched(pairs, notes, current, me),
         received=tuple(received),
         held=held,
         given=tuple(
-            ShownNote(_numbered(_view(n, False), _round(rounds, n.round_id)), n.given_at, replies.get(n.id, ()))
+            ShownNote(
+                _numbered(_view(n, False), _round(rounds, n.round_id)),
+                n.given_at,
+                replies.get(n.id, ()),
+            )
             for n in reversed(given_signed)
         ),
         history=tuple(history),
@@ -205,9 +220,7 @@ def _round(rounds: list[CircleRound], round_id: int) -> CircleRound:
     return next(r for r in rounds if r.id == round_id)
 
 
-def _untouched(
-    pairs: object, notes: object, current: CircleRound, me: int
-) -> bool:
+def _untouched(pairs: object, notes: object, current: CircleRound, me: int) -> bool:
     """No note from me or to me in the round yet: I can still step out of it."""
     return not any(
         n.round_id == current.id and me in (n.giver_id, n.receiver_id)
@@ -252,10 +265,17 @@ def give_note(
     if any(n.assignment_id == assignment.id for n in repo.notes_of_rounds(session, [current.id])):
         raise NotReady("give a note", "you already gave this colleague their note this round")
     checked = feedback_rules.give_feedback(
-        "new", (str(me), str(receiver_id)), str(me), str(receiver_id), now,
-        dimension=dimension, situation=situation, behaviour=behaviour, impact=impact,
+        "new",
+        (str(me), str(receiver_id)),
+        str(me),
+        str(receiver_id),
+        now,
+        dimension=dimension,
+        situation=situation,
+        behaviour=behaviour,
+        impact=impact,
         suggestion=suggestion,
-    )  # fmt: skip
+    )
     note = CircleNote(
         assignment_id=assignment.id,
         round_id=current.id,
@@ -273,7 +293,9 @@ def give_note(
     return note
 
 
-def readable_note(session: Session, actor: Actor, note_id: int, now: datetime) -> tuple[CircleNote, Circle]:
+def readable_note(
+    session: Session, actor: Actor, note_id: int, now: datetime
+) -> tuple[CircleNote, Circle]:
     """A note to me that I may read now (released, if anonymous)."""
     note = repo.note(session, note_id)
     if note is None or actor.person_id is None or note.receiver_id != actor.person_id:
@@ -331,7 +353,9 @@ def take_out_of_current_round(session: Session, circle: Circle, person_id: int) 
     session.flush()
     existing = {(str(a.giver_id), str(a.receiver_id)) for a in rows}
     for giver, receiver in sorted(kept - existing):
-        session.add(CircleAssignment(round_id=current.id, giver_id=int(giver), receiver_id=int(receiver)))
+        session.add(
+            CircleAssignment(round_id=current.id, giver_id=int(giver), receiver_id=int(receiver))
+        )
     session.flush()
 
 
@@ -354,7 +378,9 @@ def skip_round(session: Session, actor: Actor, circle_id: int, now: datetime) ->
     session.commit()
 
 
-def pause(session: Session, actor: Actor, circle_id: int, now: datetime, *, until: datetime) -> None:
+def pause(
+    session: Session, actor: Actor, circle_id: int, now: datetime, *, until: datetime
+) -> None:
     """Leave out the rounds that start before `until`; the current one is skipped when
     that is still possible."""
     if until <= now:
@@ -387,7 +413,9 @@ def resume(session: Session, actor: Actor, circle_id: int) -> None:
 # --- what the lead and admins see ---
 
 
-def participation(session: Session, actor: Actor, circle_id: int) -> tuple[Circle, list[rules.RoundFigures]]:
+def participation(
+    session: Session, actor: Actor, circle_id: int
+) -> tuple[Circle, list[rules.RoundFigures]]:
     """Counts per round, newest first; a round of fewer than five people shows none."""
     circle = require_lead_or_admin(session, actor, circle_id)
     rounds = list(repo.rounds_of(session, circle.id))
@@ -400,7 +428,9 @@ def participation(session: Session, actor: Actor, circle_id: int) -> tuple[Circl
             p.receiver_id for p in pairs if p.round_id == r.id
         }
         facts = [
-            rules.NoteFact(str(n.giver_id), str(n.receiver_id), n.given_at, n.acknowledged_at is not None)
+            rules.NoteFact(
+                str(n.giver_id), str(n.receiver_id), n.given_at, n.acknowledged_at is not None
+            )
             for n in notes
             if n.round_id == r.id
         ]

@@ -92,7 +92,8 @@ def summary(session: Session, circle: Circle) -> CircleSummary:
     memberships = repo.active_memberships(session, circle.id)
     people = repo.people_by_id(
         session,
-        [m.person_id for m in memberships] + ([circle.lead_person_id] if circle.lead_person_id else []),
+        [m.person_id for m in memberships]
+        + ([circle.lead_person_id] if circle.lead_person_id else []),
     )
     return CircleSummary(
         circle=circle,
@@ -117,7 +118,9 @@ def list_circles_named(session: Session, actor: Actor, program_name: str) -> lis
     return [summary(session, c) for c in repo.circles_of_program(session, program.id)]
 
 
-def admin_status(session: Session, actor: Actor, circle_id: int) -> tuple[CircleSummary, list[tuple[Person, Person]]]:
+def admin_status(
+    session: Session, actor: Actor, circle_id: int
+) -> tuple[CircleSummary, list[tuple[Person, Person]]]:
     """The circle and its current round's pairs (who gives to whom), never a note: for
     the operator's `circles status`."""
     circle = admin_circle(session, actor, circle_id)
@@ -125,7 +128,9 @@ def admin_status(session: Session, actor: Actor, circle_id: int) -> tuple[Circle
     if found.round is None:
         return found, []
     pairs = repo.assignments_of(session, [found.round.id])
-    people = repo.people_by_id(session, sorted({p.giver_id for p in pairs} | {p.receiver_id for p in pairs}))
+    people = repo.people_by_id(
+        session, sorted({p.giver_id for p in pairs} | {p.receiver_id for p in pairs})
+    )
     return found, [(people[p.giver_id], people[p.receiver_id]) for p in pairs]
 
 
@@ -205,9 +210,15 @@ def create_circle(
         session, program, name, [people[i] for i in member_ids], people.get(lead_id or 0), now
     )
     audit.record(
-        session, actor, "circle.created", target_kind="circle", target_id=circle.id,
-        program_id=program.id, details={"members": len(member_ids)}, now=now,
-    )  # fmt: skip
+        session,
+        actor,
+        "circle.created",
+        target_kind="circle",
+        target_id=circle.id,
+        program_id=program.id,
+        details={"members": len(member_ids)},
+        now=now,
+    )
     session.commit()
     return circle
 
@@ -265,9 +276,15 @@ def create_from_teams(
                 continue
             created.append(_new_circle(session, program, name, chunk, boss, now))
     audit.record(
-        session, actor, "circle.created", target_kind="program", target_id=program.id,
-        program_id=program.id, details={"circles": len(created), "skipped": skipped}, now=now,
-    )  # fmt: skip
+        session,
+        actor,
+        "circle.created",
+        target_kind="program",
+        target_id=program.id,
+        program_id=program.id,
+        details={"circles": len(created), "skipped": skipped},
+        now=now,
+    )
     session.commit()
     return Created(tuple(created), skipped)
 
@@ -286,7 +303,9 @@ def _chunks(people: list[Person]) -> list[list[Person]]:
 # --- membership and settings ---
 
 
-def add_member(session: Session, actor: Actor, circle_id: int, person_id: int, now: datetime) -> None:
+def add_member(
+    session: Session, actor: Actor, circle_id: int, person_id: int, now: datetime
+) -> None:
     circle = admin_circle(session, actor, circle_id, lock=True)
     person = session.get(Person, person_id) if 0 < person_id < 2**31 else None
     if person is None:
@@ -300,9 +319,15 @@ def add_member(session: Session, actor: Actor, circle_id: int, person_id: int, n
     # A newcomer takes part from the next round: the pairs of this one are set.
     session.add(CircleMember(circle_id=circle.id, person_id=person_id, joined_at=now))
     audit.record(
-        session, actor, "circle.member_added", target_kind="circle", target_id=circle.id,
-        program_id=circle.program_id, details={"person_id": person_id}, now=now,
-    )  # fmt: skip
+        session,
+        actor,
+        "circle.member_added",
+        target_kind="circle",
+        target_id=circle.id,
+        program_id=circle.program_id,
+        details={"person_id": person_id},
+        now=now,
+    )
     session.commit()
 
 
@@ -318,9 +343,15 @@ def remove_member(
     found.left_at = now
     take_out_of_current_round(session, circle, person_id)
     audit.record(
-        session, actor, "circle.member_removed", target_kind="circle", target_id=circle.id,
-        program_id=circle.program_id, details={"person_id": person_id}, now=now,
-    )  # fmt: skip
+        session,
+        actor,
+        "circle.member_removed",
+        target_kind="circle",
+        target_id=circle.id,
+        program_id=circle.program_id,
+        details={"person_id": person_id},
+        now=now,
+    )
     session.commit()
 
 
@@ -349,12 +380,19 @@ def change_settings(
         session.rollback()
         raise
     audit.record(
-        session, actor, "circle.settings_changed", target_kind="circle", target_id=circle.id,
+        session,
+        actor,
+        "circle.settings_changed",
+        target_kind="circle",
+        target_id=circle.id,
         program_id=circle.program_id,
-        details={"cadence_days": circle.cadence_days, "anonymous": circle.anonymous,
-                 "receivers_per_giver": circle.receivers_per_giver},
+        details={
+            "cadence_days": circle.cadence_days,
+            "anonymous": circle.anonymous,
+            "receivers_per_giver": circle.receivers_per_giver,
+        },
         now=now,
-    )  # fmt: skip
+    )
     session.commit()
     return circle
 
@@ -366,7 +404,8 @@ def _taking_part(session: Session, circle: Circle, number: int, now: datetime) -
     people = [
         str(m.person_id)
         for m in repo.active_memberships(session, circle.id)
-        if (m.paused_until is None or m.paused_until <= now) and m.person_id != circle.lead_person_id
+        if (m.paused_until is None or m.paused_until <= now)
+        and m.person_id != circle.lead_person_id
     ]
     if circle.anonymous:
         # A secret order, so nobody can work out from the membership list and the
@@ -399,7 +438,9 @@ def open_round(session: Session, circle: Circle, now: datetime) -> CircleRound:
     people = _taking_part(session, circle, number, now)
     if len(people) < 2:
         raise InvalidInput("circle: fewer than 2 members are taking part; add members first")
-    pairs = rotation.plan_round(people, _history(session, circle), number, circle.receivers_per_giver)
+    pairs = rotation.plan_round(
+        people, _history(session, circle), number, circle.receivers_per_giver
+    )
     members = len(repo.active_memberships(session, circle.id))
     new = CircleRound(
         circle_id=circle.id,
@@ -411,7 +452,9 @@ def open_round(session: Session, circle: Circle, now: datetime) -> CircleRound:
     session.add(new)
     session.flush()
     for giver, receiver in pairs:
-        session.add(CircleAssignment(round_id=new.id, giver_id=int(giver), receiver_id=int(receiver)))
+        session.add(
+            CircleAssignment(round_id=new.id, giver_id=int(giver), receiver_id=int(receiver))
+        )
     session.flush()
     return new
 
@@ -420,9 +463,15 @@ def start_next_round(session: Session, actor: Actor, circle_id: int, now: dateti
     circle = admin_circle(session, actor, circle_id, lock=True)
     new = open_round(session, circle, now)
     audit.record(
-        session, actor, "circle.round_started", target_kind="circle", target_id=circle.id,
-        program_id=circle.program_id, details={"round": new.number}, now=now,
-    )  # fmt: skip
+        session,
+        actor,
+        "circle.round_started",
+        target_kind="circle",
+        target_id=circle.id,
+        program_id=circle.program_id,
+        details={"round": new.number},
+        now=now,
+    )
     session.commit()
     return new
 

@@ -69,9 +69,7 @@ class CircleMember(Base):
     __tablename__ = "circle_members"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    circle_id: Mapped[int] = mapped_column(
-        ForeignKey("circles.id", ondelete="CASCADE"), index=True
-    )
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     joined_at: Mapped[datetime] = mapped_column(Moment(), default=utcnow)
     left_at: Mapped[datetime | None] = mapped_column(Moment())
@@ -83,9 +81,7 @@ class CircleRound(Base):
     __tablename__ = "circle_rounds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    circle_id: Mapped[int] = mapped_column(
-        ForeignKey("circles.id", ondelete="CASCADE"), index=True
-    )
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(Moment())
     deadline: Mapped[datetime] = mapped_column(Moment())
@@ -138,9 +134,7 @@ class CircleNote(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(Moment())
 
     __table_args__ = (
-        CheckConstraint(
-            "dimension IN ('behaviour', 'attitude', 'performance')", name="dimension"
-        ),
+        CheckConstraint("dimension IN ('behaviour', 'attitude', 'performance')", name="dimension"),
     )
 
 

@@ -101,7 +101,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(account_pages.router)
     for pages in (
-        admin_programs, admin_matching, admin_health, admin_audit, admin_circles, circles, participant
+        admin_programs,
+        admin_matching,
+        admin_health,
+        admin_audit,
+        admin_circles,
+        circles,
+        participant,
     ):
         app.include_router(pages.router)
     app.include_router(api.router)

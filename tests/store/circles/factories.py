@@ -10,7 +10,7 @@ from peermentor.services.access import Actor
 from peermentor.store.models import Enrolment, Person, Program
 from tests.store.workspace.factories import ADMIN, NOW, later, make_program, participant
 
-__all__ = ["ADMIN", "NOW", "later", "make_team", "Team"]
+__all__ = ["ADMIN", "NOW", "Team", "later", "make_team"]
 
 
 @dataclass
@@ -24,23 +24,39 @@ class Team:
         return participant(person)
 
 
-def make_team(session: Session, size: int = 5, team: str = "Payments", program: Program | None = None) -> Team:
+def make_team(
+    session: Session, size: int = 5, team: str = "Payments", program: Program | None = None
+) -> Team:
     program = program or make_program(session)
     tag = team.lower()
-    lead = Person(employee_id=f"M-{tag}", name=f"Lead of {team}", email=f"lead.{tag}@example.com",
-                  years_experience=12, team="")  # fmt: skip
+    lead = Person(
+        employee_id=f"M-{tag}",
+        name=f"Lead of {team}",
+        email=f"lead.{tag}@example.com",
+        years_experience=12,
+        team="",
+    )
     session.add(lead)
     session.flush()
     members = []
     for i in range(size):
         person = Person(
-            employee_id=f"E-{tag}-{i}", name=f"{team} member {i}", email=f"{tag}.{i}@example.com",
-            years_experience=4, team=team, manager_id=lead.employee_id,
-        )  # fmt: skip
+            employee_id=f"E-{tag}-{i}",
+            name=f"{team} member {i}",
+            email=f"{tag}.{i}@example.com",
+            years_experience=4,
+            team=team,
+            manager_id=lead.employee_id,
+        )
         session.add(person)
         members.append(person)
-    outsider = Person(employee_id=f"X-{tag}", name=f"Not in {team}", email=f"x.{tag}@example.com",
-                      years_experience=4, team=f"Other than {team}")  # fmt: skip
+    outsider = Person(
+        employee_id=f"X-{tag}",
+        name=f"Not in {team}",
+        email=f"x.{tag}@example.com",
+        years_experience=4,
+        team=f"Other than {team}",
+    )
     session.add(outsider)
     session.flush()
     for person in [*members, outsider]:

@@ -18,8 +18,13 @@ from peermentor.store.audit_models import AuditEntry
 from peermentor.store.circles_models import Circle, CircleAssignment
 from tests.store.circles.factories import ADMIN, NOW, Team, later, make_team
 
-FORM = {"dimension": "behaviour", "situation": "At standup", "behaviour": "You listened",
-        "impact": "We decided faster", "suggestion": "Keep it"}  # fmt: skip
+FORM = {
+    "dimension": "behaviour",
+    "situation": "At standup",
+    "behaviour": "You listened",
+    "impact": "We decided faster",
+    "suggestion": "Keep it",
+}
 
 
 def _circle(session: Session, team: Team) -> Circle:
@@ -43,7 +48,9 @@ def test_circles_from_teams_name_the_manager_as_lead_and_skip_small_teams(sessio
     assert {p.id for p in found.members} == {p.id for p in team.members}
     again = circles.create_from_teams(session, ADMIN, team.program.name, NOW)
     assert again.circles == ()  # safe to run twice
-    none = circles.create_from_teams(session, ADMIN, team.program.name, NOW, lead="none", min_size=3)
+    none = circles.create_from_teams(
+        session, ADMIN, team.program.name, NOW, lead="none", min_size=3
+    )
     assert none.circles == ()
     with pytest.raises(InvalidInput, match="lead"):
         circles.create_from_teams(session, ADMIN, team.program.name, NOW, lead="boss")
@@ -62,15 +69,26 @@ def test_a_round_gives_everyone_one_colleague_and_notes_reach_their_receiver_onl
     receiver_id = next(r for g, r in pairs if g == giver.id)
     receiver = next(p for p in team.members if p.id == receiver_id)
     with pytest.raises(ValidationError, match="receiver_id"):
-        notes.give_note(session, team.actor(giver), circle.id, later(1),
-                        receiver_id=team.outsider.id, **FORM)  # fmt: skip
+        notes.give_note(
+            session, team.actor(giver), circle.id, later(1), receiver_id=team.outsider.id, **FORM
+        )
     with pytest.raises(ValidationError, match="impact"):
-        notes.give_note(session, team.actor(giver), circle.id, later(1),
-                        receiver_id=receiver_id, **(FORM | {"impact": " "}))  # fmt: skip
+        notes.give_note(
+            session,
+            team.actor(giver),
+            circle.id,
+            later(1),
+            receiver_id=receiver_id,
+            **(FORM | {"impact": " "}),
+        )
     session.rollback()
-    note = notes.give_note(session, team.actor(giver), circle.id, later(1), receiver_id=receiver_id, **FORM)
+    note = notes.give_note(
+        session, team.actor(giver), circle.id, later(1), receiver_id=receiver_id, **FORM
+    )
     with pytest.raises(NotReady):
-        notes.give_note(session, team.actor(giver), circle.id, later(1), receiver_id=receiver_id, **FORM)
+        notes.give_note(
+            session, team.actor(giver), circle.id, later(1), receiver_id=receiver_id, **FORM
+        )
     seen = notes.member_view(session, team.actor(receiver), circle.id, later(1))
     assert [n.view.situation for n in seen.received] == ["At standup"]
     assert seen.received[0].view.giver == str(giver.id)
@@ -87,7 +105,9 @@ def test_a_round_gives_everyone_one_colleague_and_notes_reach_their_receiver_onl
         notes.participation(session, team.actor(team.outsider), circle.id)
     _, figures = notes.participation(session, team.actor(team.lead), circle.id)
     assert figures[0].hidden  # four people: no figure
-    notes.reply_to_note(session, team.actor(receiver), note.id, later(2), kind="question", text="When?")
+    notes.reply_to_note(
+        session, team.actor(receiver), note.id, later(2), kind="question", text="When?"
+    )
     again = notes.member_view(session, team.actor(giver), circle.id, later(2))
     assert [r.text for r in again.given[0].replies] == ["When?"]
     assert again.given[0].view.acknowledged
@@ -113,9 +133,15 @@ def test_the_lead_cannot_change_rounds_or_membership_but_an_admin_can_and_it_is_
     circles.change_settings(session, ADMIN, circle.id, NOW, cadence_days=7)
     circles.start_next_round(session, ADMIN, circle.id, NOW)
     circles.remove_member(session, ADMIN, circle.id, team.members[0].id, later(1))
-    actions = session.scalars(select(AuditEntry.action).where(AuditEntry.target_kind == "circle")).all()
-    assert set(actions) >= {"circle.member_added", "circle.settings_changed",
-                            "circle.round_started", "circle.member_removed"}  # fmt: skip
+    actions = session.scalars(
+        select(AuditEntry.action).where(AuditEntry.target_kind == "circle")
+    ).all()
+    assert set(actions) >= {
+        "circle.member_added",
+        "circle.settings_changed",
+        "circle.round_started",
+        "circle.member_removed",
+    }
     _, figures = notes.participation(session, lead, circle.id)
     assert figures[0].participants == 5  # six joined, one left: the rotation closed up
     assert figures[0].gave == 0 and figures[0].late == 0
@@ -128,7 +154,9 @@ def test_anonymity_needs_five_members(session: Session) -> None:
         circles.change_settings(session, ADMIN, circle.id, NOW, anonymous=True)
 
 
-def test_skipping_closes_the_rotation_up_and_cadence_starts_the_next_round(session: Session) -> None:
+def test_skipping_closes_the_rotation_up_and_cadence_starts_the_next_round(
+    session: Session,
+) -> None:
     team = make_team(session, 5)
     circle = _circle(session, team)
     first = circles.start_next_round(session, ADMIN, circle.id, NOW)
@@ -151,8 +179,14 @@ def _give_all(session: Session, team: Team, circle: Circle, at) -> None:  # type
     for person in team.members:
         view = notes.member_view(session, team.actor(person), circle.id, at)
         for item in view.to_give:
-            notes.give_note(session, team.actor(person), circle.id, at, receiver_id=item.receiver.id,
-                            **(FORM | {"situation": f"from {person.name}"}))  # fmt: skip
+            notes.give_note(
+                session,
+                team.actor(person),
+                circle.id,
+                at,
+                receiver_id=item.receiver.id,
+                **(FORM | {"situation": f"from {person.name}"}),
+            )
 
 
 def test_anonymous_notes_stay_hidden_until_three_then_come_all_at_once_without_a_giver(
@@ -168,10 +202,14 @@ def test_anonymous_notes_stay_hidden_until_three_then_come_all_at_once_without_a
         _give_all(session, team, circle, start + timedelta(hours=1))
         mail = list(circles.due_mail(session, start + timedelta(hours=2)))
         assert not [m for m in mail if m.kind != "circle.reminder"]  # nothing says "arrived"
-        view = notes.member_view(session, team.actor(receiver), circle.id, start + timedelta(hours=2))
+        view = notes.member_view(
+            session, team.actor(receiver), circle.id, start + timedelta(hours=2)
+        )
         assert view.received == () and view.held == k + 1
         if k < 2:
-            view = notes.member_view(session, team.actor(receiver), circle.id, start + timedelta(days=15))
+            view = notes.member_view(
+                session, team.actor(receiver), circle.id, start + timedelta(days=15)
+            )
             assert view.received == ()  # past the deadline, but fewer than three
         start += timedelta(days=14)
     deadline = start  # the third round's deadline
@@ -182,8 +220,14 @@ def test_anonymous_notes_stay_hidden_until_three_then_come_all_at_once_without_a
     giver_view = notes.member_view(session, team.actor(team.members[1]), circle.id, deadline)
     assert giver_view.given == ()
     with pytest.raises(NotReady):
-        notes.reply_to_note(session, team.actor(receiver), view.received[0].view.note_id,
-                            deadline, kind="thanks", text="thanks")  # fmt: skip
+        notes.reply_to_note(
+            session,
+            team.actor(receiver),
+            view.received[0].view.note_id,
+            deadline,
+            kind="thanks",
+            text="thanks",
+        )
     mail = list(circles.due_mail(session, deadline))
     released = [m for m in mail if m.kind == "circle.feedback_released"]
     assert receiver.id in {m.person_id for m in released}
@@ -201,9 +245,17 @@ def test_mail_reminds_givers_before_the_deadline_and_tells_receivers_without_tex
     giver = team.members[0]
     view = notes.member_view(session, team.actor(giver), circle.id, later(1))
     target = view.to_give[0].receiver
-    notes.give_note(session, team.actor(giver), circle.id, later(1), receiver_id=target.id,
-                    **(FORM | {"situation": "PRIVATE-situation"}))  # fmt: skip
-    arrived = [m for m in circles.due_mail(session, later(1)) if m.kind == "circle.feedback_arrived"]
+    notes.give_note(
+        session,
+        team.actor(giver),
+        circle.id,
+        later(1),
+        receiver_id=target.id,
+        **(FORM | {"situation": "PRIVATE-situation"}),
+    )
+    arrived = [
+        m for m in circles.due_mail(session, later(1)) if m.kind == "circle.feedback_arrived"
+    ]
     assert [m.person_id for m in arrived] == [target.id]
     assert "PRIVATE" not in arrived[0].message.text + arrived[0].message.html
     reminders = [m for m in circles.due_mail(session, later(12.5)) if m.kind == "circle.reminder"]

@@ -21,6 +21,8 @@ from peermentor.services import circle_notes as notes_service
 from peermentor.services import circles as circles_service
 from peermentor.services.circle_notes import MemberView, ShownNote
 from peermentor.services.circles import CircleSummary
+from peermentor.store.circles_models import CircleRound
+from peermentor.web import deps
 from peermentor.web.api.common import (
     Body,
     BodyId,
@@ -32,14 +34,15 @@ from peermentor.web.api.common import (
     programme_admin_reading,
     programme_admin_writing,
 )
-from peermentor.web import deps
 from peermentor.web.deps import Caller, caller, csrf_protected, db_session
 
 router = api_router("circles")
 Part = Annotated[str, Field(min_length=1, max_length=feedback_rules.MAX_PART)]
 
 
-def _member(circle_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)) -> Caller:
+def _member(
+    circle_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> Caller:
     notes_service.member_circle(session, who.actor, circle_id)
     return who
 
@@ -51,12 +54,16 @@ def _member_change(
     return who
 
 
-def _counter(circle_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)) -> Caller:
+def _counter(
+    circle_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> Caller:
     circles_service.require_lead_or_admin(session, who.actor, circle_id)
     return who
 
 
-def _admin(circle_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)) -> Caller:
+def _admin(
+    circle_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> Caller:
     circles_service.admin_circle(session, who.actor, circle_id)
     return who
 
@@ -234,19 +241,28 @@ class MemberIn(Body):
 def _note_out(n: ShownNote) -> NoteOut:
     v = n.view
     return NoteOut(
-        note_id=v.note_id, anonymous=v.anonymous, giver=int(v.giver) if v.giver else None,
-        receiver=int(v.receiver), round=None if v.anonymous else v.round_number,
-        given_at=n.given_at, dimension=v.dimension, situation=v.situation,
-        behaviour=v.behaviour, impact=v.impact, suggestion=v.suggestion,
+        note_id=v.note_id,
+        anonymous=v.anonymous,
+        giver=int(v.giver) if v.giver else None,
+        receiver=int(v.receiver),
+        round=None if v.anonymous else v.round_number,
+        given_at=n.given_at,
+        dimension=v.dimension,
+        situation=v.situation,
+        behaviour=v.behaviour,
+        impact=v.impact,
+        suggestion=v.suggestion,
         acknowledged=v.acknowledged,
         replies=[ReplyOut(kind=r.kind, text=r.text, created_at=r.created_at) for r in n.replies],
-    )  # fmt: skip
+    )
 
 
-def _round_out(r) -> RoundOut | None:  # type: ignore[no-untyped-def]
+def _round_out(r: CircleRound | None) -> RoundOut | None:
     if r is None:
         return None
-    return RoundOut(round=r.number, starts_at=r.starts_at, deadline=r.deadline, anonymous=r.anonymous)
+    return RoundOut(
+        round=r.number, starts_at=r.starts_at, deadline=r.deadline, anonymous=r.anonymous
+    )
 
 
 def member_view_out(v: MemberView) -> MemberViewOut:
@@ -254,16 +270,26 @@ def member_view_out(v: MemberView) -> MemberViewOut:
         circle_id=v.circle.id,
         name=v.circle.name,
         round=_round_out(v.round),
-        to_give=[ToGiveOut(receiver=t.receiver.id, name=t.receiver.name, given=t.given) for t in v.to_give],
+        to_give=[
+            ToGiveOut(receiver=t.receiver.id, name=t.receiver.name, given=t.given)
+            for t in v.to_give
+        ],
         skipped=v.skipped,
         may_skip=v.may_skip,
         received=[_note_out(n) for n in v.received],
         held=v.held,
         given=[_note_out(n) for n in v.given],
         history=[
-            HistoryOut(round=h.number, starts_at=h.starts_at, deadline=h.deadline,
-                       anonymous=h.anonymous, took_part=h.took_part, skipped=h.skipped,
-                       gave=h.gave, to_give=h.to_give)  # fmt: skip
+            HistoryOut(
+                round=h.number,
+                starts_at=h.starts_at,
+                deadline=h.deadline,
+                anonymous=h.anonymous,
+                took_part=h.took_part,
+                skipped=h.skipped,
+                gave=h.gave,
+                to_give=h.to_give,
+            )
             for h in v.history
         ],
     )
@@ -271,19 +297,29 @@ def member_view_out(v: MemberView) -> MemberViewOut:
 
 def figures_out(f: RoundFigures) -> FiguresOut:
     return FiguresOut(
-        round=f.round_number, hidden=f.hidden, participants=f.participants, gave=f.gave,
-        received=f.received, acknowledged=f.acknowledged, on_time=f.on_time, late=f.late,
-    )  # fmt: skip
+        round=f.round_number,
+        hidden=f.hidden,
+        participants=f.participants,
+        gave=f.gave,
+        received=f.received,
+        acknowledged=f.acknowledged,
+        on_time=f.on_time,
+        late=f.late,
+    )
 
 
 def circle_out(s: CircleSummary) -> CircleOut:
     c = s.circle
     return CircleOut(
-        circle_id=c.id, name=c.name, lead=s.lead.id if s.lead else None,
-        members=[p.id for p in s.members], cadence_days=c.cadence_days,
-        anonymous=c.anonymous, receivers_per_giver=c.receivers_per_giver,
+        circle_id=c.id,
+        name=c.name,
+        lead=s.lead.id if s.lead else None,
+        members=[p.id for p in s.members],
+        cadence_days=c.cadence_days,
+        anonymous=c.anonymous,
+        receivers_per_giver=c.receivers_per_giver,
         round=_round_out(s.round),
-    )  # fmt: skip
+    )
 
 
 # --- members ---
@@ -297,27 +333,54 @@ def my_circles(who: Signed, session: Db) -> list[MyCircleOut]:
     ]
 
 
-@router.get("/circles/{circle_id}", response_model=MemberViewOut, summary="My circle: this round, my notes")
+@router.get(
+    "/circles/{circle_id}", response_model=MemberViewOut, summary="My circle: this round, my notes"
+)
 def member_view(circle_id: PathId, who: Member, session: Db, now: Clock) -> MemberViewOut:
     return member_view_out(notes_service.member_view(session, who.actor, circle_id, now))
 
 
-@router.post("/circles/{circle_id}/notes", response_model=NoteOut, status_code=201,
-             summary="Give this round's colleague a note")  # fmt: skip
-def give_note(circle_id: PathId, body: NoteIn, who: MemberChange, session: Db, now: Clock) -> NoteOut:
+@router.post(
+    "/circles/{circle_id}/notes",
+    response_model=NoteOut,
+    status_code=201,
+    summary="Give this round's colleague a note",
+)
+def give_note(
+    circle_id: PathId, body: NoteIn, who: MemberChange, session: Db, now: Clock
+) -> NoteOut:
     note = notes_service.give_note(
-        session, who.actor, circle_id, now, receiver_id=body.receiver_id,
-        dimension=body.dimension, situation=body.situation, behaviour=body.behaviour,
-        impact=body.impact, suggestion=body.suggestion,
-    )  # fmt: skip
+        session,
+        who.actor,
+        circle_id,
+        now,
+        receiver_id=body.receiver_id,
+        dimension=body.dimension,
+        situation=body.situation,
+        behaviour=body.behaviour,
+        impact=body.impact,
+        suggestion=body.suggestion,
+    )
     view = notes_service.member_view(session, who.actor, circle_id, now)
     mine = [n for n in view.given if n.view.note_id == note.id]
     if mine:
         return _note_out(mine[0])
     # An anonymous note is not shown back, not even to its giver.
-    return NoteOut(note_id=note.id, anonymous=True, giver=None, receiver=note.receiver_id,
-                   round=None, given_at=None, dimension=note.dimension, situation="",
-                   behaviour="", impact="", suggestion="", acknowledged=False, replies=[])  # fmt: skip
+    return NoteOut(
+        note_id=note.id,
+        anonymous=True,
+        giver=None,
+        receiver=note.receiver_id,
+        round=None,
+        given_at=None,
+        dimension=note.dimension,
+        situation="",
+        behaviour="",
+        impact="",
+        suggestion="",
+        acknowledged=False,
+        replies=[],
+    )
 
 
 @router.post("/circles/{circle_id}/skip", status_code=204, summary="Skip this round")
@@ -335,48 +398,80 @@ def resume(circle_id: PathId, who: MemberChange, session: Db) -> None:
     notes_service.resume(session, who.actor, circle_id)
 
 
-@router.post("/circle-notes/{note_id}/acknowledge", status_code=204, summary="Acknowledge a note to me")
+@router.post(
+    "/circle-notes/{note_id}/acknowledge", status_code=204, summary="Acknowledge a note to me"
+)
 def acknowledge(note_id: PathId, who: Receiver, session: Db, now: Clock) -> None:
     notes_service.acknowledge_note(session, who.actor, note_id, now)
 
 
-@router.post("/circle-notes/{note_id}/replies", status_code=201, response_model=ReplyOut,
-             summary="Thank the giver of a signed note, or ask a question")  # fmt: skip
+@router.post(
+    "/circle-notes/{note_id}/replies",
+    status_code=201,
+    response_model=ReplyOut,
+    summary="Thank the giver of a signed note, or ask a question",
+)
 def reply(note_id: PathId, body: ReplyIn, who: Receiver, session: Db, now: Clock) -> ReplyOut:
-    r = notes_service.reply_to_note(session, who.actor, note_id, now, kind=body.kind, text=body.text)
+    r = notes_service.reply_to_note(
+        session, who.actor, note_id, now, kind=body.kind, text=body.text
+    )
     return ReplyOut(kind=r.kind, text=r.text, created_at=r.created_at)
 
 
 # --- the lead and admins ---
 
 
-@router.get("/circles/{circle_id}/participation", response_model=ParticipationOut,
-            summary="Participation per round (counts only, none under five people)")  # fmt: skip
+@router.get(
+    "/circles/{circle_id}/participation",
+    response_model=ParticipationOut,
+    summary="Participation per round (counts only, none under five people)",
+)
 def participation(circle_id: PathId, who: Counter, session: Db) -> ParticipationOut:
     circle, figures = notes_service.participation(session, who.actor, circle_id)
-    return ParticipationOut(circle_id=circle.id, name=circle.name, rounds=[figures_out(f) for f in figures])
+    return ParticipationOut(
+        circle_id=circle.id, name=circle.name, rounds=[figures_out(f) for f in figures]
+    )
 
 
-@router.get("/programs/{program_id}/circles", response_model=list[CircleOut], summary="A programme's circles")
+@router.get(
+    "/programs/{program_id}/circles",
+    response_model=list[CircleOut],
+    summary="A programme's circles",
+)
 def list_circles(program_id: PathId, who: ProgrammeAdmin, session: Db) -> list[CircleOut]:
     return [circle_out(s) for s in circles_service.list_circles(session, who.actor, program_id)]
 
 
-@router.post("/programs/{program_id}/circles", response_model=CircleOut, status_code=201,
-             summary="Create a circle by hand")  # fmt: skip
-def create_circle(program_id: PathId, body: CircleIn, who: ProgrammeAdminChange, session: Db,
-                  now: Clock) -> CircleOut:  # fmt: skip
+@router.post(
+    "/programs/{program_id}/circles",
+    response_model=CircleOut,
+    status_code=201,
+    summary="Create a circle by hand",
+)
+def create_circle(
+    program_id: PathId, body: CircleIn, who: ProgrammeAdminChange, session: Db, now: Clock
+) -> CircleOut:
     circle = circles_service.create_circle(
-        session, who.actor, program_id, now, name=body.name, member_ids=body.member_ids,
+        session,
+        who.actor,
+        program_id,
+        now,
+        name=body.name,
+        member_ids=body.member_ids,
         lead_id=body.lead_id,
-    )  # fmt: skip
+    )
     return circle_out(circles_service.summary(session, circle))
 
 
-@router.post("/programs/{program_id}/circles/from-teams", response_model=CreatedOut,
-             status_code=201, summary="A circle for every team of the programme")  # fmt: skip
-def from_teams(program_id: PathId, body: FromTeamsIn, who: ProgrammeAdminChange, session: Db,
-               now: Clock) -> CreatedOut:  # fmt: skip
+@router.post(
+    "/programs/{program_id}/circles/from-teams",
+    response_model=CreatedOut,
+    status_code=201,
+    summary="A circle for every team of the programme",
+)
+def from_teams(
+    program_id: PathId, body: FromTeamsIn, who: ProgrammeAdminChange, session: Db, now: Clock
+) -> CreatedOut:
     from peermentor.store.models import Program
 
     program = session.get(Program, program_id)
@@ -390,35 +485,59 @@ def from_teams(program_id: PathId, body: FromTeamsIn, who: ProgrammeAdminChange,
     )
 
 
-@router.get("/circles/{circle_id}/settings", response_model=CircleOut,
-            summary="A circle's members, lead, cadence and round (no note, no pairs)")  # fmt: skip
+@router.get(
+    "/circles/{circle_id}/settings",
+    response_model=CircleOut,
+    summary="A circle's members, lead, cadence and round (no note, no pairs)",
+)
 def circle_settings(circle_id: PathId, who: Admin, session: Db) -> CircleOut:
-    return circle_out(circles_service.summary(session, circles_service.admin_circle(session, who.actor, circle_id)))
+    return circle_out(
+        circles_service.summary(
+            session, circles_service.admin_circle(session, who.actor, circle_id)
+        )
+    )
 
 
-@router.patch("/circles/{circle_id}/settings", response_model=CircleOut, summary="Cadence, anonymity")
-def change_settings(circle_id: PathId, body: SettingsIn, who: AdminChange, session: Db,
-                    now: Clock) -> CircleOut:  # fmt: skip
+@router.patch(
+    "/circles/{circle_id}/settings", response_model=CircleOut, summary="Cadence, anonymity"
+)
+def change_settings(
+    circle_id: PathId, body: SettingsIn, who: AdminChange, session: Db, now: Clock
+) -> CircleOut:
     circle = circles_service.change_settings(
-        session, who.actor, circle_id, now, cadence_days=body.cadence_days,
-        anonymous=body.anonymous, receivers_per_giver=body.receivers_per_giver,
-    )  # fmt: skip
+        session,
+        who.actor,
+        circle_id,
+        now,
+        cadence_days=body.cadence_days,
+        anonymous=body.anonymous,
+        receivers_per_giver=body.receivers_per_giver,
+    )
     return circle_out(circles_service.summary(session, circle))
 
 
 @router.post("/circles/{circle_id}/members", status_code=204, summary="Add a member")
-def add_member(circle_id: PathId, body: MemberIn, who: AdminChange, session: Db, now: Clock) -> None:
+def add_member(
+    circle_id: PathId, body: MemberIn, who: AdminChange, session: Db, now: Clock
+) -> None:
     circles_service.add_member(session, who.actor, circle_id, body.person_id, now)
 
 
-@router.delete("/circles/{circle_id}/members/{person_id}", status_code=204, summary="Remove a member")
-def remove_member(circle_id: PathId, person_id: PathId, who: AdminChange, session: Db,
-                  now: Clock) -> None:  # fmt: skip
+@router.delete(
+    "/circles/{circle_id}/members/{person_id}", status_code=204, summary="Remove a member"
+)
+def remove_member(
+    circle_id: PathId, person_id: PathId, who: AdminChange, session: Db, now: Clock
+) -> None:
     circles_service.remove_member(session, who.actor, circle_id, person_id, now)
 
 
-@router.post("/circles/{circle_id}/rounds", response_model=RoundOut, status_code=201,
-             summary="Start the next round now")  # fmt: skip
+@router.post(
+    "/circles/{circle_id}/rounds",
+    response_model=RoundOut,
+    status_code=201,
+    summary="Start the next round now",
+)
 def start_round(circle_id: PathId, who: AdminChange, session: Db, now: Clock) -> RoundOut:
     started = circles_service.start_next_round(session, who.actor, circle_id, now)
     out = _round_out(started)

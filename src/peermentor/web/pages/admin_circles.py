@@ -33,8 +33,14 @@ NOTICES = {
 }
 
 
-def _show_program(request: Request, who: Caller, session: Session, program_id: int, status: int = 200,
-                  **extra: Any) -> Response:  # fmt: skip
+def _show_program(
+    request: Request,
+    who: Caller,
+    session: Session,
+    program_id: int,
+    status: int = 200,
+    **extra: Any,
+) -> Response:
     program = programs_service.get_program_by_id(session, who.actor, program_id)
     context = {
         "caller": who,
@@ -49,8 +55,9 @@ def _show_program(request: Request, who: Caller, session: Session, program_id: i
     return render(request, "admin/circles.html", context, status_code=status)
 
 
-def _show_circle(request: Request, who: Caller, session: Session, circle_id: int, status: int = 200,
-                 **extra: Any) -> Response:  # fmt: skip
+def _show_circle(
+    request: Request, who: Caller, session: Session, circle_id: int, status: int = 200, **extra: Any
+) -> Response:
     circle = circles_service.admin_circle(session, who.actor, circle_id)
     _, figures = notes_service.participation(session, who.actor, circle_id)
     context = {
@@ -99,8 +106,12 @@ def _employee(session: Session, field: str, text: str) -> int:
 
 
 @router.get("/programs/{program_id}/circles")
-def program_circles(request: Request, program_id: ProgramId, who: Caller = Depends(admin),
-                    session: Session = Depends(db_session)) -> Response:  # fmt: skip
+def program_circles(
+    request: Request,
+    program_id: ProgramId,
+    who: Caller = Depends(admin),
+    session: Session = Depends(db_session),
+) -> Response:
     return _show_program(request, who, session, program_id)
 
 
@@ -120,13 +131,18 @@ def from_teams(
             size = int(min_size.strip())
         except ValueError:
             raise InvalidInput("min_size: enter a whole number") from None
-        circles_service.create_from_teams(session, who.actor, program.name, now(), min_size=size, lead=lead)
+        circles_service.create_from_teams(
+            session, who.actor, program.name, now(), min_size=size, lead=lead
+        )
 
     return _attempt(
         lambda status, **extra: _show_program(request, who, session, program_id, status, **extra),
-        session, change, "teams", {"min_size": min_size, "lead": lead},
+        session,
+        change,
+        "teams",
+        {"min_size": min_size, "lead": lead},
         f"/admin/programs/{program_id}/circles?notice=created",
-    )  # fmt: skip
+    )
 
 
 @router.post("/programs/{program_id}/circles")
@@ -142,49 +158,87 @@ def create_by_hand(
     programs_service.get_program_by_id(session, who.actor, program_id)
 
     def change() -> None:
-        ids = [_employee(session, "members", e) for e in members.replace(",", "\n").splitlines() if e.strip()]
+        ids = [
+            _employee(session, "members", e)
+            for e in members.replace(",", "\n").splitlines()
+            if e.strip()
+        ]
         lead_id = _employee(session, "lead", lead) if lead.strip() else None
-        circles_service.create_circle(session, who.actor, program_id, now(), name=name,
-                                      member_ids=ids, lead_id=lead_id)  # fmt: skip
+        circles_service.create_circle(
+            session, who.actor, program_id, now(), name=name, member_ids=ids, lead_id=lead_id
+        )
 
     return _attempt(
         lambda status, **extra: _show_program(request, who, session, program_id, status, **extra),
-        session, change, "hand", {"name": name, "members": members, "lead": lead},
+        session,
+        change,
+        "hand",
+        {"name": name, "members": members, "lead": lead},
         f"/admin/programs/{program_id}/circles?notice=created",
-    )  # fmt: skip
+    )
 
 
 @router.get("/circles/{circle_id}")
-def circle_page(request: Request, circle_id: int, who: Caller = Depends(admin),
-                session: Session = Depends(db_session)) -> Response:  # fmt: skip
+def circle_page(
+    request: Request,
+    circle_id: int,
+    who: Caller = Depends(admin),
+    session: Session = Depends(db_session),
+) -> Response:
     return _show_circle(request, who, session, circle_id)
 
 
-def _circle_change(request: Request, who: Caller, session: Session, circle_id: int,
-                   change: Callable[[], object], form_id: str, form: dict[str, str],
-                   notice: str) -> Response:  # fmt: skip
+def _circle_change(
+    request: Request,
+    who: Caller,
+    session: Session,
+    circle_id: int,
+    change: Callable[[], object],
+    form_id: str,
+    form: dict[str, str],
+    notice: str,
+) -> Response:
     circles_service.admin_circle(session, who.actor, circle_id)
     return _attempt(
         lambda status, **extra: _show_circle(request, who, session, circle_id, status, **extra),
-        session, change, form_id, form, f"/admin/circles/{circle_id}?notice={notice}",
-    )  # fmt: skip
+        session,
+        change,
+        form_id,
+        form,
+        f"/admin/circles/{circle_id}?notice={notice}",
+    )
 
 
 @router.post("/circles/{circle_id}/members")
-def add_member(request: Request, circle_id: int, employee_id: Annotated[str, Form()] = "",
-               who: Caller = Depends(admin_form), session: Session = Depends(db_session)) -> Response:  # fmt: skip
+def add_member(
+    request: Request,
+    circle_id: int,
+    employee_id: Annotated[str, Form()] = "",
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
     return _circle_change(
-        request, who, session, circle_id,
+        request,
+        who,
+        session,
+        circle_id,
         lambda: circles_service.add_member(
             session, who.actor, circle_id, _employee(session, "employee_id", employee_id), now()
         ),
-        "add", {"employee_id": employee_id}, "member-added",
-    )  # fmt: skip
+        "add",
+        {"employee_id": employee_id},
+        "member-added",
+    )
 
 
 @router.post("/circles/{circle_id}/members/remove")
-def remove_member(request: Request, circle_id: int, person_id: Annotated[str, Form()] = "",
-                  who: Caller = Depends(admin_form), session: Session = Depends(db_session)) -> Response:  # fmt: skip
+def remove_member(
+    request: Request,
+    circle_id: int,
+    person_id: Annotated[str, Form()] = "",
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
     def change() -> None:
         try:
             pid = int(person_id)
@@ -213,20 +267,37 @@ def settings(
 
     def change() -> None:
         circles_service.change_settings(
-            session, who.actor, circle_id, now(), cadence_days=whole("cadence_days", cadence_days),
+            session,
+            who.actor,
+            circle_id,
+            now(),
+            cadence_days=whole("cadence_days", cadence_days),
             anonymous=anonymous == "yes",
             receivers_per_giver=whole("receivers_per_giver", receivers_per_giver),
-        )  # fmt: skip
+        )
 
-    form = {"cadence_days": cadence_days, "anonymous": anonymous, "receivers_per_giver": receivers_per_giver}
+    form = {
+        "cadence_days": cadence_days,
+        "anonymous": anonymous,
+        "receivers_per_giver": receivers_per_giver,
+    }
     return _circle_change(request, who, session, circle_id, change, "settings", form, "settings")
 
 
 @router.post("/circles/{circle_id}/round")
-def start_round(request: Request, circle_id: int, who: Caller = Depends(admin_form),
-                session: Session = Depends(db_session)) -> Response:  # fmt: skip
+def start_round(
+    request: Request,
+    circle_id: int,
+    who: Caller = Depends(admin_form),
+    session: Session = Depends(db_session),
+) -> Response:
     return _circle_change(
-        request, who, session, circle_id,
+        request,
+        who,
+        session,
+        circle_id,
         lambda: circles_service.start_next_round(session, who.actor, circle_id, now()),
-        "round", {}, "round",
-    )  # fmt: skip
+        "round",
+        {},
+        "round",
+    )

@@ -88,11 +88,17 @@ def _attempt(
             raise
         keep: dict[str, Any] = {"form_id": form_id, "form": form}
         if isinstance(error, NotReady | InvalidTransition):
-            return show_member_page(request, who, session, circle_id, 409, problem=_sentence(str(error)), **keep)
+            return show_member_page(
+                request, who, session, circle_id, 409, problem=_sentence(str(error)), **keep
+            )
         field, message = _form_error(error)
         if field in form:
-            return show_member_page(request, who, session, circle_id, 422, errors={field: _sentence(message)}, **keep)
-        return show_member_page(request, who, session, circle_id, 422, problem=_sentence(message), **keep)
+            return show_member_page(
+                request, who, session, circle_id, 422, errors={field: _sentence(message)}, **keep
+            )
+        return show_member_page(
+            request, who, session, circle_id, 422, problem=_sentence(message), **keep
+        )
     return RedirectResponse(f"/circles/{circle_id}?notice={notice}", status_code=303)
 
 
@@ -116,7 +122,10 @@ def my_circles(
 
 @router.get("/circles/{circle_id}")
 def member_page(
-    request: Request, circle_id: int, who: Caller = Depends(caller), session: Session = Depends(db_session)
+    request: Request,
+    circle_id: int,
+    who: Caller = Depends(caller),
+    session: Session = Depends(db_session),
 ) -> Response:
     notes_service.member_circle(session, who.actor, circle_id)
     return show_member_page(request, who, session, circle_id)
@@ -136,29 +145,50 @@ def give(
     session: Session = Depends(db_session),
 ) -> Response:
     notes_service.member_circle(session, who.actor, circle_id)
-    form = {"receiver_id": receiver_id, "dimension": dimension, "situation": situation,
-            "behaviour": behaviour, "impact": impact, "suggestion": suggestion}  # fmt: skip
+    form = {
+        "receiver_id": receiver_id,
+        "dimension": dimension,
+        "situation": situation,
+        "behaviour": behaviour,
+        "impact": impact,
+        "suggestion": suggestion,
+    }
 
     def change() -> None:
         notes_service.give_note(
-            session, who.actor, circle_id, now(), receiver_id=_number("receiver_id", receiver_id),
-            dimension=dimension, situation=situation, behaviour=behaviour, impact=impact,
+            session,
+            who.actor,
+            circle_id,
+            now(),
+            receiver_id=_number("receiver_id", receiver_id),
+            dimension=dimension,
+            situation=situation,
+            behaviour=behaviour,
+            impact=impact,
             suggestion=suggestion,
-        )  # fmt: skip
+        )
 
     return _attempt(request, who, session, circle_id, change, f"give-{receiver_id}", form, "note")
 
 
 @router.post("/circles/{circle_id}/skip")
 def skip(
-    request: Request, circle_id: int, who: Caller = Depends(csrf_protected),
+    request: Request,
+    circle_id: int,
+    who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
-) -> Response:  # fmt: skip
+) -> Response:
     notes_service.member_circle(session, who.actor, circle_id)
     return _attempt(
-        request, who, session, circle_id,
-        lambda: notes_service.skip_round(session, who.actor, circle_id, now()), "skip", {}, "skipped",
-    )  # fmt: skip
+        request,
+        who,
+        session,
+        circle_id,
+        lambda: notes_service.skip_round(session, who.actor, circle_id, now()),
+        "skip",
+        {},
+        "skipped",
+    )
 
 
 @router.post("/circles/{circle_id}/pause")
@@ -184,14 +214,22 @@ def pause(
 
 @router.post("/circles/{circle_id}/resume")
 def resume(
-    request: Request, circle_id: int, who: Caller = Depends(csrf_protected),
+    request: Request,
+    circle_id: int,
+    who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
-) -> Response:  # fmt: skip
+) -> Response:
     notes_service.member_circle(session, who.actor, circle_id)
     return _attempt(
-        request, who, session, circle_id,
-        lambda: notes_service.resume(session, who.actor, circle_id), "resume", {}, "resumed",
-    )  # fmt: skip
+        request,
+        who,
+        session,
+        circle_id,
+        lambda: notes_service.resume(session, who.actor, circle_id),
+        "resume",
+        {},
+        "resumed",
+    )
 
 
 @router.post("/circles/{circle_id}/acknowledge")
@@ -204,10 +242,17 @@ def acknowledge(
 ) -> Response:
     notes_service.member_circle(session, who.actor, circle_id)
     return _attempt(
-        request, who, session, circle_id,
-        lambda: notes_service.acknowledge_note(session, who.actor, _number("note_id", note_id), now()),
-        f"ack-{note_id}", {}, "acknowledged",
-    )  # fmt: skip
+        request,
+        who,
+        session,
+        circle_id,
+        lambda: notes_service.acknowledge_note(
+            session, who.actor, _number("note_id", note_id), now()
+        ),
+        f"ack-{note_id}",
+        {},
+        "acknowledged",
+    )
 
 
 @router.post("/circles/{circle_id}/reply")
@@ -222,17 +267,25 @@ def reply(
 ) -> Response:
     notes_service.member_circle(session, who.actor, circle_id)
     return _attempt(
-        request, who, session, circle_id,
+        request,
+        who,
+        session,
+        circle_id,
         lambda: notes_service.reply_to_note(
             session, who.actor, _number("note_id", note_id), now(), kind=kind, text=text
         ),
-        f"reply-{note_id}", {"kind": kind, "text": text}, "replied",
-    )  # fmt: skip
+        f"reply-{note_id}",
+        {"kind": kind, "text": text},
+        "replied",
+    )
 
 
 @router.get("/circles/{circle_id}/participation")
 def participation_page(
-    request: Request, circle_id: int, who: Caller = Depends(caller), session: Session = Depends(db_session)
+    request: Request,
+    circle_id: int,
+    who: Caller = Depends(caller),
+    session: Session = Depends(db_session),
 ) -> Response:
     circle, figures = notes_service.participation(session, who.actor, circle_id)
     return render(
