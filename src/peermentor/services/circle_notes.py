@@ -383,6 +383,8 @@ def pause(
 ) -> None:
     """Leave out the rounds that start before `until`; the current one is skipped when
     that is still possible."""
+    if until.tzinfo is None:
+        raise ValidationError("until", "give a time zone")
     if until <= now:
         raise ValidationError("until", "must be in the future")
     circle = member_circle(session, actor, circle_id, lock=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -63,3 +64,43 @@ def make_team(
         session.add(Enrolment(program_id=program.id, person_id=person.id))
     session.flush()
     return Team(program, lead, members, outsider)
+
+
+def furnish_circle(session: Session, world: Any) -> dict[str, int]:
+    """A circle of the workspace world's people with ana in it, a round under way and a
+    signed note to ana: the ids the API's circle routes take."""
+    from sqlalchemy import select
+
+    from peermentor.services import circle_notes, circles
+    from peermentor.services.access import SYSTEM
+    from peermentor.store.circles_models import CircleAssignment
+
+    names = [n for n in ("ana", "kim", "lee", "sam", "outsider") if n in world.people]
+    members = [world.people[n] for n in names]
+    circle = circles.create_circle(
+        session,
+        SYSTEM,
+        world.program.id,
+        NOW,
+        name="Fuzz circle",
+        member_ids=[p.id for p in members],
+    )
+    round_ = circles.start_next_round(session, SYSTEM, circle.id, NOW)
+    ana = world.people["ana"]
+    giver = session.scalars(
+        select(CircleAssignment.giver_id).where(
+            CircleAssignment.round_id == round_.id, CircleAssignment.receiver_id == ana.id
+        )
+    ).one()
+    note = circle_notes.give_note(
+        session,
+        participant(next(p for p in members if p.id == giver)),
+        circle.id,
+        NOW,
+        receiver_id=ana.id,
+        dimension="behaviour",
+        situation="s",
+        behaviour="b",
+        impact="i",
+    )
+    return {"circle_id": circle.id, "note_id": note.id, "person_id": members[1].id}

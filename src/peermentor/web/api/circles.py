@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Depends
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 from sqlalchemy.orm import Session
 
 from peermentor.domain import feedback as feedback_rules
@@ -214,7 +214,7 @@ class ReplyIn(Body):
 
 
 class PauseIn(Body):
-    until: datetime
+    until: AwareDatetime
 
 
 class CircleIn(Body):
