@@ -199,6 +199,19 @@ class CreatedOut(Out):
     skipped: int
 
 
+class AcknowledgedOut(Out):
+    note_id: int
+    acknowledged_at: datetime
+
+
+def _settings_of(session: Session, who: Caller, circle_id: int) -> CircleOut:
+    return circle_out(
+        circles_service.summary(
+            session, circles_service.admin_circle(session, who.actor, circle_id)
+        )
+    )
+
+
 class NoteIn(Body):
     receiver_id: BodyId
     dimension: Dimension
@@ -383,26 +396,37 @@ def give_note(
     )
 
 
-@router.post("/circles/{circle_id}/skip", status_code=204, summary="Skip this round")
-def skip(circle_id: PathId, who: MemberChange, session: Db, now: Clock) -> None:
+@router.post("/circles/{circle_id}/skip", response_model=MemberViewOut, summary="Skip this round")
+def skip(circle_id: PathId, who: MemberChange, session: Db, now: Clock) -> MemberViewOut:
     notes_service.skip_round(session, who.actor, circle_id, now)
-
-
-@router.post("/circles/{circle_id}/pause", status_code=204, summary="Pause until a date")
-def pause(circle_id: PathId, body: PauseIn, who: MemberChange, session: Db, now: Clock) -> None:
-    notes_service.pause(session, who.actor, circle_id, now, until=body.until)
-
-
-@router.post("/circles/{circle_id}/resume", status_code=204, summary="End a pause")
-def resume(circle_id: PathId, who: MemberChange, session: Db) -> None:
-    notes_service.resume(session, who.actor, circle_id)
+    return member_view_out(notes_service.member_view(session, who.actor, circle_id, now))
 
 
 @router.post(
-    "/circle-notes/{note_id}/acknowledge", status_code=204, summary="Acknowledge a note to me"
+    "/circles/{circle_id}/pause", response_model=MemberViewOut, summary="Pause until a date"
 )
-def acknowledge(note_id: PathId, who: Receiver, session: Db, now: Clock) -> None:
-    notes_service.acknowledge_note(session, who.actor, note_id, now)
+def pause(
+    circle_id: PathId, body: PauseIn, who: MemberChange, session: Db, now: Clock
+) -> MemberViewOut:
+    notes_service.pause(session, who.actor, circle_id, now, until=body.until)
+    return member_view_out(notes_service.member_view(session, who.actor, circle_id, now))
+
+
+@router.post("/circles/{circle_id}/resume", response_model=MemberViewOut, summary="End a pause")
+def resume(circle_id: PathId, who: MemberChange, session: Db, now: Clock) -> MemberViewOut:
+    notes_service.resume(session, who.actor, circle_id)
+    return member_view_out(notes_service.member_view(session, who.actor, circle_id, now))
+
+
+@router.post(
+    "/circle-notes/{note_id}/acknowledge",
+    response_model=AcknowledgedOut,
+    summary="Acknowledge a note to me",
+)
+def acknowledge(note_id: PathId, who: Receiver, session: Db, now: Clock) -> AcknowledgedOut:
+    note = notes_service.acknowledge_note(session, who.actor, note_id, now)
+    assert note.acknowledged_at is not None
+    return AcknowledgedOut(note_id=note.id, acknowledged_at=note.acknowledged_at)
 
 
 @router.post(
@@ -516,20 +540,22 @@ def change_settings(
     return circle_out(circles_service.summary(session, circle))
 
 
-@router.post("/circles/{circle_id}/members", status_code=204, summary="Add a member")
+@router.post("/circles/{circle_id}/members", response_model=CircleOut, summary="Add a member")
 def add_member(
     circle_id: PathId, body: MemberIn, who: AdminChange, session: Db, now: Clock
-) -> None:
+) -> CircleOut:
     circles_service.add_member(session, who.actor, circle_id, body.person_id, now)
+    return _settings_of(session, who, circle_id)
 
 
 @router.delete(
-    "/circles/{circle_id}/members/{person_id}", status_code=204, summary="Remove a member"
+    "/circles/{circle_id}/members/{person_id}", response_model=CircleOut, summary="Remove a member"
 )
 def remove_member(
     circle_id: PathId, person_id: PathId, who: AdminChange, session: Db, now: Clock
-) -> None:
+) -> CircleOut:
     circles_service.remove_member(session, who.actor, circle_id, person_id, now)
+    return _settings_of(session, who, circle_id)
 
 
 @router.post(
