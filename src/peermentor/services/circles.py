@@ -10,15 +10,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from peermentor.config import Settings
 from peermentor.domain import circles as rules
 from peermentor.domain import rotation
 from peermentor.domain.errors import ValidationError
+from peermentor.mail.message import Outgoing
+from peermentor.runtime import Store
 from peermentor.services import audit
 from peermentor.services.access import Actor, Forbidden, InvalidInput, NotFound, require_admin
 from peermentor.services.circle_mail import due_mail
@@ -494,3 +497,14 @@ def start_due_rounds(session: Session, now: datetime) -> int:
         session.commit()
         started += 1
     return started
+
+
+def rounds_task(store: Store, settings: Settings, now: datetime) -> int:
+    """The worker's periodic task (services.periodic.Task): start the rounds now due."""
+    with store.sessions() as session:
+        return start_due_rounds(session, now)
+
+
+def mail_source(settings: Settings) -> Callable[[Session, datetime], Iterable[Outgoing]]:
+    """`due_mail` with the links built on PEERMENTOR_BASE_URL, for the outbox."""
+    return lambda session, now: due_mail(session, now, base_url=settings.base_url)

@@ -5,12 +5,15 @@ until three notes and their deadline, and the mail a circle sends."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from peermentor.config import Settings
 from peermentor.domain.errors import NotReady, ValidationError
+from peermentor.runtime import Store
 from peermentor.services import circle_notes as notes
 from peermentor.services import circles
 from peermentor.services.access import Forbidden, InvalidInput
@@ -263,3 +266,24 @@ def test_mail_reminds_givers_before_the_deadline_and_tells_receivers_without_tex
     assert sorted(m.person_id for m in reminders) == sorted(p.id for p in team.members[1:])
     assert len({m.key for m in reminders}) == len(reminders)
     assert not [m for m in circles.due_mail(session, later(5)) if m.kind == "circle.reminder"]
+
+
+def test_the_worker_task_starts_the_rounds_due_and_the_mail_source_links_to_the_site(
+    session: Session, tmp_path: Path
+) -> None:
+    team = make_team(session, 3)
+    circle = _circle(session, team)
+    circles.start_next_round(session, ADMIN, circle.id, NOW)
+    factory = sessionmaker(bind=session.connection(), join_transaction_mode="create_savepoint")
+    store = Store(engine=session.connection().engine, sessions=factory)
+    settings = Settings(
+        database_url="sqlite:///unused.db",
+        secret_key_file=tmp_path / "secret",
+        base_url="https://peers.example.org",
+    )
+    assert circles.rounds_task(store, settings, later(1)) == 0
+    assert circles.rounds_task(store, settings, later(14)) == 1
+    mail = list(circles.mail_source(settings)(session, later(26.5)))
+    assert mail and all(
+        f"https://peers.example.org/circles/{circle.id}" in m.message.text for m in mail
+    )
