@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -197,3 +198,61 @@ def latest_rounds(session: Session) -> Sequence[CircleRound]:
             (latest.c.circle_id == CircleRound.circle_id) & (latest.c.number == CircleRound.number),
         )
     ).all()
+
+
+def person_circle_data(session: Session, person_id: int, now: datetime) -> dict[str, Any]:
+    """A person's circles for their data export: memberships, skips, the circles they
+    lead, the notes they signed and the notes to them they may read now (an anonymous
+    one without its giver, once released). An anonymous note's text is its receiver's
+    to read, so the giver's export says only that they wrote it."""
+    from peermentor.domain import circles as rules
+    from peermentor.store.personal_data_repo import as_dict
+
+    rounds = {r.id: r for r in session.scalars(select(CircleRound))}
+    names = {c.id: c.name for c in session.scalars(select(Circle))}
+    given = session.scalars(select(CircleNote).where(CircleNote.giver_id == person_id)).all()
+    received = session.scalars(select(CircleNote).where(CircleNote.receiver_id == person_id)).all()
+    anonymous = [n for n in received if rounds[n.round_id].anonymous]
+    by_circle: dict[int, list[CircleNote]] = {}
+    for n in anonymous:
+        by_circle.setdefault(rounds[n.round_id].circle_id, []).append(n)
+    out_now: set[int] = set()
+    for notes in by_circle.values():
+        flags = rules.released([rounds[n.round_id].deadline for n in notes], now)
+        out_now |= {n.id for n, ok in zip(notes, flags, strict=True) if ok}
+
+    def where(n: CircleNote) -> dict[str, Any]:
+        r = rounds[n.round_id]
+        return {"circle": names.get(r.circle_id), "round": r.number}
+
+    text = ("dimension", "situation", "behaviour", "impact", "suggestion")
+    return {
+        "memberships": [
+            {"circle": names.get(m.circle_id)} | as_dict(m)
+            for m in session.scalars(select(CircleMember).filter_by(person_id=person_id))
+        ],
+        "circles_led": sorted(
+            c.name for c in session.scalars(select(Circle).filter_by(lead_person_id=person_id))
+        ),
+        "skips": [
+            {"round_id": s.round_id, "skipped_at": s.skipped_at.isoformat()}
+            for s in session.scalars(select(CircleSkip).where(CircleSkip.person_id == person_id))
+        ],
+        "notes_given": [
+            where(n) | {"anonymous": True, "given_at": n.given_at.isoformat()}
+            if rounds[n.round_id].anonymous
+            else where(n) | as_dict(n, without=("assignment_id",))
+            for n in given
+        ],
+        "notes_received": [
+            where(n) | as_dict(n, without=("assignment_id",))
+            for n in received
+            if not rounds[n.round_id].anonymous
+        ]
+        + [
+            {"anonymous": True} | {k: getattr(n, k) for k in text}
+            for n in anonymous
+            if n.id in out_now
+        ],
+        "replies": [as_dict(r) for r in replies_of(session, [n.id for n in received])],
+    }

@@ -287,3 +287,25 @@ def test_the_worker_task_starts_the_rounds_due_and_the_mail_source_links_to_the_
     assert mail and all(
         f"https://peers.example.org/circles/{circle.id}" in m.message.text for m in mail
     )
+
+
+def test_a_persons_data_export_holds_their_circles_and_no_anonymous_giver(session: Session) -> None:
+    from peermentor.services.access import SYSTEM
+    from peermentor.services.personal_data import export_person_data
+
+    team = make_team(session, 5)
+    circle = _circle(session, team)
+    circles.change_settings(session, ADMIN, circle.id, NOW, anonymous=True)
+    circles.start_next_round(session, ADMIN, circle.id, NOW)
+    _give_all(session, team, circle, later(1))
+    giver = team.members[1]
+    data = export_person_data(session, SYSTEM, giver.employee_id, later(2))
+    mine = data["circles"] if "circles" in data else data["person"]["circles"]
+    assert [m["circle"] for m in mine["memberships"]] == ["Payments"]
+    assert mine["notes_given"] == [
+        {"circle": "Payments", "round": 1, "anonymous": True, "given_at": later(1).isoformat()}
+    ]
+    assert mine["notes_received"] == []  # one anonymous note, held
+    lead = export_person_data(session, SYSTEM, team.lead.employee_id, later(2))
+    led = lead["circles"] if "circles" in lead else lead["person"]["circles"]
+    assert led["circles_led"] == ["Payments"] and led["notes_received"] == []
