@@ -162,5 +162,24 @@ def drop_from_round(
                 taken.add((giver, receiver))
                 orphan_receivers.remove(receiver)
                 break
+    # Someone whose giver was also their receiver (a cycle of two with the person
+    # leaving) is left with neither: they step into another pair instead, a -> b
+    # becoming a -> them -> b, so they still give and receive once.
+    for stranded in [g for g in orphan_givers if g in orphan_receivers and g not in _givers(keep)]:
+        for a, b in list(keep):
+            if (a, b) in fixed_set or stranded in (a, b):
+                continue
+            if (a, stranded) in taken or (stranded, b) in taken:
+                continue
+            keep.remove((a, b))
+            keep += [(a, stranded), (stranded, b)]
+            taken -= {(a, b)}
+            taken |= {(a, stranded), (stranded, b)}
+            orphan_receivers.remove(stranded)
+            break
     order = {p: i for i, p in enumerate(pairs)}
     return tuple(sorted(keep, key=lambda p: order.get(p, len(order))))
+
+
+def _givers(pairs: Iterable[Pair]) -> set[str]:
+    return {g for g, _ in pairs}
