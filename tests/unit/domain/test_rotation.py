@@ -139,6 +139,7 @@ def test_dropping_someone_mid_round_leaves_nobody_receiving_twice(
     assert set(written) <= set(after)  # a note already written is kept
     assert all(leaver not in p for p in after if p not in written)
     if not written:
-        # The leaver's giver now gives to the leaver's receiver: n - 1 keep a pair each
-        # (except in a circle of two left, where that would be oneself).
-        assert len(after) == (n - 1 if n > 2 else 0)
+        # The rotation closes up: everyone else still gives once and receives once.
+        others = sorted(p for p in people if p != leaver)
+        assert sorted(gave) == sorted(received) == others
+        assert set(gave.values()) == set(received.values()) == {1}
