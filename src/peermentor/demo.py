@@ -28,6 +28,10 @@ DEMO_PARTICIPANT_PASSWORD = "demo-peer-2026"
 class DemoLogins:
     admin: tuple[str, str]
     participants: list[tuple[str, str, str]] = field(default_factory=list)  # email, pw, name
+    # One circle with a round in progress: its lead and members (email, pw, name).
+    circle: str = ""
+    circle_lead: tuple[str, str, str] | None = None
+    circle_members: list[tuple[str, str, str]] = field(default_factory=list)
     match_summary: dict[str, Any] = field(default_factory=dict)
 
 
@@ -57,4 +61,7 @@ def build_demo(session: Session, people: int = 300, seed: int = 7) -> DemoLogins
         )
         logins.participants.append((person.email, DEMO_PARTICIPANT_PASSWORD, person.name))
     session.commit()
+    from peermentor.demo_circles import build_demo_circles
+
+    build_demo_circles(session, DEMO_PROGRAM, DEMO_PARTICIPANT_PASSWORD, logins)
     return logins

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from tests.api.conftest import Api
 from tests.api.test_roles import furnish
+from tests.store.circles.factories import furnish_circle
 
 ADMIN_PATHS = ("/api/programs/", "/withdraw", "/dissolve")
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
@@ -41,6 +42,7 @@ def fuzz_ids(pair_api: Api, session: Session) -> dict[str, int]:
         "program_id": pair_api.world.program.id,
         "token_id": pair_api.token_id(session, "ana"),
         **{f"{name}_id": value for name, value in made.items()},
+        **furnish_circle(session, pair_api.world),
     }
 
 

@@ -26,6 +26,7 @@ from peermentor.services.workspace.roleplay import complete_roleplay, plan_rolep
 from peermentor.services.workspace.sessions import log_session
 from peermentor.services.workspace.vision import write_vision
 from tests.api.conftest import Api
+from tests.store.circles.factories import furnish_circle
 from tests.store.workspace.factories import NOW
 
 PERSONAS = ("ana", "kim", "outsider", "admin")
@@ -57,6 +58,8 @@ SCENARIO = {
     "practise": "Stating value plainly",
 }
 FEEDBACK = {"dimension": "performance", "situation": "S", "behaviour": "B", "impact": "I"}
+CIRCLE_NOTE = FEEDBACK | {"receiver_id": 999999}
+PAUSE = {"until": "2031-01-01T00:00:00Z"}
 CHECK_IN = {"trust": 4, "candour": 4, "mutual_benefit": 3, "progress": 5}
 
 ROWS = [
@@ -113,6 +116,40 @@ ROWS = [
     Row("POST", "/api/programs/{program}/scenarios", NO, NO, admin=201, body=SCENARIO),
     Row("POST", "/api/pairings/{pairing}/withdraw", NO, NO, admin=200, world="proposed"),
     Row("POST", "/api/pairings/{pairing}/dissolve", NO, NO, admin=200, body={"reason": "x"}),
+    # Circles (tests/store/circles/factories.furnish_circle): ana, kim, ..., outsider in
+    # one circle, round 1 under way; the last member (outsider) wrote to ana.
+    Row("GET", "/api/circles", 200, 200, outsider=200, admin=200),
+    Row("GET", "/api/circles/{circle}", 200, 200, outsider=200),
+    Row("POST", "/api/circles/{circle}/notes", 422, 422, outsider=422, body=CIRCLE_NOTE),
+    Row("POST", "/api/circles/{circle}/skip", 409, 200, outsider=409),
+    Row("POST", "/api/circles/{circle}/pause", 200, 200, outsider=200, body=PAUSE),
+    Row("POST", "/api/circles/{circle}/resume", 200, 200, outsider=200),
+    Row("POST", "/api/circle-notes/{note}/acknowledge", 200, GONE, outsider=GONE, admin=GONE),
+    Row(
+        "POST",
+        "/api/circle-notes/{note}/replies",
+        201,
+        GONE,
+        outsider=GONE,
+        admin=GONE,
+        body={"kind": "thanks", "text": "Thank you"},
+    ),
+    Row("GET", "/api/circles/{circle}/participation", NO, NO, admin=200),
+    Row("GET", "/api/programs/{program}/circles", NO, NO, admin=200),
+    Row(
+        "POST",
+        "/api/programs/{program}/circles",
+        NO,
+        NO,
+        admin=422,
+        body={"name": "By hand", "member_ids": [999997, 999998, 999999]},
+    ),
+    Row("POST", "/api/programs/{program}/circles/from-teams", NO, NO, admin=201, body={}),
+    Row("GET", "/api/circles/{circle}/settings", NO, NO, admin=200),
+    Row("PATCH", "/api/circles/{circle}/settings", NO, NO, admin=200, body={"cadence_days": 7}),
+    Row("POST", "/api/circles/{circle}/members", NO, NO, admin=422, body={"person_id": 999999}),
+    Row("DELETE", "/api/circles/{circle}/members/{person}", NO, NO, admin=200),
+    Row("POST", "/api/circles/{circle}/rounds", NO, NO, admin=201),
 ]
 
 
@@ -154,6 +191,8 @@ def test_each_persona_gets_what_the_row_says(
     ids = {} if row.world == "proposed" else furnish(api, session)
     if row.world == "paused":
         pause_pairing(session, api.world.ana, api.world.pairing_id, NOW)
+    if "circle" in row.path:
+        ids |= {k.removesuffix("_id"): v for k, v in furnish_circle(session, api.world).items()}
     ids |= {
         "pairing": api.world.pairing_id,
         "program": api.world.program.id,

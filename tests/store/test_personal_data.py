@@ -30,6 +30,7 @@ TOP_LEVEL = [
     "person",
     "enrolments",
     "pairings",
+    "circles",
     "account",
     "sessions",
     "api_tokens",

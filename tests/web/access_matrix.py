@@ -9,6 +9,8 @@ Outcomes:
 
 from __future__ import annotations
 
+from tests.web.circles_access_matrix import main_matrix_rows
+
 ROLES = (
     "anonymous",
     "member",  # a member of the pairing in the path
@@ -191,6 +193,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/api/programs/{program_id}/scenarios"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/pairings/{pairing_id}/withdraw"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/pairings/{pairing_id}/dissolve"): ADMINS_OF_PROGRAMME,
+    # --- circles: walked with their own roles in test_circles_access.py ---
+    **main_matrix_rows(ROLES),
     # --- framework ---
     ("GET", "/openapi.json"): EVERYONE,
     ("GET", "/docs"): EVERYONE,

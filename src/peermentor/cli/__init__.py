@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from peermentor.cli import audit, db, demo, mail, match, people, programs, users, worker
+from peermentor.cli import audit, circles, db, demo, mail, match, people, programs, users, worker
 
 app = typer.Typer(
     help="peermentor: run peer-mentoring programmes (import people, match, serve).",
@@ -18,6 +18,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(match.app, name="match")
 app.add_typer(audit.app, name="audit")
 app.add_typer(mail.app, name="mail")
+app.add_typer(circles.app, name="circles")
 app.command("serve")(demo.serve)
 app.command("demo")(demo.demo)
 app.command("worker")(worker.worker)

@@ -90,6 +90,13 @@ def demo(
     out.print(f"  admin  {logins.admin[0]}  password {logins.admin[1]}")
     for email, password, name in logins.participants:
         out.print(f"  peer   {email}  password {password}  ({name})")
+    if logins.circle_lead:
+        email, password, name = logins.circle_lead
+        out.print(
+            f"  lead   {email}  password {password}  ({name}, lead of circle {logins.circle!r})"
+        )
+    for email, password, name in logins.circle_members:
+        out.print(f"  member {email}  password {password}  ({name}, circle {logins.circle!r})")
     if no_serve:
         out.print("")
         store.close()

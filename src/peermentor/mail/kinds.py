@@ -36,6 +36,9 @@ KINDS: dict[str, str] = {
     "nudge.inactive": "Reminder: you have not been active for a while",
     "calendar.invite": "Calendar invites for your sessions and role-plays",
     "calendar.cancel": "Calendar cancellations",
+    "circle.reminder": "Reminder: your circle's round is closing",
+    "circle.feedback_arrived": "A colleague in your circle gave you feedback",
+    "circle.feedback_released": "Your circle's anonymous feedback is released",
 }
 
 # An invitation is how a person gets in at all: it cannot be stopped.

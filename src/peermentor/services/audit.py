@@ -53,9 +53,14 @@ ACTIONS: dict[str, str] = {
     "person.erased": "A person and their account erased",
     "mail.resent": "A mail that had failed queued to be sent again",
     "audit.purged": "Audit entries older than the retention period removed",
+    "circle.created": "Circles created (by hand, or from a programme's teams)",
+    "circle.member_added": "A person added to a circle",
+    "circle.member_removed": "A person taken out of a circle",
+    "circle.settings_changed": "A circle's cadence, anonymity or receivers per giver changed",
+    "circle.round_started": "A circle's next round started by an admin",
 }
 TARGET_KINDS = frozenset(
-    {"program", "pairing", "match_run", "user", "person", "api_token", "mail_message"}
+    {"program", "pairing", "match_run", "user", "person", "api_token", "mail_message", "circle"}
 )
 ACTOR_LABELS = {"command_line": "command line", "anonymous": "anonymous"}
 ERASED_ACCOUNT = "erased account"

@@ -194,9 +194,9 @@ SOURCES: list[Source] = [
 def _settings_sources() -> list[Callable[[Settings], Source]]:
     """Sources that need the settings (base URL, sender) to build their mail; imported
     here, not at the top, because they build on services that import this module's kin."""
-    from peermentor.services import calendar, nudges
+    from peermentor.services import calendar, circles, nudges
 
-    return [nudges.mail_source, calendar.mail_source]
+    return [nudges.mail_source, calendar.mail_source, circles.mail_source]
 
 
 def queue_due_mail(store: Store, settings: Settings, now: datetime) -> int:

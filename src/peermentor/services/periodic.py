@@ -13,6 +13,7 @@ from datetime import datetime
 
 from peermentor.config import Settings
 from peermentor.runtime import Store
+from peermentor.services.circles import rounds_task
 from peermentor.services.jobs import purge_finished_jobs
 from peermentor.services.mail_sources import queue_due_mail
 from peermentor.services.nudges import release_task
@@ -24,6 +25,7 @@ Task = Callable[[Store, Settings, datetime], int]
 TASKS: tuple[Task, ...] = (
     purge_finished_jobs,
     release_task,
+    rounds_task,
     queue_due_mail,
     deliver_due,
 )

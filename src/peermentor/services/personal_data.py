@@ -57,7 +57,7 @@ def _document(
     if person is not None:
         doc |= repo.person_data(session, person)
     else:
-        doc |= {"person": None, "enrolments": [], "pairings": []}
+        doc |= {"person": None, "enrolments": [], "pairings": [], "circles": None}
     if user is not None:
         doc |= repo.account_data(session, user)
     else:

@@ -6,7 +6,7 @@ the export are the schema's own names.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from peermentor.store.auth_models import (
     ProgramAdmin,
     UserSession,
 )
+from peermentor.store.circles_repo import person_circle_data
 from peermentor.store.models import (
     Enrolment,
     Pairing,
@@ -113,6 +114,7 @@ def person_data(session: Session, person: Person) -> dict[str, Any]:
         "person": as_dict(person),
         "enrolments": [{"program": name} | as_dict(e) for name, e in enrolments],
         "pairings": [_pairing_data(session, person.id, pid) for pid in pairing_ids],
+        "circles": person_circle_data(session, person.id, datetime.now(UTC)),
     }
 
 

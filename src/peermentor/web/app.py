@@ -25,10 +25,12 @@ from peermentor.web.limits import install_body_limit
 from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import (
     admin_audit,
+    admin_circles,
     admin_health,
     admin_matching,
     admin_programs,
     calendar_feed,
+    circles,
     mail,
     participant,
 )
@@ -116,7 +118,16 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     install_body_limit(app, settings)
     app.include_router(auth_pages.router)
     app.include_router(account_pages.router)
-    for pages in (admin_programs, admin_matching, admin_health, admin_audit, mail, participant):
+    for pages in (
+        admin_programs,
+        admin_matching,
+        admin_health,
+        admin_audit,
+        admin_circles,
+        circles,
+        mail,
+        participant,
+    ):
         app.include_router(pages.router)
     app.include_router(calendar_feed.router)
     app.include_router(api.router)

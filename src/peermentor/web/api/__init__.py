@@ -14,6 +14,7 @@ from peermentor.web.api import (
     admin,
     charter,
     checkins,
+    circles,
     closing,
     exchange,
     feedback,
@@ -25,6 +26,18 @@ from peermentor.web.api import (
 
 router = APIRouter(prefix="/api")
 # In the order of the life of a pairing, so the OpenAPI document reads that way.
-AREAS = (pairings, charter, growth, exchange, feedback, practice, checkins, closing, me, admin)
+AREAS = (
+    pairings,
+    charter,
+    growth,
+    exchange,
+    feedback,
+    practice,
+    checkins,
+    closing,
+    me,
+    admin,
+    circles,
+)
 for _area in AREAS:
     router.include_router(_area.router)
