@@ -37,7 +37,7 @@ from peermentor.services.calendar_ics import (
     invite,
     summary_for,
 )
-from peermentor.services.workspace.access import open_for_writing, open_workspace
+from peermentor.services.workspace.access import find_pairing, open_for_writing, open_workspace
 from peermentor.store import calendar_repo as repo
 from peermentor.store.models import Pairing, Person
 from peermentor.store.workspace_charter import load_charter
@@ -79,11 +79,12 @@ def _defaults(session: Session, pairing: Pairing) -> dict[str, Cadence]:
 
 def pairing_calendar(session: Session, actor: Actor, pairing_id: int) -> CalendarBoard:
     ws = open_workspace(session, actor, pairing_id)
-    me = _people_of(ws.row)[ws.me]
+    row = find_pairing(session, ws.id)
+    me = _people_of(row)[ws.me]
     return CalendarBoard(
-        series=tuple(reversed(repo.load_series(session, ws.row))),
+        series=tuple(reversed(repo.load_series(session, row))),
         my_zone=_zone_name(me),
-        default_cadence=_defaults(session, ws.row),
+        default_cadence=_defaults(session, row),
     )
 
 
@@ -123,10 +124,11 @@ def schedule_meeting(
     ws = open_for_writing(session, actor, pairing_id, "schedule meetings in")
     if kind not in {k.value for k in MeetingKind}:
         raise ValidationError("kind", "must be a session or a role-play")
-    rhythm = _cadence(session, ws.row, kind, cadence, every_days)
+    row = find_pairing(session, ws.id)
+    rhythm = _cadence(session, row, kind, cadence, every_days)
     starts = rules.local_start(day, at, zone)
     current = next(
-        (s for s in repo.load_series(session, ws.row) if s.kind == kind and not s.cancelled),
+        (s for s in repo.load_series(session, row) if s.kind == kind and not s.cancelled),
         None,
     )
     if current is None:
@@ -156,7 +158,7 @@ def cancel_meeting(
     session: Session, actor: Actor, pairing_id: int, series_id: int, now: datetime
 ) -> MeetingSeries:
     ws = open_for_writing(session, actor, pairing_id, "cancel meetings in")
-    current = _of_pairing(session, ws.row, series_id)
+    current = _of_pairing(session, find_pairing(session, ws.id), series_id)
     after = rules.cancel(current, ws.me, now)
     if after is current:
         return current
@@ -201,8 +203,9 @@ def my_invite(
 ) -> tuple[bytes, str]:
     """The acting member's invite to one series, and its content type (members only)."""
     ws = open_workspace(session, actor, pairing_id)
-    s = _of_pairing(session, ws.row, series_id)
-    return _invite_for(s, ws.row, ws.me, now, base_url, organizer), content_type(s)
+    row = find_pairing(session, ws.id)
+    s = _of_pairing(session, row, series_id)
+    return _invite_for(s, row, ws.me, now, base_url, organizer), content_type(s)
 
 
 def _mail_for(

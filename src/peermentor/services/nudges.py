@@ -38,6 +38,7 @@ from peermentor.store.nudges_repo import (
     people,
     programmes,
 )
+from peermentor.store.workspace_heads import load_head
 from peermentor.store.workspace_repo import lifecycle_of, member_id, person_id, save_lifecycle
 
 RELEASE_REASON = "released for rematch: a member did not answer and was inactive"
@@ -163,16 +164,17 @@ def nudges_for_pairing(
 ) -> tuple[NudgeView, ...]:
     """The nudges due for the acting member in one of their pairings (members only)."""
     ws = open_workspace(session, actor, pairing_id)
-    if ws.row.state not in NUDGING_STATES:
+    if ws.state not in NUDGING_STATES:
         return ()
-    progs, pulse = _settings_and_pulse(session, [ws.row])
-    (loaded,) = load_facts(session, [ws.row], pulse)
+    row = find_pairing(session, ws.id)  # the facts are read from the row's relations
+    progs, pulse = _settings_and_pulse(session, [row])
+    (loaded,) = load_facts(session, [row], pulse)
     facts = _with_balance(loaded)
     who = _names(session, {person_id(m) for m in ws.members})
     names = {m: _first(who[person_id(m)].name) for m in ws.members}
     return tuple(
         describe(n, ws.id, names, now)
-        for n in rules.due_nudges(facts, nudge_settings(progs[ws.row.program_id]), now)
+        for n in rules.due_nudges(facts, nudge_settings(progs[ws.program_id]), now)
         if n.to_member == ws.me
     )
 
@@ -300,10 +302,12 @@ def _release(session: Session, actor: Actor, program: Program, now: datetime) ->
         row = find_pairing(session, pairing_id, lock=True)
         if row.state != "proposed":
             continue  # answered meanwhile
-        before = lifecycle_of(session, row)
+        head = load_head(session, row.id)
+        assert head is not None  # found and locked just above
+        before = lifecycle_of(session, head)
         if not set(map(member_id, inactive)) & set(before.awaiting):
             continue
-        save_lifecycle(session, row, before, lifecycle.withdraw(before, now, RELEASE_REASON))
+        save_lifecycle(session, row.id, before, lifecycle.withdraw(before, now, RELEASE_REASON))
         audit.record(
             session,
             actor,

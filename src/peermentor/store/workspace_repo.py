@@ -65,6 +65,11 @@ def proposed_time(row: PairingRow) -> datetime:
     return as_utc(at)
 
 
+def members_of(row: PairingRow) -> tuple[str, ...]:
+    """Members of an ORM row in a fixed order (insertion order), as PairingHead.members."""
+    return tuple(member_id(m.person_id) for m in row.members)
+
+
 def lifecycle_of(session: Session, head: PairingHead) -> Pairing:
     """The domain view of a published pairing, with its answers and history."""
     responses = session.execute(

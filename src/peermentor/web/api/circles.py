@@ -19,6 +19,7 @@ from peermentor.domain.circles import MAX_REPLY, RoundFigures
 from peermentor.domain.feedback import Dimension
 from peermentor.services import circle_notes as notes_service
 from peermentor.services import circles as circles_service
+from peermentor.services import programs as programs_service
 from peermentor.services.circle_notes import MemberView, ShownNote
 from peermentor.services.circles import CircleSummary
 from peermentor.store.circles_models import CircleRound
@@ -496,10 +497,7 @@ def create_circle(
 def from_teams(
     program_id: PathId, body: FromTeamsIn, who: ProgrammeAdminChange, session: Db, now: Clock
 ) -> CreatedOut:
-    from peermentor.store.models import Program
-
-    program = session.get(Program, program_id)
-    assert program is not None  # checked by the dependency
+    program = programs_service.get_program_by_id(session, who.actor, program_id)
     made = circles_service.create_from_teams(
         session, who.actor, program.name, now, min_size=body.min_size, lead=body.lead
     )
