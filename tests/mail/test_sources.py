@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.mail import kinds
-from peermentor.services.mail_sources import queue_due_mail, week_start
+from peermentor.services.mail_sources import SOURCES, queue_from, week_start
 from peermentor.services.workspace.feedback import give_feedback
 from peermentor.services.workspace.guidance import answer_request, ask_for_guidance
 from peermentor.services.workspace.proposals import accept_proposal
@@ -34,7 +34,8 @@ def mails(session: Session, w: World) -> set[tuple[str, str]]:
 
 
 def tick(session: Session, tmp_path: Path, moment: datetime) -> int:
-    return queue_due_mail(store_on(session), folder_settings(tmp_path), moment)
+    # The event sources of this module only: nudges, calendar and circles have their own tests.
+    return queue_from(store_on(session), folder_settings(tmp_path), moment, SOURCES)
 
 
 def test_a_pairing_story_mails_each_occasion_once(session: Session, tmp_path: Path) -> None:

@@ -34,6 +34,11 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "circle.member_removed",
     "circle.settings_changed",
     "circle.round_started",
+    # tests/web/test_mail_pages.py
+    "mail.resent",
+    # tests/store/test_nudges.py and tests/web/test_calendar_pages.py
+    "program.nudges_changed",
+    "pairing.released_inactive",
 }
 
 

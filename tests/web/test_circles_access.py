@@ -21,7 +21,6 @@ from peermentor.services.access import SYSTEM
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.store.circles_models import CircleAssignment
 from peermentor.web.app import create_app
-from peermentor.web.jobs import JobRegistry
 from tests.store.circles.factories import Team, make_team
 from tests.store.workspace.factories import make_program
 from tests.web.circles_access_matrix import CIRCLE_MATRIX, ROLES
@@ -95,7 +94,7 @@ def circle_world(session: Session, tmp_path: Path) -> Iterator[CircleWorld]:
     )
     settings = Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret")
     app = create_app(settings, Store(engine=session.connection().engine, sessions=factory))
-    app.state.jobs = JobRegistry(inline=True)
+    app.state.jobs_inline = True
     clients: dict[str, TestClient] = {}
     for role in ROLES:
         client = TestClient(app, base_url="https://testserver")

@@ -25,7 +25,6 @@ from peermentor.services.people import export_people
 from peermentor.services.users import create_admin, create_program_admin, create_user
 from peermentor.store.circles_models import CircleAssignment, CircleRound
 from peermentor.web.app import create_app
-from peermentor.web.jobs import JobRegistry
 from tests.store.circles.factories import Team, make_team
 from tests.web.access_matrix import MATRIX
 from tests.web.circles_access_matrix import CIRCLE_MATRIX
@@ -139,7 +138,7 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
         Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "s"),
         Store(engine=session.connection().engine, sessions=factory),
     )
-    app.state.jobs = JobRegistry(inline=True)
+    app.state.jobs_inline = True
     clients = {}
     for role in ("anonymous", *emails):
         client = TestClient(app, base_url="https://testserver")
@@ -230,7 +229,7 @@ def test_released_anonymous_notes_name_no_giver_and_no_time(world: World, sessio
         world.clients["program_admin"].get(f"/api/circles/{world.anon_circle}/settings").json()
     )
     assert "assignments" not in settings
-    exports = export_people(session, SYSTEM, world.team.program.name)
+    exports = export_people(session, SYSTEM, world.team.program.id)
     assert ANON not in exports and SIGNED not in exports
     mails = list(circles.due_mail(session, datetime.now(UTC)))
     assert mails

@@ -201,9 +201,14 @@ def _settings_sources() -> list[Callable[[Settings], Source]]:
 
 def queue_due_mail(store: Store, settings: Settings, now: datetime) -> int:
     """Queue every source's occasions that are not in the outbox yet; returns how many."""
+    sources = [*SOURCES, *(bind(settings) for bind in _settings_sources())]
+    return queue_from(store, settings, now, sources)
+
+
+def queue_from(store: Store, settings: Settings, now: datetime, sources: list[Source]) -> int:
+    """Queue the occasions of these sources that are not in the outbox yet."""
     if not settings.mail_enabled():
         return 0
-    sources = [*SOURCES, *(bind(settings) for bind in _settings_sources())]
     with store.sessions() as session:
         due = [o for source in sources for o in source(session, now)]
         known = mail_repo.existing_keys(session, (o.key for o in due))

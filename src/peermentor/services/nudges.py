@@ -163,20 +163,32 @@ def nudges_for_pairing(
     session: Session, actor: Actor, pairing_id: int, now: datetime
 ) -> tuple[NudgeView, ...]:
     """The nudges due for the acting member in one of their pairings (members only)."""
-    ws = open_workspace(session, actor, pairing_id)
-    if ws.state not in NUDGING_STATES:
-        return ()
-    row = find_pairing(session, ws.id)  # the facts are read from the row's relations
-    progs, pulse = _settings_and_pulse(session, [row])
-    (loaded,) = load_facts(session, [row], pulse)
-    facts = _with_balance(loaded)
-    who = _names(session, {person_id(m) for m in ws.members})
-    names = {m: _first(who[person_id(m)].name) for m in ws.members}
-    return tuple(
-        describe(n, ws.id, names, now)
-        for n in rules.due_nudges(facts, nudge_settings(progs[ws.program_id]), now)
-        if n.to_member == ws.me
-    )
+    return nudges_for_pairings(session, actor, [pairing_id], now)[pairing_id]
+
+
+def nudges_for_pairings(
+    session: Session, actor: Actor, pairing_ids: list[int], now: datetime
+) -> dict[int, tuple[NudgeView, ...]]:
+    """The same for several of the member's pairings at once (the dashboard): the facts
+    of all of them are read together, so the statements do not grow with the pairings."""
+    spaces = [open_workspace(session, actor, pid) for pid in pairing_ids]
+    found: dict[int, tuple[NudgeView, ...]] = {ws.id: () for ws in spaces}
+    spaces = [ws for ws in spaces if ws.state in NUDGING_STATES]
+    if not spaces:
+        return found
+    rows = [find_pairing(session, ws.id) for ws in spaces]  # facts read from the rows
+    progs, pulse = _settings_and_pulse(session, rows)
+    loaded_all = load_facts(session, rows, pulse)
+    for ws, loaded in zip(spaces, loaded_all, strict=True):
+        names = {m: _first(name) for m, name in ws.head.names.items()}
+        found[ws.id] = tuple(
+            describe(n, ws.id, names, now)
+            for n in rules.due_nudges(
+                _with_balance(loaded), nudge_settings(progs[ws.program_id]), now
+            )
+            if n.to_member == ws.me
+        )
+    return found
 
 
 def _mail(view: NudgeView, to: Person, base_url: str) -> MailMessage:

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
-from peermentor.services.nudges import NudgeView, nudges_for_pairing
+from peermentor.services.nudges import NudgeView, nudges_for_pairings
 from peermentor.services.workspace.overview import card_of, my_overview
 from peermentor.services.workspace.proposals import (
     accept_proposal,
@@ -77,10 +77,11 @@ def home(
     context = {
         "caller": who,
         "overview": overview,
-        "pairing_nudges": _nudges(session, who, [p.pairing_id for p in overview.pairings], clock),
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
+        # Read for all the member's pairings at once (a fixed number of statements).
+        "pairing_nudges": _nudges(session, who, [p.pairing_id for p in overview.pairings], clock),
     }
     return render(request, "participant_home.html", context)
 
@@ -89,7 +90,7 @@ def _nudges(
     session: Session, who: Caller, pairing_ids: list[int], clock: datetime
 ) -> dict[int, tuple[NudgeView, ...]]:
     """What services.nudges finds due for the caller, by pairing (the _nudges partial)."""
-    return {pid: nudges_for_pairing(session, who.actor, pid, clock) for pid in pairing_ids}
+    return nudges_for_pairings(session, who.actor, pairing_ids, clock)
 
 
 def _overview(request: Request, m: Member, status: int = 200, **extra: object) -> Response:
