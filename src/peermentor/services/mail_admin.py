@@ -16,13 +16,16 @@ from peermentor.services.programs import get_program_by_id
 from peermentor.store import mail_repo
 
 MAX_FAILURES_SHOWN = 200
+# No figure over fewer than 5 people: "2 feedback mails" would say who got feedback.
+# Failures are listed one by one all the same: an admin must see them to resend them.
+MIN_COUNT_SHOWN = 5
 
 
 @dataclass(frozen=True)
 class KindCounts:
     kind: str
     label: str
-    by_state: dict[str, int]
+    by_state: dict[str, int | None]  # None: 1 to 4, too few to show
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,10 @@ def program_mail(session: Session, actor: Actor, program_id: int) -> ProgramMail
     counts: dict[str, dict[str, int]] = {}
     for kind, state, n in mail_repo.counts_for_program(session, program.id):
         counts.setdefault(kind, {})[state] = n
+    shown = {
+        k: {state: (n if n >= MIN_COUNT_SHOWN else None) for state, n in v.items()}
+        for k, v in counts.items()
+    }
     states = sorted({s for by_state in counts.values() for s in by_state})
     failures = [
         Failure(m.id, kinds.label(m.kind), name, m.attempts, m.last_error, m.queued_at)
@@ -57,7 +64,7 @@ def program_mail(session: Session, actor: Actor, program_id: int) -> ProgramMail
     return ProgramMail(
         program.id,
         program.name,
-        [KindCounts(k, kinds.label(k), v) for k, v in sorted(counts.items())],
+        [KindCounts(k, kinds.label(k), v) for k, v in sorted(shown.items())],
         states,
         failures,
     )
