@@ -10,14 +10,19 @@ whatever the form held.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, get_type_hints
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from peermentor.domain.errors import DomainError, ValidationError
 from peermentor.services.workspace.access import Workspace
@@ -25,9 +30,12 @@ from peermentor.web import refusals
 from peermentor.web.deps import (
     MAX_ID,
     Caller,
+    LoginRequired,
     PairingMember,
+    _pairing_member,
     db_session,
     now,
+    optional_caller,
     pairing_member,
     pairing_member_changing,
 )
@@ -118,6 +126,84 @@ def member_form(
     clock: datetime = Depends(now),
 ) -> Member:
     return Member(found.who, session, clock, found.workspace)
+
+
+# --- a page read in one trip through the thread pool (issue 10) ---
+#
+# Resolved as FastAPI dependencies, a workspace page costs about seven hops through the
+# thread pool (the session opened and closed, the clock, the caller, the pairing, the
+# member, the handler), each a context switch under load. A page declared with
+# `member_page` is an async endpoint instead: FastAPI only reads the request, and ONE
+# hop does, in the order the dependencies did, what they did: open the session, read
+# the clock, resolve the caller (no valid session: LoginRequired), check the pairing id
+# (422), open the pairing as a member (an admin: 403), run the handler, close the
+# session.
+
+_PAIRING_ID: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)])
+
+
+def page_clock(request: Request) -> datetime:
+    # Tests move the clock by overriding the `now` dependency; honour that here too.
+    return request.app.dependency_overrides.get(now, now)()  # type: ignore[no-any-return]
+
+
+def _path_pairing_id(raw: str) -> int:
+    """The pairing id of the path, refused as FastAPI refuses a path parameter."""
+    try:
+        return _PAIRING_ID.validate_python(raw)
+    except PydanticValidationError as error:
+        problems = [
+            {**problem, "loc": ("path", "pairing_id")}
+            for problem in error.errors(include_url=False)
+        ]
+        raise RequestValidationError(problems) from None
+
+
+def _resolve_member(request: Request, session: Session, raw_pairing_id: str) -> Member:
+    clock = page_clock(request)
+    who = optional_caller(request, clock, session)
+    if who is None:
+        raise LoginRequired
+    found = _pairing_member(session, who, _path_pairing_id(raw_pairing_id))
+    return Member(found.who, session, clock, found.workspace)
+
+
+def member_page(handler: Callable[..., Response]) -> Callable[..., Any]:
+    """Make `handler(request, m: Member, ...)` (a GET page of one pairing) an async
+    endpoint that does all its blocking work in one thread-pool hop.
+
+    The endpoint takes the path's pairing id as text and checks it after the caller,
+    as the dependency chain did, so someone signed out is sent to the login page
+    whatever the id, and a signed-in caller gets the same 422 for a bad one."""
+    hints = get_type_hints(handler, include_extras=True)
+    signature = inspect.signature(handler)
+    if "request" not in signature.parameters or "m" not in signature.parameters:
+        raise TypeError(f"{handler.__name__} must take request and m")
+    kept = [
+        param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints.get(name, Any))
+        for name, param in signature.parameters.items()
+        if name != "m"
+    ]
+    kept.append(inspect.Parameter("pairing_id", inspect.Parameter.KEYWORD_ONLY, annotation=str))
+
+    async def endpoint(**values: Any) -> Response:
+        request: Request = values["request"]
+        raw = values.pop("pairing_id")
+
+        def whole() -> Response:
+            with request.app.state.store.sessions() as session:
+                return handler(m=_resolve_member(request, session, raw), **values)
+
+        return await run_in_threadpool(whole)
+
+    endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=kept, return_annotation=Response
+    )
+    endpoint.__name__ = handler.__name__
+    endpoint.__qualname__ = handler.__qualname__
+    endpoint.__doc__ = handler.__doc__
+    endpoint.__module__ = handler.__module__
+    return endpoint
 
 
 def page(
