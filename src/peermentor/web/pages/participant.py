@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
 from peermentor.services.nudges import NudgeView, nudges_for_pairing
@@ -36,6 +35,7 @@ from peermentor.web.pages.participant_common import (
     Member,
     attempt,
     done,
+    in_page_thread,
     member,
     member_form,
     member_page,
@@ -79,7 +79,7 @@ async def home(request: Request) -> Response:
                 raise LoginRequired
             return _home(request, who, session, clock)
 
-    return await run_in_threadpool(whole)
+    return await in_page_thread(whole)
 
 
 def _home(request: Request, who: Caller, session: Session, clock: datetime) -> Response:

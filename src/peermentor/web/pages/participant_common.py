@@ -10,19 +10,22 @@ whatever the form held.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, get_type_hints
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from peermentor.domain.errors import DomainError, ValidationError
 from peermentor.services.workspace.access import Workspace
@@ -139,6 +142,26 @@ def member_form(
 # (422), open the pairing as a member (an admin: 403), run the handler, close the
 # session.
 
+# How many page bodies run at once in one process. They are mostly Python (SQLAlchemy
+# rows, Jinja) holding the GIL, so 32 at once only take turns slower: the thread
+# switches cost throughput and stretch the slowest answers. A few more than the cores,
+# so one waiting for the database does not hold the others up.
+PAGE_THREADS = 6
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def in_page_thread(body: Callable[[], Response]) -> Response:
+    """Run a page's blocking body in a worker thread, at most PAGE_THREADS at once (a
+    limiter for each event loop: tests run several)."""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(PAGE_THREADS)
+    return await anyio.to_thread.run_sync(body, limiter=limiter)
+
+
 _PAIRING_ID: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)])
 
 
@@ -194,7 +217,7 @@ def member_page(handler: Callable[..., Response]) -> Callable[..., Any]:
             with request.app.state.store.sessions() as session:
                 return handler(m=_resolve_member(request, session, raw), **values)
 
-        return await run_in_threadpool(whole)
+        return await in_page_thread(whole)
 
     endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=kept, return_annotation=Response
