@@ -22,7 +22,7 @@ from peermentor.services.workspace.proposals import (
     decline_proposal,
     pairing_view,
 )
-from peermentor.web.deps import Caller, caller, db_session, now
+from peermentor.web.deps import Caller, LoginRequired, optional_caller
 from peermentor.web.pages import (
     participant_calendar,
     participant_charter,
@@ -35,9 +35,12 @@ from peermentor.web.pages.participant_common import (
     Member,
     attempt,
     done,
+    in_page_thread,
     member,
     member_form,
+    member_page,
     page,
+    page_clock,
 )
 from peermentor.web.render import render
 
@@ -65,12 +68,21 @@ COMPONENT_WORDS = {
 
 
 @router.get("/")
-def home(
-    request: Request,
-    who: Caller = Depends(caller),
-    session: Session = Depends(db_session),
-    clock: datetime = Depends(now),
-) -> Response:
+async def home(request: Request) -> Response:
+    # Async, its blocking work in one thread-pool hop (see member_page): the session,
+    # the clock, the caller (signed out: the login page), then the dashboard.
+    def whole() -> Response:
+        with request.app.state.store.sessions() as session:
+            clock = page_clock(request)
+            who = optional_caller(request, clock, session)
+            if who is None:
+                raise LoginRequired
+            return _home(request, who, session, clock)
+
+    return await in_page_thread(whole)
+
+
+def _home(request: Request, who: Caller, session: Session, clock: datetime) -> Response:
     if who.actor.is_admin:
         return RedirectResponse("/admin/programs", status_code=303)
     overview = my_overview(session, who.actor, clock)
@@ -110,6 +122,7 @@ def _overview(request: Request, m: Member, status: int = 200, **extra: object) -
 
 
 @router.get("/pairings/{pairing_id}")
+@member_page
 def pairing_overview(request: Request, m: Member = Depends(member)) -> Response:
     return _overview(request, m)
 

@@ -30,6 +30,7 @@ from peermentor.web.pages.participant_common import (
     form_date,
     member,
     member_form,
+    member_page,
     optional_number,
     page,
     whole_number,
@@ -93,6 +94,7 @@ def _show(request: Request, m: Member, status: int = 200, **extra: Any) -> Respo
 
 
 @router.get("/calendar")
+@member_page
 def calendar_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show(request, m)
 

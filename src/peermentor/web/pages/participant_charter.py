@@ -22,6 +22,7 @@ from peermentor.web.pages.participant_common import (
     lines,
     member,
     member_form,
+    member_page,
     optional_number,
     page,
 )
@@ -43,6 +44,7 @@ def _show(request: Request, m: Member, status: int = 200, **extra: Any) -> Respo
 
 
 @router.get("")
+@member_page
 def charter_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show(request, m)
 

@@ -10,13 +10,21 @@ whatever the form held.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, get_type_hints
 
+import anyio
+import anyio.to_thread
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
+from pydantic import Field, TypeAdapter
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
 from peermentor.domain.errors import DomainError, ValidationError
@@ -25,9 +33,12 @@ from peermentor.web import refusals
 from peermentor.web.deps import (
     MAX_ID,
     Caller,
+    LoginRequired,
     PairingMember,
+    _pairing_member,
     db_session,
     now,
+    optional_caller,
     pairing_member,
     pairing_member_changing,
 )
@@ -118,6 +129,104 @@ def member_form(
     clock: datetime = Depends(now),
 ) -> Member:
     return Member(found.who, session, clock, found.workspace)
+
+
+# --- a page read in one trip through the thread pool (issue 10) ---
+#
+# Resolved as FastAPI dependencies, a workspace page costs about seven hops through the
+# thread pool (the session opened and closed, the clock, the caller, the pairing, the
+# member, the handler), each a context switch under load. A page declared with
+# `member_page` is an async endpoint instead: FastAPI only reads the request, and ONE
+# hop does, in the order the dependencies did, what they did: open the session, read
+# the clock, resolve the caller (no valid session: LoginRequired), check the pairing id
+# (422), open the pairing as a member (an admin: 403), run the handler, close the
+# session.
+
+# How many page bodies run at once in one process. They are mostly Python (SQLAlchemy
+# rows, Jinja) holding the GIL, so 32 at once only take turns slower: the thread
+# switches cost throughput and stretch the slowest answers. A few more than the cores,
+# so one waiting for the database does not hold the others up.
+PAGE_THREADS = 6
+_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def in_page_thread(body: Callable[[], Response]) -> Response:
+    """Run a page's blocking body in a worker thread, at most PAGE_THREADS at once (a
+    limiter for each event loop: tests run several)."""
+    loop = asyncio.get_running_loop()
+    limiter = _limiters.get(loop)
+    if limiter is None:
+        limiter = _limiters[loop] = anyio.CapacityLimiter(PAGE_THREADS)
+    return await anyio.to_thread.run_sync(body, limiter=limiter)
+
+
+_PAIRING_ID: TypeAdapter[int] = TypeAdapter(Annotated[int, Field(ge=1, le=MAX_ID)])
+
+
+def page_clock(request: Request) -> datetime:
+    # Tests move the clock by overriding the `now` dependency; honour that here too.
+    return request.app.dependency_overrides.get(now, now)()
+
+
+def _path_pairing_id(raw: str) -> int:
+    """The pairing id of the path, refused as FastAPI refuses a path parameter."""
+    try:
+        return _PAIRING_ID.validate_python(raw)
+    except PydanticValidationError as error:
+        problems = [
+            {**problem, "loc": ("path", "pairing_id")}
+            for problem in error.errors(include_url=False)
+        ]
+        raise RequestValidationError(problems) from None
+
+
+def _resolve_member(request: Request, session: Session, raw_pairing_id: str) -> Member:
+    clock = page_clock(request)
+    who = optional_caller(request, clock, session)
+    if who is None:
+        raise LoginRequired
+    found = _pairing_member(session, who, _path_pairing_id(raw_pairing_id))
+    return Member(found.who, session, clock, found.workspace)
+
+
+def member_page(handler: Callable[..., Response]) -> Callable[..., Any]:
+    """Make `handler(request, m: Member, ...)` (a GET page of one pairing) an async
+    endpoint that does all its blocking work in one thread-pool hop.
+
+    The endpoint takes the path's pairing id as text and checks it after the caller,
+    as the dependency chain did, so someone signed out is sent to the login page
+    whatever the id, and a signed-in caller gets the same 422 for a bad one."""
+    hints = get_type_hints(handler, include_extras=True)
+    signature = inspect.signature(handler)
+    if "request" not in signature.parameters or "m" not in signature.parameters:
+        raise TypeError(f"{handler.__name__} must take request and m")
+    kept = [
+        param.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=hints.get(name, Any))
+        for name, param in signature.parameters.items()
+        if name != "m"
+    ]
+    kept.append(inspect.Parameter("pairing_id", inspect.Parameter.KEYWORD_ONLY, annotation=str))
+
+    async def endpoint(**values: Any) -> Response:
+        request: Request = values["request"]
+        raw = values.pop("pairing_id")
+
+        def whole() -> Response:
+            with request.app.state.store.sessions() as session:
+                return handler(m=_resolve_member(request, session, raw), **values)
+
+        return await in_page_thread(whole)
+
+    endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=kept, return_annotation=Response
+    )
+    endpoint.__name__ = handler.__name__
+    endpoint.__qualname__ = handler.__qualname__
+    endpoint.__doc__ = handler.__doc__
+    endpoint.__module__ = handler.__module__
+    return endpoint
 
 
 def page(

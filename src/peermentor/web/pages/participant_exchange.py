@@ -30,6 +30,7 @@ from peermentor.web.pages.participant_common import (
     lines,
     member,
     member_form,
+    member_page,
     optional_number,
     page,
     whole_number,
@@ -65,6 +66,7 @@ def _show_requests(request: Request, m: Member, status: int = 200, **extra: Any)
 
 
 @router.get("/requests")
+@member_page
 def requests_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_requests(request, m)
 
@@ -156,6 +158,7 @@ def _show_sessions(request: Request, m: Member, status: int = 200, **extra: Any)
 
 
 @router.get("/sessions")
+@member_page
 def sessions_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_sessions(request, m)
 
@@ -236,6 +239,7 @@ def _show_feedback(request: Request, m: Member, status: int = 200, **extra: Any)
 
 
 @router.get("/feedback")
+@member_page
 def feedback_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_feedback(request, m)
 

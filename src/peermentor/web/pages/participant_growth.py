@@ -21,6 +21,7 @@ from peermentor.web.pages.participant_common import (
     lines,
     member,
     member_form,
+    member_page,
     page,
     whole_number,
 )
@@ -52,6 +53,7 @@ def _show_vision(request: Request, m: Member, status: int = 200, **extra: Any) -
 
 
 @router.get("/vision")
+@member_page
 def vision_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_vision(request, m)
 
@@ -118,6 +120,7 @@ def _show_gaps(request: Request, m: Member, status: int = 200, **extra: Any) -> 
 
 
 @router.get("/gaps")
+@member_page
 def gaps_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_gaps(request, m)
 

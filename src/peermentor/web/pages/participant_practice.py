@@ -34,6 +34,7 @@ from peermentor.web.pages.participant_common import (
     form_date,
     member,
     member_form,
+    member_page,
     optional_number,
     page,
     whole_number,
@@ -84,6 +85,7 @@ def _show_roleplays(request: Request, m: Member, status: int = 200, **extra: Any
 
 
 @router.get("/roleplays")
+@member_page
 def roleplays_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_roleplays(request, m)
 
@@ -198,6 +200,7 @@ def _show_checkins(request: Request, m: Member, status: int = 200, **extra: Any)
 
 
 @router.get("/checkins")
+@member_page
 def checkins_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_checkins(request, m)
 
@@ -235,6 +238,7 @@ def _show_closing(request: Request, m: Member, status: int = 200, **extra: Any) 
 
 
 @router.get("/closing")
+@member_page
 def closing_page(request: Request, m: Member = Depends(member)) -> Response:
     return _show_closing(request, m)
 
