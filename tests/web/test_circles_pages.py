@@ -135,3 +135,18 @@ def test_admin_refusals_name_the_field(
         follow_redirects=False,
     )
     assert ok.status_code == 303
+
+
+def test_a_huge_circle_id_is_refused_not_sent_to_the_database(
+    client: TestClient,
+    world: dict,  # type: ignore[type-arg]
+) -> None:
+    team = world["team"]
+    _as(client, team.members[0].email)
+    huge = 10**12  # past the database's integers: PostgreSQL would fail on it
+    member = client.get(f"/circles/{huge}")
+    assert member.status_code == 422 and "Back to the start page" in member.text
+    client.cookies.clear()
+    sign_in(client, *ADMIN)
+    admin = client.get(f"/admin/circles/{huge}")
+    assert admin.status_code == 422 and "Back to the start page" in admin.text

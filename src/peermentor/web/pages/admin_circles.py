@@ -17,7 +17,7 @@ from peermentor.services import circles as circles_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import InvalidInput
 from peermentor.store import circles_repo as repo
-from peermentor.web.deps import Caller, ProgramId, db_session, now
+from peermentor.web.deps import Caller, PathId, ProgramId, db_session, now
 from peermentor.web.pages.admin_programs import admin, admin_form
 from peermentor.web.pages.circles import _form_error, _sentence
 from peermentor.web.render import render
@@ -37,7 +37,7 @@ def _show_program(
     request: Request,
     who: Caller,
     session: Session,
-    program_id: int,
+    program_id: PathId,
     status: int = 200,
     **extra: Any,
 ) -> Response:
@@ -181,7 +181,7 @@ def create_by_hand(
 @router.get("/circles/{circle_id}")
 def circle_page(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     who: Caller = Depends(admin),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -192,7 +192,7 @@ def _circle_change(
     request: Request,
     who: Caller,
     session: Session,
-    circle_id: int,
+    circle_id: PathId,
     change: Callable[[], object],
     form_id: str,
     form: dict[str, str],
@@ -212,7 +212,7 @@ def _circle_change(
 @router.post("/circles/{circle_id}/members")
 def add_member(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     employee_id: Annotated[str, Form()] = "",
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
@@ -234,7 +234,7 @@ def add_member(
 @router.post("/circles/{circle_id}/members/remove")
 def remove_member(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     person_id: Annotated[str, Form()] = "",
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
@@ -252,7 +252,7 @@ def remove_member(
 @router.post("/circles/{circle_id}/settings")
 def settings(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     cadence_days: Annotated[str, Form()] = "",
     anonymous: Annotated[str, Form()] = "",
     receivers_per_giver: Annotated[str, Form()] = "",
@@ -287,7 +287,7 @@ def settings(
 @router.post("/circles/{circle_id}/round")
 def start_round(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:

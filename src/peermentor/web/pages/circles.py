@@ -16,7 +16,7 @@ from peermentor.domain.circles import FIGURE_MIN_PEOPLE, RELEASE_MIN_NOTES
 from peermentor.domain.errors import DomainError, InvalidTransition, NotReady, ValidationError
 from peermentor.services import circle_notes as notes_service
 from peermentor.services.access import InvalidInput
-from peermentor.web.deps import Caller, caller, csrf_protected, db_session, now
+from peermentor.web.deps import Caller, PathId, caller, csrf_protected, db_session, now
 from peermentor.web.pages.participant_exchange import DIMENSIONS
 from peermentor.web.render import render
 
@@ -49,7 +49,7 @@ def show_member_page(
     request: Request,
     who: Caller,
     session: Session,
-    circle_id: int,
+    circle_id: PathId,
     status: int = 200,
     **extra: Any,
 ) -> Response:
@@ -73,7 +73,7 @@ def _attempt(
     request: Request,
     who: Caller,
     session: Session,
-    circle_id: int,
+    circle_id: PathId,
     change: Callable[[], object],
     form_id: str,
     form: dict[str, str],
@@ -123,7 +123,7 @@ def my_circles(
 @router.get("/circles/{circle_id}")
 def member_page(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     who: Caller = Depends(caller),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -134,7 +134,7 @@ def member_page(
 @router.post("/circles/{circle_id}/notes")
 def give(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     receiver_id: Annotated[str, Form()] = "",
     dimension: Annotated[str, Form()] = "",
     situation: Annotated[str, Form()] = "",
@@ -174,7 +174,7 @@ def give(
 @router.post("/circles/{circle_id}/skip")
 def skip(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -194,7 +194,7 @@ def skip(
 @router.post("/circles/{circle_id}/pause")
 def pause(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     until: Annotated[str, Form()] = "",
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
@@ -215,7 +215,7 @@ def pause(
 @router.post("/circles/{circle_id}/resume")
 def resume(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -235,7 +235,7 @@ def resume(
 @router.post("/circles/{circle_id}/acknowledge")
 def acknowledge(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     note_id: Annotated[str, Form()] = "",
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
@@ -258,7 +258,7 @@ def acknowledge(
 @router.post("/circles/{circle_id}/reply")
 def reply(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     note_id: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
@@ -283,7 +283,7 @@ def reply(
 @router.get("/circles/{circle_id}/participation")
 def participation_page(
     request: Request,
-    circle_id: int,
+    circle_id: PathId,
     who: Caller = Depends(caller),
     session: Session = Depends(db_session),
 ) -> Response:
