@@ -92,8 +92,6 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
-        # Read for all the member's pairings at once (a fixed number of statements).
-        "pairing_nudges": _nudges(session, who, [p.pairing_id for p in overview.pairings], clock),
     }
     return render(request, "participant_home.html", context)
 
