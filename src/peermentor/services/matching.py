@@ -9,7 +9,8 @@ by name resolve it once (services.programs.program_id_named).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -151,16 +152,23 @@ def run_match(
             settings = settings.with_changes(mode=mode)
         except ValueError as error:
             raise InvalidInput(str(error)) from None
+    started = time.perf_counter()
     pool = pool_of(session, program)
     pinned = _pinned(session, program)
     past_partners = past_partners_of(session)
+    pool_read = time.perf_counter() - started
     result = run_matching(
         pool, settings, pinned=pinned, past_partners=past_partners, progress=progress
     )
+    started = time.perf_counter()
     # What it was computed on, so `match scores --run N` can serve it after publish.
     inputs = RunInputs.of(pool, past_partners, pinned).to_json()
     run = match_repo.replace_draft_run(session, program.id, settings.to_dict(), inputs, now)
     match_repo.insert_drafts(session, program.id, run.id, result.pairings, now)
+    # The store's own stages beside the engine's, in the run's summary.
+    store_write = time.perf_counter() - started
+    timings = dict(result.timings) | {"pool read": pool_read, "store write": store_write}
+    result = replace(result, timings=timings)
     outcome = MatchOutcome(run_id=run.id, program=program.name, published=publish, result=result)
     run.summary = outcome.summary()
     audit.record(
