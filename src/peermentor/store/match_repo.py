@@ -11,10 +11,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from peermentor.matching.result import Pairing as EnginePairing
+from peermentor.store import bulk
 from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person
 
 LIVE_STATES = ("proposed", "active", "paused")
@@ -140,38 +141,40 @@ def insert_drafts(
     pairings: Sequence[EnginePairing],
     now: datetime,
 ) -> None:
-    """A run's pairings as drafts, in batches (a cohort of 100,000 is 50,000 rows)."""
+    """A run's pairings as drafts, in bulk (a cohort of 100,000 is 50,000 pairings and
+    100,000 members): ids reserved first, then COPY (PostgreSQL) or one executemany
+    (SQLite), inside the caller's transaction."""
     person_pk = enrolled_person_ids(session, program_id)
-    for start in range(0, len(pairings), BATCH):
-        chunk = pairings[start : start + BATCH]
-        ids = session.scalars(
-            insert(Pairing).returning(Pairing.id, sort_by_parameter_order=True),
-            [
-                {
-                    "program_id": program_id,
-                    "match_run_id": run_id,
-                    "state": "draft",
-                    "score": p.score,
-                    "components": p.components,
-                    "pinned": p.pinned,
-                    "cycle": 1,
-                    "created_at": now,
-                }
-                for p in chunk
-            ],
-        ).all()
-        session.execute(
-            insert(PairingMember),
-            [
-                {
-                    "pairing_id": pairing_id,
-                    "person_id": person_pk[member],
-                    "explanation": p.explanations.get(member, ""),
-                }
-                for pairing_id, p in zip(ids, chunk, strict=True)
-                for member in p.members
-            ],
-        )
+    ids = bulk.next_ids(session, Pairing.__table__, len(pairings))  # type: ignore[arg-type]
+    bulk.insert_rows(
+        session,
+        Pairing.__table__,  # type: ignore[arg-type]
+        (
+            "id",
+            "program_id",
+            "match_run_id",
+            "state",
+            "score",
+            "components",
+            "pinned",
+            "cycle",
+            "created_at",
+        ),
+        (
+            (pk, program_id, run_id, "draft", p.score, p.components, p.pinned, 1, now)
+            for pk, p in zip(ids, pairings, strict=True)
+        ),
+    )
+    bulk.insert_rows(
+        session,
+        PairingMember.__table__,  # type: ignore[arg-type]
+        ("pairing_id", "person_id", "explanation"),
+        (
+            (pk, person_pk[member], p.explanations.get(member, ""))
+            for pk, p in zip(ids, pairings, strict=True)
+            for member in p.members
+        ),
+    )
 
 
 def add_pinned_draft(
