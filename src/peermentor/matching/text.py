@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.preprocessing import normalize
+
+# scikit-learn is imported where it is used: it is a second of every command's start
+# (the CLI loads this module through services.matching) and only a run needs it.
 
 DIM = 48
 EXACT_DOCS = DIM
@@ -69,6 +69,9 @@ def tfidf_matrix(docs: list[str]) -> sp.csr_matrix:
     g_cols = np.array([g for gs in grams_of for g in gs], np.int64)
     grams = _csr(g_rows, g_cols, (nv, max(1, len(gram_vocab))))
     chars = sp.csr_matrix(unigrams @ grams)
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
     parts = [TfidfTransformer(sublinear_tf=True).fit_transform(m) for m in (words, chars)]
     return sp.csr_matrix(normalize(sp.hstack(parts).tocsr()))
 
@@ -91,6 +94,9 @@ def goal_text_embedding(statements: Sequence[str]) -> np.ndarray:
         keep = vals > 1e-10
         emb = vecs[:, keep] * np.sqrt(vals[keep])
     else:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.preprocessing import normalize
+
         # Fit on an evenly spread, deterministic sample; project everyone.
         step = max(1, len(distinct) // SVD_SAMPLE)
         svd = TruncatedSVD(n_components=min(DIM, x.shape[1] - 1), n_iter=2, random_state=SVD_SEED)

@@ -8,8 +8,8 @@ by name resolve it once (services.programs.program_id_named).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -18,8 +18,6 @@ from sqlalchemy.orm import Session
 
 from peermentor.csv_safety import escape_cell
 from peermentor.domain.people import PersonRecord
-from peermentor.matching.audit import allowed_pair_scores, why_not_apart
-from peermentor.matching.engine import run_matching
 from peermentor.matching.result import MatchResult
 from peermentor.matching.run_inputs import RunInputs
 from peermentor.matching.settings import MatchSettings
@@ -31,6 +29,9 @@ from peermentor.store.match_repo import LIVE_STATES
 from peermentor.store.models import MatchRun, Program
 
 Progress = Callable[[str, float], None]
+
+# The engine (NumPy, SciPy, Numba, scikit-learn) is imported by the use cases that run
+# it, not with this module: every CLI command loads it, and most never match.
 
 
 def _figures(r: MatchResult) -> dict[str, Any]:
@@ -153,6 +154,8 @@ def run_match(
         except ValueError as error:
             raise InvalidInput(str(error)) from None
     started = time.perf_counter()
+    from peermentor.matching.engine import run_matching
+
     pool = pool_of(session, program)
     pinned = _pinned(session, program)
     past_partners = past_partners_of(session)
@@ -334,6 +337,8 @@ def score_rows(
         now=datetime.now(UTC),
     )
     session.commit()  # an export that started is recorded, however far it is read
+    from peermentor.matching.audit import allowed_pair_scores
+
     return allowed_pair_scores(inputs.pool, settings, inputs.past_partners)
 
 
@@ -341,6 +346,8 @@ def _trial(
     session: Session, program: Program, settings: MatchSettings, progress: Progress | None = None
 ) -> MatchResult:
     """What a run with these settings would give now; nothing is stored."""
+    from peermentor.matching.engine import run_matching
+
     return run_matching(
         pool_of(session, program),
         settings,
@@ -396,4 +403,6 @@ def why_not(session: Session, actor: Actor, program_id: int, first: str, second:
     # A live pairing is also "ever published"; against themselves it is no rule.
     together_now = {frozenset((m, n)) for g in current for m in g for n in g if m != n}
     past = [p for p in past_partners_of(session) if p not in together_now]
+    from peermentor.matching.audit import why_not_apart
+
     return why_not_apart(people, partners, a, b, program_match_settings(program), past)
