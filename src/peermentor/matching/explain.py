@@ -7,6 +7,7 @@ what is not true. Sentences are left out when there is nothing true to say.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -52,22 +53,32 @@ def first_name(p: PersonRecord) -> str:
     return p.name.split()[0] if p.name.strip() else p.employee_id
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _tags(items: tuple[str, ...]) -> tuple[tuple[tuple[str, str], ...], frozenset[str]]:
+    """(key, as written) for each non-blank item, and the set of keys. Tag lists are
+    shared by everyone with the same cell (people_csv), so a cohort has few distinct
+    ones: this is computed once per list, not twice per pairing."""
+    pairs = tuple((t.strip().lower(), t.strip()) for t in items if t.strip())
+    return pairs, frozenset(k for k, _ in pairs)
+
+
 def common(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
     """Items of `mine` that `theirs` also names (case-insensitive), in my order."""
-    other = {t.strip().lower() for t in theirs}
+    if not mine or not theirs:
+        return []
+    other = _tags(tuple(theirs))[1]
     seen: set[str] = set()
     out = []
-    for t in mine:
-        key = t.strip().lower()
-        if key and key in other and key not in seen:
+    for key, t in _tags(tuple(mine))[0]:
+        if key in other and key not in seen:
             seen.add(key)
-            out.append(t.strip())
+            out.append(t)
     return out
 
 
 def only_mine(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
-    other = {t.strip().lower() for t in theirs}
-    return [t.strip() for t in mine if t.strip() and t.strip().lower() not in other]
+    other = _tags(tuple(theirs))[1]
+    return [t for key, t in _tags(tuple(mine))[0] if key not in other]
 
 
 def _number(y: float) -> str:

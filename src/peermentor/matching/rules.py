@@ -115,7 +115,6 @@ def sparse_exclusions(
     because of a reporting line, a do-not-match entry or a past pairing. Symmetric.
     `all_people` (opted-out people included) supplies the management chains."""
     index = {p.employee_id: i for i, p in enumerate(people)}
-    manager_of = {p.employee_id: p.manager_id for p in all_people}
     rows: list[int] = []
     cols: list[int] = []
 
@@ -124,11 +123,10 @@ def sparse_exclusions(
             rows.extend((i, j))
             cols.extend((j, i))
 
+    line_i, line_j = reporting_line_pairs(people, all_people)
+    rows.extend(line_i.tolist() + line_j.tolist())
+    cols.extend(line_j.tolist() + line_i.tolist())
     for i, p in enumerate(people):
-        for anc in ancestors(p.employee_id, manager_of):
-            j = index.get(anc)
-            if j is not None:
-                add(i, j)
         for other in p.do_not_match:
             j = index.get(other)
             if j is not None:
@@ -146,3 +144,49 @@ def sparse_exclusions(
     r, c = np.divmod(key, n)
     indptr = np.searchsorted(r, np.arange(n + 1)).astype(np.int64)
     return indptr, c
+
+
+CHAIN_STEPS = 64  # deeper chains (or loops in bad HR data) are walked one by one
+
+
+def reporting_line_pairs(
+    people: Sequence[PersonRecord], all_people: Sequence[PersonRecord]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) index pairs into `people`: j is in i's management chain (as `ancestors`
+    walks it through `all_people`), i != j. Walked one management level at a time for
+    everyone at once, instead of a Python loop per person; a chain still going after
+    CHAIN_STEPS levels is finished by `ancestors`, so loops end as they do there."""
+    where = {p.employee_id: k for k, p in enumerate(all_people)}
+    parent = np.fromiter(
+        (where.get(p.manager_id, -1) if p.manager_id else -1 for p in all_people),
+        np.int64,
+        len(all_people),
+    )
+    position = np.full(len(all_people) + 1, -1, dtype=np.int64)  # [-1] stays -1
+    start = np.fromiter((where[p.employee_id] for p in people), np.int64, len(people))
+    position[start] = np.arange(len(people))
+    found_i: list[np.ndarray] = []
+    found_j: list[np.ndarray] = []
+    who = np.arange(len(people))
+    current = parent[start]
+    for _ in range(CHAIN_STEPS):
+        alive = current >= 0
+        who, current = who[alive], current[alive]
+        if not len(who):
+            break
+        j = position[current]
+        keep = (j >= 0) & (j != who)
+        found_i.append(who[keep])
+        found_j.append(j[keep])
+        current = parent[current]
+    else:
+        index = {p.employee_id: i for i, p in enumerate(people)}
+        manager_of = {p.employee_id: p.manager_id for p in all_people}
+        for i in np.unique(who[current >= 0]).tolist():
+            chain = [index.get(a) for a in ancestors(people[i].employee_id, manager_of)]
+            extra = np.array([j for j in chain if j is not None and j != i], dtype=np.int64)
+            found_i.append(np.full(len(extra), i, dtype=np.int64))
+            found_j.append(extra)
+    if not found_i:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(found_i), np.concatenate(found_j)
