@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Text, bindparam, cast, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain.people import LIST_COLUMNS, PersonRecord
@@ -97,7 +99,7 @@ def enrolled_under(session: Session, person_id: int, user_id: int) -> bool:
 def stored_records(session: Session, ids: Iterable[int]) -> dict[int, PersonRecord]:
     """people.id -> record, read as plain rows (no ORM objects to build and track)."""
     fields = list(PersonRecord.__dataclass_fields__)
-    columns = [Person.id, *(getattr(Person, f) for f in fields)]
+    columns = [Person.id, *_record_columns(fields)]
     records: dict[int, PersonRecord] = {}
     for chunk in _chunks(list(ids)):
         for pk, *row in session.execute(select(*columns).where(Person.id.in_(chunk))):
@@ -108,8 +110,21 @@ def stored_records(session: Session, ids: Iterable[int]) -> dict[int, PersonReco
 def _record(fields: list[str], row: Sequence[Any]) -> PersonRecord:
     values: dict[str, Any] = dict(zip(fields, row, strict=True))
     for column in LIST_COLUMNS:
-        values[column] = tuple(values[column] or ())
+        values[column] = _list_of(values[column])
     return PersonRecord(**values)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _list_of(text: str | None) -> tuple[str, ...]:
+    # Tag lists repeat across a cohort: each distinct one is decoded once and shared.
+    return tuple(json.loads(text) or ()) if text else ()
+
+
+def _record_columns(fields: list[str]) -> list[Any]:
+    """The record's columns, list columns as their JSON text (decoded by _list_of)."""
+    return [
+        cast(getattr(Person, f), Text) if f in LIST_COLUMNS else getattr(Person, f) for f in fields
+    ]
 
 
 def insert_people(
@@ -193,7 +208,7 @@ def enrolled_records(session: Session, program_id: int) -> Iterator[PersonRecord
     and track (at 100,000 people that was most of the time a match run spent here)."""
     fields = list(PersonRecord.__dataclass_fields__)
     statement = (
-        select(*(getattr(Person, f) for f in fields))
+        select(*_record_columns(fields))
         .join(Enrolment, Enrolment.person_id == Person.id)
         .where(Enrolment.program_id == program_id, Enrolment.status == "enrolled")
         .order_by(Person.id)
