@@ -210,9 +210,9 @@ def _tell(
                  closed_at=None)  # fmt: skip
     if story != "fizzle":
         for n in range(rng.randint(1, 4)):
-            given = accepted + timedelta(days=30 * (n + 1))
+            given = accepted + timedelta(days=rng.randint(20, max(21, (end - accepted).days)))
             if given >= min(end, today):
-                break
+                continue
             giver = group[0] if story == "one_sided" else group[n % len(group)]
             receiver = next(p for p in group if p != giver)
             rows.add(FeedbackRow, pairing_id=pid, giver_id=giver, receiver_id=receiver,

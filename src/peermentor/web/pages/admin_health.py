@@ -25,6 +25,7 @@ from peermentor.web.deps import (
     programme_admin,
     programme_admin_changing,
 )
+from peermentor.web.pages.admin_insight import router as insight_router
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -97,3 +98,7 @@ def release(
     return RedirectResponse(
         f"/admin/programs/{a.program.id}/health?released={count}#inactive", status_code=303
     )
+
+
+# Programme insight lives beside the health page, under the same /admin prefix.
+router.include_router(insight_router)
