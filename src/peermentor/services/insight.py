@@ -98,18 +98,28 @@ def _series(
             count[month_start(day)] += 1
         for m in months:
             rows.append(
-                {"program_id": program_id, "series": table, "period": m,
-                 "pairings": len(open_in[m]), "total": float(count.get(m, 0))}
-            )  # fmt: skip
+                {
+                    "program_id": program_id,
+                    "series": table,
+                    "period": m,
+                    "pairings": len(open_in[m]),
+                    "total": float(count.get(m, 0)),
+                }
+            )
     per: dict[date, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     for pid, when, value in repo.dated(session, program_id, "checkins"):
         per[month_start(when.date())][pid].append(value)
     for m in months:
         means = [sum(v) / len(v) for v in per.get(m, {}).values()]
         rows.append(
-            {"program_id": program_id, "series": "checkin", "period": m,
-             "pairings": len(means), "total": sum(means)}
-        )  # fmt: skip
+            {
+                "program_id": program_id,
+                "series": "checkin",
+                "period": m,
+                "pairings": len(means),
+                "total": sum(means),
+            }
+        )
     return rows
 
 
@@ -180,6 +190,10 @@ def refresh_programme(session: Session, program_id: int, now: datetime) -> int:
             "gaps_done": int(gaps[2] or 0) if gaps else 0,
             "checkins": int(checkins[1]) if checkins else 0,
             "checkin_mean": float(checkins[2]) if checkins else None,
+            **{
+                f"checkin_{d}": float(checkins[3 + n]) if checkins else None
+                for n, d in enumerate(("trust", "candour", "mutual_benefit", "progress"))
+            },
             "balance": distance.get(h.id),
             "cross_department": _crosses([m.department for m in group]),
             "cross_location": _crosses([m.location for m in group]),

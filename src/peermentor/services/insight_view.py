@@ -160,9 +160,15 @@ def programme_insight(
         ("Had guidance answered", fig.safe_share(answered, accepted)),
         ("Gave feedback", fig.safe_share(int(t["feedback_pairings"]), accepted)),
         ("Gave feedback both ways", fig.safe_share(int(t["feedback_both_ways"]), accepted)),
-        ("Kept role-plays to cadence", fig.safe_share(int(t["on_cadence"]), int(t["scheduled_pairings"]))),
-        ("Moved a gap to done", fig.safe_share(int(t["gap_moved_pairings"]), int(t["gap_pairings"]))),
-    )  # fmt: skip
+        (
+            "Kept role-plays to cadence",
+            fig.safe_share(int(t["on_cadence"]), int(t["scheduled_pairings"])),
+        ),
+        (
+            "Moved a gap to done",
+            fig.safe_share(int(t["gap_moved_pairings"]), int(t["gap_pairings"])),
+        ),
+    )
     risk = (
         ("Silent for 30 days or more", fig.safe_count(int(t["silent"]))),
         ("One-sided", fig.safe_count(int(t["one_sided"]))),

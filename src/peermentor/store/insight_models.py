@@ -50,6 +50,11 @@ class PairingInsight(Base):
     gaps_done: Mapped[int] = mapped_column(Integer)
     checkins: Mapped[int] = mapped_column(Integer)
     checkin_mean: Mapped[float | None] = mapped_column(Float)  # the four dimensions
+    # Each dimension's mean over the pairing's check-ins, for the health page's averages.
+    checkin_trust: Mapped[float | None] = mapped_column(Float)
+    checkin_candour: Mapped[float | None] = mapped_column(Float)
+    checkin_mutual_benefit: Mapped[float | None] = mapped_column(Float)
+    checkin_progress: Mapped[float | None] = mapped_column(Float)
     balance: Mapped[float | None] = mapped_column(Float)  # |index|; None: no exchange yet
     cross_department: Mapped[bool] = mapped_column(Boolean)
     cross_location: Mapped[bool] = mapped_column(Boolean)

@@ -46,10 +46,16 @@ def heads(session: Session, program_id: int) -> list[Head]:
     p = Pairing
     rows = session.execute(
         select(
-            p.id, p.match_run_id, p.state, p.score, p.cycle, p.proposed_at, p.activated_at,
+            p.id,
+            p.match_run_id,
+            p.state,
+            p.score,
+            p.cycle,
+            p.proposed_at,
+            p.activated_at,
             p.ended_at,
         ).where(p.program_id == program_id, p.state != "draft")
-    )  # fmt: skip
+    )
     return [
         Head(
             i,
@@ -150,6 +156,10 @@ def counters(session: Session, program_id: int) -> dict[str, dict[int, Row[Any]]
                 c.pairing_id,
                 func.count(),
                 func.avg((c.trust + c.candour + c.mutual_benefit + c.progress) / 4.0),
+                func.avg(c.trust * 1.0),
+                func.avg(c.candour * 1.0),
+                func.avg(c.mutual_benefit * 1.0),
+                func.avg(c.progress * 1.0),
             )
             .where(c.pairing_id.in_(ids))
             .group_by(c.pairing_id),
@@ -436,3 +446,27 @@ def published_runs(session: Session, program_id: int) -> list[tuple[int, datetim
 
 def flatten(values: Iterable[Iterable[str]]) -> list[str]:
     return [v for group in values for v in group]
+
+
+def health_figures(session: Session, program_id: int) -> dict[str, float]:
+    """What the health page needs beyond the live counts of states, in one query."""
+    i = PairingInsight
+    open_ = i.state.in_(("active", "paused"))
+    has = i.checkins > 0
+    row = session.execute(
+        select(
+            _flag(open_ & (i.roleplays_missed > 0)).label("overdue_roleplays"),
+            _flag(has).label("checkin_pairings"),
+            func.sum(i.checkins).label("checkin_responses"),
+            *(
+                func.avg(getattr(i, f"checkin_{d}")).label(d)
+                for d in ("trust", "candour", "mutual_benefit", "progress")
+            ),
+            _flag(open_ & i.balance.is_not(None)).label("balance_pairings"),
+            _flag(open_ & (i.balance < 0.2)).label("balanced"),
+            _flag(open_ & (i.balance >= 0.2) & (i.balance < 0.6)).label("leaning"),
+            _flag(open_ & (i.balance >= 0.6)).label("one_sided"),
+            func.avg(case((open_, i.balance), else_=None)).label("mean_distance"),
+        ).where(i.program_id == program_id)
+    ).one()
+    return {k: float(v or 0) for k, v in row._mapping.items()}

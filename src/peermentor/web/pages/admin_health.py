@@ -17,7 +17,7 @@ from peermentor.services.nudges import (
     release_inactive_proposals,
     update_nudge_settings,
 )
-from peermentor.services.workspace.health import programme_health
+from peermentor.services.insight_health import fast_health
 from peermentor.web.deps import (
     Clock,
     ProgrammeAdmin,
@@ -38,7 +38,9 @@ def health(
     a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    report = programme_health(session, a.who.actor, a.program.id, moment)
+    # Counters as of the last refresh (the worker's, every few minutes): one query, not
+    # every pairing's history (issue 15: 4.2 s at 20,000 pairings before).
+    fast = fast_health(session, a.who.actor, a.program.id, moment)
     released = request.query_params.get("released", "")
     return render(
         request,
@@ -46,7 +48,8 @@ def health(
         {
             "caller": a.who,
             "program": a.program,
-            "health": report,
+            "health": fast.health,
+            "as_of": fast.as_of,
             "not_enough": NotEnoughData,
             "minimum": MIN_AGGREGATE_GROUP,
             # Members gone silent (services.nudges): a section of its own.

@@ -47,9 +47,15 @@ def insight(
     return render(
         request,
         "admin/insight.html",
-        {"caller": a.who, "program": a.program, "insight": report, "figures": figures(report),
-         "minimum": MIN_GROUP, "refreshed": request.query_params.get("refreshed") == "1"},
-    )  # fmt: skip
+        {
+            "caller": a.who,
+            "program": a.program,
+            "insight": report,
+            "figures": figures(report),
+            "minimum": MIN_GROUP,
+            "refreshed": request.query_params.get("refreshed") == "1",
+        },
+    )
 
 
 @router.get("/programs/{program_id}/insight.csv")
@@ -90,9 +96,17 @@ def insight_report(
     return render(
         request,
         "admin/insight_report.html",
-        {"caller": a.who, "program": a.program, "insight": report, "figures": figures(report),
-         "minimum": MIN_GROUP, "since": since, "until": until, "today": moment.date()},
-    )  # fmt: skip
+        {
+            "caller": a.who,
+            "program": a.program,
+            "insight": report,
+            "figures": figures(report),
+            "minimum": MIN_GROUP,
+            "since": since,
+            "until": until,
+            "today": moment.date(),
+        },
+    )
 
 
 @router.post("/programs/{program_id}/insight/refresh")

@@ -63,7 +63,7 @@ def _svg(chart: pygal.graph.graph.Graph, title: str) -> Markup:
     raw = _STRIP.sub("", raw).replace(' id=""', "", 1)
     # The table beside it carries the numbers for assistive technology.
     raw = raw.replace("<svg ", '<svg role="img" aria-hidden="true" focusable="false" ', 1)
-    return Markup(raw)  # noqa: S704 - pygal's own markup, every label escaped by it
+    return Markup(raw)
 
 
 def _config(**extra: object) -> dict[str, object]:
@@ -163,16 +163,32 @@ def _run_figures(run: RunInsight) -> list[Figure]:
     ]
     return [
         _funnel_figure(f"funnel-run-{run.run_id}", f"Funnel of {label}", run.funnel),
-        Figure(f"quality-run-{run.run_id}", f"Match quality of {label}", ("Figure", "Value"), quality_rows),
+        Figure(
+            f"quality-run-{run.run_id}",
+            f"Match quality of {label}",
+            ("Figure", "Value"),
+            quality_rows,
+        ),
         Figure(
             f"fared-run-{run.run_id}",
             f"How pairs fared by score, {label}",
-            ("Score third", "Pairings", "Mean score", "Sessions a pair", "Mean check-in", "Renewed"),
+            (
+                "Score third",
+                "Pairings",
+                "Mean score",
+                "Sessions a pair",
+                "Mean check-in",
+                "Renewed",
+            ),
             bands,
-            _bar(f"Sessions a pair by score third, {label}", [b.label for b in run.bands], [_plain(b.mean_sessions) for b in run.bands]),
+            _bar(
+                f"Sessions a pair by score third, {label}",
+                [b.label for b in run.bands],
+                [_plain(b.mean_sessions) for b in run.bands],
+            ),
             note=run.reading,
         ),
-    ]  # fmt: skip
+    ]
 
 
 def figures(insight: Insight) -> list[Figure]:
@@ -191,7 +207,15 @@ def figures(insight: Insight) -> list[Figure]:
             insight.feedback_per_month,
         )
     )
-    result.append(_series_figure("checkins", "Mean check-in score per month (1 to 5)", "Mean of trust, candour, mutual benefit, progress", insight.checkin_per_month, (1, 5)))  # fmt: skip
+    result.append(
+        _series_figure(
+            "checkins",
+            "Mean check-in score per month (1 to 5)",
+            "Mean of trust, candour, mutual benefit, progress",
+            insight.checkin_per_month,
+            (1, 5),
+        )
+    )
     exchange_rows = [(label, _share(share)) for label, share in insight.exchange]
     exchange_rows.append(("Mean time to answer guidance (hours)", _num(insight.answer_hours)))
     result.append(
@@ -203,11 +227,14 @@ def figures(insight: Insight) -> list[Figure]:
             _bar(
                 "Share of pairings (%)",
                 [label for label, _ in insight.exchange],
-                [None if isinstance(s, Hidden) else round(100 * s.ratio, 1) for _, s in insight.exchange],
+                [
+                    None if isinstance(s, Hidden) else round(100 * s.ratio, 1)
+                    for _, s in insight.exchange
+                ],
                 horizontal=True,
             ),
         )
-    )  # fmt: skip
+    )
     if insight.balance.shown:
         balance_svg = _bar(
             "Open pairings by balance",
@@ -223,11 +250,30 @@ def figures(insight: Insight) -> list[Figure]:
     )
     if not insight.balance.shown:
         note = f"Fewer than {MIN_GROUP} open pairings with activity: hidden."
-    result.append(Figure("balance", "Give-and-take balance of open pairings", ("Band", "Pairings"), [(n, f"{c:,}") for n, c in insight.balance.shown], balance_svg, note))  # fmt: skip
     result.append(
-        Figure("risk", "Pairs at risk", ("Reason", "Pairings"), [(label, _num(n)) for label, n in insight.risk_counts],
-               _bar("Pairings at risk", [label for label, _ in insight.risk_counts], [_plain(n) for _, n in insight.risk_counts], horizontal=True))
-    )  # fmt: skip
+        Figure(
+            "balance",
+            "Give-and-take balance of open pairings",
+            ("Band", "Pairings"),
+            [(n, f"{c:,}") for n, c in insight.balance.shown],
+            balance_svg,
+            note,
+        )
+    )
+    result.append(
+        Figure(
+            "risk",
+            "Pairs at risk",
+            ("Reason", "Pairings"),
+            [(label, _num(n)) for label, n in insight.risk_counts],
+            _bar(
+                "Pairings at risk",
+                [label for label, _ in insight.risk_counts],
+                [_plain(n) for _, n in insight.risk_counts],
+                horizontal=True,
+            ),
+        )
+    )
     labels, values, rows = [], [], []
     for d in insight.diversity:
         observed = None if isinstance(d.observed, Hidden) else round(100 * d.observed.ratio, 1)
@@ -238,10 +284,14 @@ def figures(insight: Insight) -> list[Figure]:
             (d.attribute, _share(d.observed), "—" if baseline is None else f"{baseline:.0f}%")
         )
     result.append(
-        Figure("diversity", "Diversity: pairings across departments, locations and backgrounds",
-               ("Across", "Matched pairings", "Random pairing of the same pool"), rows,
-               _bar("Pairings across (%): matched against random", labels, values, horizontal=True))
-    )  # fmt: skip
+        Figure(
+            "diversity",
+            "Diversity: pairings across departments, locations and backgrounds",
+            ("Across", "Matched pairings", "Random pairing of the same pool"),
+            rows,
+            _bar("Pairings across (%): matched against random", labels, values, horizontal=True),
+        )
+    )
     for run in insight.runs:
         result.extend(_run_figures(run))
     return result

@@ -72,6 +72,10 @@ def upgrade() -> None:
         *(sa.Column(name, kind, nullable=False) for name, kind in counters[3:]),
         *(sa.Column(name, kind, nullable=False) for name, kind in flags),
         sa.Column("checkin_mean", sa.Float(), nullable=True),
+        *(
+            sa.Column(f"checkin_{d}", sa.Float(), nullable=True)
+            for d in ("trust", "candour", "mutual_benefit", "progress")
+        ),
         sa.Column("balance", sa.Float(), nullable=True),
         sa.Column("refreshed_at", TZ, nullable=False),
         sa.ForeignKeyConstraint(
