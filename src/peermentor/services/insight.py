@@ -20,6 +20,8 @@ from sqlalchemy.orm import Session
 from peermentor.config import Settings
 from peermentor.domain.insight import month_start, months_between
 from peermentor.runtime import Store
+from peermentor.services.access import SYSTEM
+from peermentor.services.nudges import inactive_members
 from peermentor.services.workspace.access import timing_from
 from peermentor.services.workspace.balance import report_of
 from peermentor.services.workspace.roleplay import overdue_sequences
@@ -211,6 +213,12 @@ def refresh_programme(session: Session, program_id: int, now: datetime) -> int:
     rows = [row_of(h) for h in heads]
     series = _series(session, program_id, heads, now)
     repo.replace(session, program_id, rows, series, now, time.perf_counter() - started)
+    found = inactive_members(session, SYSTEM, program_id, now)
+    repo.save_inactive(
+        session,
+        program_id,
+        [[i.person_id, i.pairing_id, i.state, i.since.isoformat(), i.releasable] for i in found],
+    )
     return len(rows)
 
 

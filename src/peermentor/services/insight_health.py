@@ -17,6 +17,7 @@ from peermentor.domain import lifecycle
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, Aggregate, NotEnoughData
 from peermentor.services.access import Actor, NotFound, require_admin
 from peermentor.services.insight import ensure_fresh
+from peermentor.services.nudges import InactiveMember
 from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import timing_of
 from peermentor.services.workspace.health import BANDS, BalanceDistribution, Health, _chunks
@@ -26,10 +27,15 @@ from peermentor.store.workspace_counts import pairings_by_state
 from peermentor.store.workspace_repo import members_by_pairing, proposals
 
 
+INACTIVE_SHOWN = 200
+
+
 @dataclass(frozen=True, slots=True)
 class FastHealth:
     health: Health
     as_of: datetime  # when the counters behind check-ins, balance and role-plays were made
+    inactive: tuple[InactiveMember, ...]  # the first INACTIVE_SHOWN, longest silent first
+    inactive_total: int
 
 
 def fast_health(session: Session, actor: Actor, program_id: int, now: datetime) -> FastHealth:
@@ -80,4 +86,12 @@ def fast_health(session: Session, actor: Actor, program_id: int, now: datetime) 
         checkins=checkins,
         balance=balance,
     )
-    return FastHealth(health, as_of)
+    found = repo.inactive(session, program_id)
+    shown = found[:INACTIVE_SHOWN]
+    names = repo.names(session, (row[0] for row in shown))
+    inactive = tuple(
+        InactiveMember(person, names[person], pairing, state, datetime.fromisoformat(since), ok)
+        for person, pairing, state, since, ok in shown
+        if person in names  # erased since the refresh: gone from the list too
+    )
+    return FastHealth(health, as_of, inactive, len(found))

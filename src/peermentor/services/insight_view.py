@@ -3,7 +3,7 @@ made safe by domain.insight (none over fewer than 5 people or pairings)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from peermentor.store import insight_repo as repo
 from peermentor.store.models import Program
 
 AT_RISK_LIST = 200  # pairings listed by id; the counts cover them all
+CACHED = 32  # insights kept in memory, each for one refresh of one programme and range
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +132,12 @@ def _diversity(session: Session, program_id: int, t: dict[str, float]) -> tuple[
         fig.diversity(a, int(t[f"cross_{a}"]), pairings, repo.pool_by(session, program_id, a))
         for a in ("department", "location")
     ]
-    backgrounds = Counter(repo.pool_backgrounds(session, program_id))
-    pool = {"|".join(k): n for k, n in backgrounds.items()}
+    pool = repo.pool_backgrounds(session, program_id)
     result.append(fig.diversity("background", int(t["cross_background"]), pairings, pool))
     return tuple(result)
+
+
+_CACHE: OrderedDict[tuple[int, datetime, date | None, date | None], Insight] = OrderedDict()
 
 
 def programme_insight(
@@ -151,6 +154,22 @@ def programme_insight(
         raise NotFound(f"no programme {program_id}")
     require_program_admin(session, actor, program)
     refreshed = ensure_fresh(session, program_id, now)
+    # Every figure follows from the stored counters: the same refresh, the same figures.
+    key = (program_id, refreshed, since, until)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    made = _computed(session, program, refreshed, since, until)
+    _CACHE[key] = made
+    while len(_CACHE) > CACHED:
+        _CACHE.popitem(last=False)
+    return made
+
+
+def _computed(
+    session: Session, program: Program, refreshed: datetime, since: date | None, until: date | None
+) -> Insight:
+    program_id = program.id
     t = repo.totals(session, program_id, since=since, until=until)
     series = repo.series(session, program_id)
     accepted = int(t["accepted_pairings"])

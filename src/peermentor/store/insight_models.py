@@ -8,8 +8,9 @@ pairing's history on each request.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from peermentor.store.models import Base
@@ -88,3 +89,5 @@ class InsightRefresh(Base):
     )
     refreshed_at: Mapped[datetime] = mapped_column(Stamp)
     seconds: Mapped[float] = mapped_column(Float)
+    # Inactive members as found then (services.nudges): ids, dates and flags, no names.
+    inactive: Mapped[list[Any]] = mapped_column(JSON, default=list)

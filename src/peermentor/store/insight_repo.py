@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, select
+from sqlalchemy import Row, Text, case, cast, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from peermentor.store.insight_models import InsightRefresh, InsightSeries, PairingInsight
@@ -293,13 +293,41 @@ def pool_by(session: Session, program_id: int, attribute: str) -> dict[str, int]
     return {value or "(blank)": n for value, n in rows}
 
 
-def pool_backgrounds(session: Session, program_id: int) -> list[tuple[str, ...]]:
-    rows = session.scalars(
-        select(Person.background)
+def pool_backgrounds(session: Session, program_id: int) -> dict[str, int]:
+    """Enrolled people by their whole list of backgrounds (as stored), counted in SQL."""
+    text = cast(Person.background, Text)
+    rows = session.execute(
+        select(text, func.count())
         .join(Enrolment, Enrolment.person_id == Person.id)
         .where(Enrolment.program_id == program_id, Enrolment.status == "enrolled")
+        .group_by(text)
     )
-    return [tuple(b or ()) for b in rows]
+    return {value or "[]": n for value, n in rows}
+
+
+def save_inactive(session: Session, program_id: int, found: list[list[Any]]) -> None:
+    """The inactive members found at a refresh: [person_id, pairing_id, state, since
+    (ISO), releasable] each; names are looked up when shown, so an erased person goes."""
+    known = session.get(InsightRefresh, program_id)
+    if known is not None:
+        known.inactive = found
+        session.flush()
+
+
+def inactive(session: Session, program_id: int) -> list[list[Any]]:
+    return list(
+        session.scalar(
+            select(InsightRefresh.inactive).where(InsightRefresh.program_id == program_id)
+        )
+        or []
+    )
+
+
+def names(session: Session, person_ids: Iterable[int]) -> dict[int, str]:
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all())
 
 
 _SUMMED = (

@@ -19,7 +19,7 @@ import pygal
 from markupsafe import Markup
 
 from peermentor.csv_safety import escape_cell
-from peermentor.domain.insight import MIN_GROUP, Hidden, Point, Share
+from peermentor.domain.insight import MIN_GROUP, Hidden, Point, Share, safe_count
 from peermentor.services.insight_view import Insight, RunInsight
 
 HIDDEN_WORDS = f"fewer than {MIN_GROUP} (hidden)"
@@ -127,7 +127,10 @@ def _series_figure(
     points: Sequence[Point],
     range_: tuple[float, float] | None = None,
 ) -> Figure:
-    rows = [(p.period.strftime("%Y-%m"), f"{p.pairings:,}", _num(p.value, 2)) for p in points]
+    rows = [
+        (p.period.strftime("%Y-%m"), _num(safe_count(p.pairings)), _num(p.value, 2))
+        for p in points
+    ]
     return Figure(
         key,
         title,
@@ -153,7 +156,7 @@ def _run_figures(run: RunInsight) -> list[Figure]:
     bands = [
         (
             b.label,
-            f"{b.pairings:,}",
+            _num(safe_count(b.pairings)),
             _num(b.mean_score, 3),
             _num(b.mean_sessions),
             _num(b.mean_checkin, 2),

@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("program_id", sa.Integer(), nullable=False),
         sa.Column("refreshed_at", TZ, nullable=False),
         sa.Column("seconds", sa.Float(), nullable=False),
+        sa.Column("inactive", sa.JSON(), nullable=False),
         _programme_fk("insight_refreshes"),
         sa.PrimaryKeyConstraint("program_id", name="pk_insight_refreshes"),
     )
