@@ -421,3 +421,23 @@ def generated_programme(
     rows.flush()
     session.flush()
     return program.id
+
+
+def furnish_demo(session: Session, program_id: int, logins: Any) -> str:
+    """The demo's year: every proposed pairing but the one whose members have logins
+    (they accept it themselves), its insight refreshed; returns the admin's landing page."""
+    from peermentor.services.insight import refresh_programme
+
+    emails = {email for email, _, _ in logins.participants}
+    keep = set(
+        session.scalars(
+            select(PairingMember.pairing_id)
+            .join(Person, Person.id == PairingMember.person_id)
+            .where(Person.email.in_(emails))
+        )
+    )
+    now = datetime.now(UTC)
+    furnish_year(session, program_id, now, keep=keep)
+    refresh_programme(session, program_id, now)
+    session.commit()
+    return f"/admin/programs/{program_id}/insight"
