@@ -113,7 +113,7 @@ def run(kind: str, database_url: str, pairings: int, n: int) -> list[tuple[str, 
             database_url, folder, {"PEERMENTOR_SECRET_KEY_FILE": str(folder / "secret")}
         ) as base:
             cookie = sign_in(base, *ADMIN)
-            rows = []
+            rows: list[tuple[str, ...]] = []
             pages = (
                 ("health", f"/admin/programs/{program_id}/health", n, 0.3, 1.0),
                 ("analytics", f"/admin/programs/{program_id}/insight", n, 0.3, 1.0),

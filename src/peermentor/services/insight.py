@@ -182,7 +182,7 @@ def refresh_programme(session: Session, program_id: int, now: datetime) -> int:
             "requests_answered": int(guidance[2] or 0) if guidance else 0,
             "answer_hours": sum(answered) / len(answered) if answered else None,
             "feedback": int(feedback[1]) if feedback else 0,
-            "feedback_both_ways": bool(feedback) and int(feedback[2]) >= 2,
+            "feedback_both_ways": feedback is not None and int(feedback[2]) >= 2,
             "roleplays_done": int(counts["roleplays"][h.id][1])
             if h.id in counts["roleplays"]
             else 0,

@@ -26,7 +26,6 @@ from peermentor.store.models import PAIRING_STATES, Program
 from peermentor.store.workspace_counts import pairings_by_state
 from peermentor.store.workspace_repo import members_by_pairing, proposals
 
-
 INACTIVE_SHOWN = 200
 
 

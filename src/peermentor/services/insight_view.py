@@ -70,7 +70,9 @@ def _funnel(enrolled: int, t: dict[str, float]) -> tuple[FunnelStep, ...]:
     return fig.funnel({"enrolled": enrolled} | {k: int(t[k]) for k in keys})
 
 
-def _in_range(points: list[tuple[date, int, float]], since: date | None, until: date | None):  # type: ignore[no-untyped-def]
+def _in_range(
+    points: list[tuple[date, int, float]], since: date | None, until: date | None
+) -> list[tuple[date, int, float]]:
     return [
         p
         for p in points
@@ -78,7 +80,9 @@ def _in_range(points: list[tuple[date, int, float]], since: date | None, until: 
     ]
 
 
-def _runs(session: Session, program_id: int, outcomes: dict[int | None, list[Any]]):  # type: ignore[no-untyped-def]
+def _runs(
+    session: Session, program_id: int, outcomes: dict[int | None, list[Any]]
+) -> tuple[RunInsight, ...]:
     runs = []
     for run_id, published_at, summary in repo.published_runs(session, program_id):
         t = repo.totals(session, program_id, run_id=run_id)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, Text, case, cast, delete, func, insert, select
+from sqlalchemy import Text, case, cast, delete, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from peermentor.store.insight_models import InsightRefresh, InsightSeries, PairingInsight
@@ -103,11 +103,11 @@ def _in_programme(program_id: int) -> Any:
     return select(Pairing.id).where(Pairing.program_id == program_id).scalar_subquery()
 
 
-def _grouped(session: Session, query: Any) -> dict[int, Row[Any]]:
-    return {row[0]: row for row in session.execute(query)}
+def _grouped(session: Session, query: Any) -> dict[int, tuple[Any, ...]]:
+    return {row[0]: tuple(row) for row in session.execute(query)}
 
 
-def counters(session: Session, program_id: int) -> dict[str, dict[int, Row[Any]]]:
+def counters(session: Session, program_id: int) -> dict[str, dict[int, tuple[Any, ...]]]:
     """Per pairing, one grouped query per table: sessions, guidance, feedback, ..."""
     ids = _in_programme(program_id)
     s, g, f, r, gp, c = (
@@ -205,12 +205,13 @@ def dated(session: Session, program_id: int, table: str) -> list[tuple[int, Any,
     """(pairing, when, value) of every session (value: 1), check-in (value: its mean of
     the four scores) or feedback (value: 1) of the programme: for the monthly series."""
     ids = _in_programme(program_id)
+    query: Any
     if table == "sessions":
-        query = select(SessionLog.pairing_id, SessionLog.held_on, 1.0).where(
+        query = select(SessionLog.pairing_id, SessionLog.held_on, literal(1.0)).where(
             SessionLog.pairing_id.in_(ids)
         )
     elif table == "feedback":
-        query = select(FeedbackRow.pairing_id, FeedbackRow.given_at, 1.0).where(
+        query = select(FeedbackRow.pairing_id, FeedbackRow.given_at, literal(1.0)).where(
             FeedbackRow.pairing_id.in_(ids)
         )
     else:
@@ -414,7 +415,7 @@ def balances(session: Session, program_id: int) -> list[float]:
     )
 
 
-def outcomes(session: Session, program_id: int) -> dict[int | None, list[Row[Any]]]:
+def outcomes(session: Session, program_id: int) -> dict[int | None, list[Any]]:
     """(score, sessions, checkin_mean, renewed) of every accepted pairing, by run."""
     i = PairingInsight
     rows = session.execute(
@@ -422,19 +423,20 @@ def outcomes(session: Session, program_id: int) -> dict[int | None, list[Row[Any
             i.program_id == program_id, i.accepted
         )
     )
-    result: dict[int | None, list[Row[Any]]] = defaultdict(list)
+    result: dict[int | None, list[Any]] = defaultdict(list)
     for row in rows:
         result[row[0]].append(row)
     return result
 
 
-def at_risk(session: Session, program_id: int, limit: int) -> list[Row[Any]]:
+def at_risk(session: Session, program_id: int, limit: int) -> list[tuple[Any, ...]]:
     """Open pairings that are silent, one-sided or behind on role-plays: ids and flags."""
     i = PairingInsight
     open_ = i.state.in_(("active", "paused"))
     risky = i.silent | (i.balance >= 0.6) | (i.roleplays_missed > 0) | i.overdue_proposal
-    return list(
-        session.execute(
+    return [
+        tuple(row)
+        for row in session.execute(
             select(
                 i.pairing_id,
                 i.state,
@@ -448,7 +450,7 @@ def at_risk(session: Session, program_id: int, limit: int) -> list[Row[Any]]:
             .order_by(i.pairing_id)
             .limit(limit)
         )
-    )
+    ]
 
 
 def series(session: Session, program_id: int) -> dict[str, list[tuple[date, int, float]]]:
@@ -463,7 +465,9 @@ def series(session: Session, program_id: int) -> dict[str, list[tuple[date, int,
     return result
 
 
-def published_runs(session: Session, program_id: int) -> list[tuple[int, datetime | None, dict]]:  # type: ignore[type-arg]
+def published_runs(
+    session: Session, program_id: int
+) -> list[tuple[int, datetime | None, dict[str, Any]]]:
     rows = session.execute(
         select(MatchRun.id, MatchRun.published_at, MatchRun.summary)
         .where(MatchRun.program_id == program_id, MatchRun.status == "published")

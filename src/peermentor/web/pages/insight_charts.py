@@ -19,7 +19,7 @@ import pygal
 from markupsafe import Markup
 
 from peermentor.csv_safety import escape_cell
-from peermentor.domain.insight import MIN_GROUP, Hidden, Point, Share, safe_count
+from peermentor.domain.insight import MIN_GROUP, FunnelStep, Hidden, Point, Share, safe_count
 from peermentor.services.insight_view import Insight, RunInsight
 
 HIDDEN_WORDS = f"fewer than {MIN_GROUP} (hidden)"
@@ -31,7 +31,7 @@ class Figure:
     key: str
     title: str
     headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
+    rows: Sequence[tuple[str, ...]]
     svg: Markup | None = None
     note: str = ""
     extra: dict[str, str] = field(default_factory=dict)
@@ -104,7 +104,7 @@ def _line(title: str, points: Sequence[Point], range_: tuple[float, float] | Non
     return _svg(chart, title)
 
 
-def _funnel_figure(key: str, title: str, steps: Sequence) -> Figure:  # type: ignore[type-arg]
+def _funnel_figure(key: str, title: str, steps: Sequence[FunnelStep]) -> Figure:
     rows = [
         (
             s.label,
@@ -128,8 +128,7 @@ def _series_figure(
     range_: tuple[float, float] | None = None,
 ) -> Figure:
     rows = [
-        (p.period.strftime("%Y-%m"), _num(safe_count(p.pairings)), _num(p.value, 2))
-        for p in points
+        (p.period.strftime("%Y-%m"), _num(safe_count(p.pairings)), _num(p.value, 2)) for p in points
     ]
     return Figure(
         key,
