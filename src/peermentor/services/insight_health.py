@@ -1,6 +1,6 @@
-"""The health page's figures, fast at 20,000 pairings: states and proposals counted
-live (cheap), the rest (missed role-plays, check-in averages, the balance distribution)
-read from the programme's insight counters, as of their last refresh.
+"""The health page's figures, fast at 20,000 pairings: states counted live (cheap),
+the rest (proposals past their window, missed role-plays, check-in averages, the
+balance distribution) read from the programme's insight counters, as of their refresh.
 
 services.workspace.health computes the same figures by walking every pairing's history
 (the JSON API still answers with it); this reads one row a pairing in one query.
@@ -13,18 +13,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from peermentor.domain import lifecycle
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, Aggregate, NotEnoughData
 from peermentor.services.access import Actor, NotFound, require_admin
 from peermentor.services.insight import ensure_fresh
 from peermentor.services.nudges import InactiveMember
 from peermentor.services.programs import require_program_admin
-from peermentor.services.workspace.access import timing_of
-from peermentor.services.workspace.health import BANDS, BalanceDistribution, Health, _chunks
+from peermentor.services.workspace.health import BANDS, BalanceDistribution, Health
 from peermentor.store import insight_repo as repo
 from peermentor.store.models import PAIRING_STATES, Program
 from peermentor.store.workspace_counts import pairings_by_state
-from peermentor.store.workspace_repo import members_by_pairing, proposals
 
 INACTIVE_SHOWN = 200
 
@@ -45,13 +42,6 @@ def fast_health(session: Session, actor: Actor, program_id: int, now: datetime) 
     require_program_admin(session, actor, program)
     as_of = ensure_fresh(session, program_id, now)
     by_state = dict.fromkeys(PAIRING_STATES, 0) | pairings_by_state(session, program_id)
-    window = timing_of(program).response_window
-    proposed = members_by_pairing(session, program_id, ["proposed"])
-    overdue = sum(
-        lifecycle.proposal_overdue(p, now, window)
-        for chunk in _chunks(proposed)
-        for p in proposals(session, chunk)
-    )
     f = repo.health_figures(session, program_id)
     checkin_pairings = int(f["checkin_pairings"])
     checkins: Aggregate | NotEnoughData = (
@@ -80,7 +70,7 @@ def fast_health(session: Session, actor: Actor, program_id: int, now: datetime) 
         program_id=program_id,
         by_state=by_state,
         pending_proposals=by_state["proposed"],
-        overdue_proposals=overdue,
+        overdue_proposals=int(f["overdue_proposals"]),
         overdue_roleplays=int(f["overdue_roleplays"]),
         checkins=checkins,
         balance=balance,

@@ -488,6 +488,7 @@ def health_figures(session: Session, program_id: int) -> dict[str, float]:
     row = session.execute(
         select(
             _flag(open_ & (i.roleplays_missed > 0)).label("overdue_roleplays"),
+            _flag(i.overdue_proposal).label("overdue_proposals"),
             _flag(has).label("checkin_pairings"),
             func.sum(i.checkins).label("checkin_responses"),
             *(

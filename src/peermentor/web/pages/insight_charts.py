@@ -193,8 +193,21 @@ def _run_figures(run: RunInsight) -> list[Figure]:
     ]
 
 
+_MADE: dict[tuple[object, ...], list[Figure]] = {}
+
+
 def figures(insight: Insight) -> list[Figure]:
-    """Every figure of the analytics page, in its order."""
+    """Every figure of the analytics page, in its order; drawn once per refresh (the
+    service hands back the same insight until the counters are refreshed)."""
+    key = (insight.program_id, insight.refreshed_at, insight.since, insight.until)
+    if key not in _MADE:
+        if len(_MADE) >= 32:
+            _MADE.pop(next(iter(_MADE)))
+        _MADE[key] = _figures(insight)
+    return _MADE[key]
+
+
+def _figures(insight: Insight) -> list[Figure]:
     result = [_funnel_figure("funnel", "Funnel: enrolled to closed or renewed", insight.funnel)]
     result.append(
         _series_figure(
