@@ -33,6 +33,8 @@ class DemoLogins:
     circle_lead: tuple[str, str, str] | None = None
     circle_members: list[tuple[str, str, str]] = field(default_factory=list)
     match_summary: dict[str, Any] = field(default_factory=dict)
+    # Where the admin lands: the programme's insight, after a year of demo activity.
+    admin_landing: str = "/"
 
 
 def fresh_private_database(path: Path) -> None:
@@ -64,4 +66,7 @@ def build_demo(session: Session, people: int = 300, seed: int = 7) -> DemoLogins
     from peermentor.demo_circles import build_demo_circles
 
     build_demo_circles(session, DEMO_PROGRAM, DEMO_PARTICIPANT_PASSWORD, logins)
+    from peermentor.demo_activity import furnish_demo
+
+    logins.admin_landing = furnish_demo(session, program_id, logins)
     return logins

@@ -80,6 +80,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/health/release"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/nudges"): ADMINS_OF_PROGRAMME,
+    # --- programme insight (web/pages/admin_insight.py): figures over 5 or more only ---
+    ("GET", "/admin/programs/{program_id}/insight"): ADMINS_OF_PROGRAMME,
+    ("GET", "/admin/programs/{program_id}/insight.csv"): ADMINS_OF_PROGRAMME,
+    ("GET", "/admin/programs/{program_id}/insight/report"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/insight/refresh"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/audit"): ORG_ADMIN_ONLY,
     # --- mail (web/pages/mail.py) ---
     # The signed link is the permission: a bad token is a 404 for everyone.

@@ -88,6 +88,9 @@ def demo(
         )
     out.print(f"  mail   {_where_mail_goes(settings)}", soft_wrap=True, highlight=False)
     out.print(f"  admin  {logins.admin[0]}  password {logins.admin[1]}")
+    if logins.admin_landing != "/":
+        landing = f"http://{shown_host}:{port}/login?next={logins.admin_landing}"
+        out.print(f"  admin  lands on the programme's insight: {landing}")
     for email, password, name in logins.participants:
         out.print(f"  peer   {email}  password {password}  ({name})")
     if logins.circle_lead:

@@ -14,6 +14,7 @@ from datetime import datetime
 from peermentor.config import Settings
 from peermentor.runtime import Store
 from peermentor.services.circles import rounds_task
+from peermentor.services.insight import refresh_task as insight_task
 from peermentor.services.jobs import purge_finished_jobs
 from peermentor.services.mail_sources import queue_due_mail
 from peermentor.services.nudges import release_task
@@ -28,4 +29,5 @@ TASKS: tuple[Task, ...] = (
     rounds_task,
     queue_due_mail,
     deliver_due,
+    insight_task,  # figures, not mail: after delivery, so a slow refresh delays no mail
 )

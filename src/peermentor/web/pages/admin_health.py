@@ -10,14 +10,13 @@ from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
 from peermentor.domain.errors import ValidationError
 from peermentor.domain.nudges import SETTING_NAMES
 from peermentor.services.access import InvalidInput
+from peermentor.services.insight_health import fast_health
 from peermentor.services.nudges import (
     SETTING_WORDS,
-    inactive_members,
     nudge_settings,
     release_inactive_proposals,
     update_nudge_settings,
 )
-from peermentor.services.workspace.health import programme_health
 from peermentor.web.deps import (
     Clock,
     ProgrammeAdmin,
@@ -25,6 +24,7 @@ from peermentor.web.deps import (
     programme_admin,
     programme_admin_changing,
 )
+from peermentor.web.pages.admin_insight import router as insight_router
 from peermentor.web.render import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -37,7 +37,9 @@ def health(
     a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    report = programme_health(session, a.who.actor, a.program.id, moment)
+    # Counters as of the last refresh (the worker's, every few minutes): one query, not
+    # every pairing's history (issue 15: 4.2 s at 20,000 pairings before).
+    fast = fast_health(session, a.who.actor, a.program.id, moment)
     released = request.query_params.get("released", "")
     return render(
         request,
@@ -45,11 +47,14 @@ def health(
         {
             "caller": a.who,
             "program": a.program,
-            "health": report,
+            "health": fast.health,
+            "as_of": fast.as_of,
             "not_enough": NotEnoughData,
             "minimum": MIN_AGGREGATE_GROUP,
             # Members gone silent (services.nudges): a section of its own.
-            "inactive": inactive_members(session, a.who.actor, a.program.id, moment),
+            # As of the same refresh, the first 200 listed: the count covers them all.
+            "inactive": fast.inactive,
+            "inactive_total": fast.inactive_total,
             "nudge_settings": nudge_settings(a.program),
             "released": int(released) if released.isdigit() else None,
             "nudges_saved": request.query_params.get("saved") == "nudges",
@@ -97,3 +102,7 @@ def release(
     return RedirectResponse(
         f"/admin/programs/{a.program.id}/health?released={count}#inactive", status_code=303
     )
+
+
+# Programme insight lives beside the health page, under the same /admin prefix.
+router.include_router(insight_router)
