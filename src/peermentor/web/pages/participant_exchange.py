@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
+from peermentor.domain.sessions import require_something_said
 from peermentor.domain.feedback import Dimension
 from peermentor.services.workspace.feedback import (
     acknowledge_feedback,
@@ -174,6 +175,7 @@ def log(
     m: Member = Depends(member_form),
 ) -> Response:
     def change() -> None:
+        require_something_said(lines(topics), lines(gave), lines(got))
         log_session(
             m.session,
             m.who.actor,
