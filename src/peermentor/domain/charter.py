@@ -215,9 +215,7 @@ def edit_charter(
     A purpose given blank is refused: a charter without a purpose is not a charter,
     and saving an empty form must not write a version that says "Not written yet"."""
     if purpose is not None and not purpose.strip():
-        raise ValidationError(
-            "purpose", "write why you are doing this together; nothing was saved"
-        )
+        raise ValidationError("purpose", "write why you are doing this together; nothing was saved")
     return _new_version(
         ch,
         author,

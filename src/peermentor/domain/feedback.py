@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from peermentor.domain.errors import collect, NotAllowed, ValidationError
+from peermentor.domain.errors import NotAllowed, ValidationError, collect
 from peermentor.domain.validation import (
     require_aware,
     require_choice,

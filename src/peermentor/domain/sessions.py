@@ -51,7 +51,8 @@ class Session:
 
 
 def require_something_said(
-    topics: tuple[str, ...] | list[str], gave: tuple[str, ...] | list[str],
+    topics: tuple[str, ...] | list[str],
+    gave: tuple[str, ...] | list[str],
     got: tuple[str, ...] | list[str],
 ) -> None:
     """A session logged from a form must say something: a topic, or what was given or got.

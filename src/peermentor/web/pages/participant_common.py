@@ -291,7 +291,7 @@ def attempt(
         keep = {"form_id": form_id, "form": dict(form)}
         status = refusals.status(error)
         if isinstance(error, ValidationErrors):
-            named = {}
+            named: dict[str, str] = {}
             for problem in error.problems:
                 one = refusals.field_name(problem.field or "")
                 one = (aliases or {}).get(one, one)
