@@ -69,3 +69,11 @@ def test_the_wording_reads_as_sentences(pairings: Pairings, ana: Browser) -> Non
     assert "About their" not in feedback and "What the feedback is about" in feedback
     home = text_of(ana.get(pairings.url()))
     assert "What you read" not in home
+
+
+def test_the_balance_says_nothing_yet_before_anything_happened(
+    pairings: Pairings, ana: Browser
+) -> None:
+    page = text_of(ana.get(pairings.url()))
+    assert "Nothing given or taken yet" in page
+    assert "about balanced" not in page and "index +0.00" not in page
