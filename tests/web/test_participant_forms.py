@@ -108,7 +108,7 @@ def test_sessions_role_plays_and_closing(pairings: Pairings, ana: Browser) -> No
     page = text_of(
         ana.submit(pairings.url("roleplays/reflect"), roleplay_id=roleplay_id, reflection="Calmer")
     )
-    assert "Reflection of you: Calmer" in page
+    assert "Your reflection: Calmer" in page
 
     # Closing: both reflect and choose; closing completes the pairing.
     response = ana.post(pairings.url("closing"), reflection="A good year")

@@ -9,6 +9,7 @@ only one side's goals is not a peer pairing.
 from __future__ import annotations
 
 import calendar
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -209,7 +210,12 @@ def edit_charter(
     cadence: Cadence | None = None,
     norms: Norms | None = None,
 ) -> Charter:
-    """Change the shared parts; any member may. A real change clears agreement."""
+    """Change the shared parts; any member may. A real change clears agreement.
+
+    A purpose given blank is refused: a charter without a purpose is not a charter,
+    and saving an empty form must not write a version that says "Not written yet"."""
+    if purpose is not None and not purpose.strip():
+        raise ValidationError("purpose", "write why you are doing this together; nothing was saved")
     return _new_version(
         ch,
         author,
@@ -230,7 +236,10 @@ def set_goals(ch: Charter, author: str, goals: tuple[str, ...], now: datetime) -
     return _new_version(ch, author, now, goals=ordered)
 
 
-def agree(ch: Charter, member_id: str, now: datetime) -> Charter:
+def agree(
+    ch: Charter, member_id: str, now: datetime, names: Mapping[str, str] | None = None
+) -> Charter:
+    """`names` (member id to display name) lets the refusal name who has no goals yet."""
     require_member(ch.members, member_id)
     if member_id in ch.agreed_by:
         return ch
@@ -240,7 +249,8 @@ def agree(ch: Charter, member_id: str, now: datetime) -> Charter:
     if missing:
         raise NotReady(
             "agree the charter",
-            "it needs at least one goal from every member; none yet from " + ", ".join(missing),
+            "it needs at least one goal from every member; none yet from "
+            + ", ".join((names or {}).get(m, m) for m in missing),
         )
     agreement = Agreement(member_id, ch.version, require_aware("now", now))
     return replace(ch, agreements=(*ch.agreements, agreement))

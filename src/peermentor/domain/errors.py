@@ -20,6 +20,7 @@ subclasses of these.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # The services' first way of naming a field: the message starts with it ("email: ...").
 _FIELD_FIRST = re.compile(r"^([a-z_][a-z0-9_.]*): (.+)$", re.DOTALL)
@@ -47,6 +48,30 @@ class ValidationError(DomainError):
         elif field is None and (named := _FIELD_FIRST.match(message)):
             field, message = named.group(1), named.group(2)
         super().__init__(message, field=field)
+
+
+class ValidationErrors(ValidationError):
+    """Several values refused at once, so a form can mark every one: the first one is
+    the message (as a single ValidationError would be), `problems` holds them all."""
+
+    def __init__(self, problems: tuple[ValidationError, ...]) -> None:
+        first = problems[0]
+        super().__init__(first.message, field=first.field)
+        self.problems = problems
+
+
+def collect(*checks: Callable[[], object]) -> None:
+    """Run every check; raise all the ValidationErrors they raised together."""
+    found: list[ValidationError] = []
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            found.append(error)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise ValidationErrors(tuple(found))
 
 
 class NotAMember(DomainError):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from peermentor.domain.errors import NotAllowed, ValidationError
+from peermentor.domain.errors import NotAllowed, ValidationError, collect
 from peermentor.domain.validation import (
     require_aware,
     require_choice,
@@ -66,6 +66,13 @@ def give_feedback(
     require_member(members, receiver)
     if giver == receiver:
         raise ValidationError("receiver", "feedback goes to another member, not to oneself")
+    # Every blank or too-long part is named at once, not only the first.
+    collect(
+        *(
+            (lambda f=f, v=v: require_text(f, v, max_len=MAX_PART))
+            for f, v in (("situation", situation), ("behaviour", behaviour), ("impact", impact))
+        )
+    )
     return Feedback(
         feedback_id=require_id("feedback_id", feedback_id),
         members=members,

@@ -50,6 +50,20 @@ class Session:
         return bool(self.contribution_of(member_id).gave)
 
 
+def require_something_said(
+    topics: tuple[str, ...] | list[str],
+    gave: tuple[str, ...] | list[str],
+    got: tuple[str, ...] | list[str],
+) -> None:
+    """A session logged from a form must say something: a topic, or what was given or got.
+    An empty form (the date and length are filled in for you) is refused, not logged."""
+    if not any(t.strip() for t in (*topics, *gave, *got)):
+        raise ValidationError(
+            "topics",
+            "write at least one topic, or what you gave or got; nothing was logged",
+        )
+
+
 def log_session(
     session_id: str,
     members: tuple[str, ...],

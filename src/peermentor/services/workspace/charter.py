@@ -43,9 +43,11 @@ def edit_charter(
     confidentiality: bool | None = None,
     candour: bool | None = None,
     other_norms: str | None = None,
+    goals: Sequence[str] | None = None,
 ) -> Charter:
     """Write the shared parts; the first edit creates the charter. Fields left None keep
-    their value. A real change makes a new version and asks everyone to agree again."""
+    their value. A real change makes a new version and asks everyone to agree again.
+    `goals`, when given, replaces the acting member's own goals in the same save."""
     ws = open_for_writing(session, actor, pairing_id, "edit the charter of")
     before = load_charter(session, ws.id, ws.members)
     start = before or rules.draft_charter(ws.members, ws.me, now)
@@ -67,6 +69,8 @@ def edit_charter(
     after = rules.edit_charter(
         start, ws.me, now, purpose=purpose, cadence=new_cadence, norms=new_norms
     )
+    if goals is not None:
+        after = rules.set_goals(after, ws.me, tuple(goals), now)
     if before is not None and after is before:
         return before
     return _store(session, ws, before, after)
@@ -90,7 +94,7 @@ def agree_charter(session: Session, actor: Actor, pairing_id: int, now: datetime
     before = load_charter(session, ws.id, ws.members)
     if before is None:
         raise NotReady("agree the charter", "nobody has written it yet")
-    after = rules.agree(before, ws.me, now)
+    after = rules.agree(before, ws.me, now, ws.names)
     if after is before:
         return before
     return _store(session, ws, before, after)

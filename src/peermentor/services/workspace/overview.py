@@ -144,7 +144,8 @@ def _summary(
             Peer(int(p.member), p.name, p.explanation) for p in head.people if p is not mine
         ),
         pending=tuple(_pending(head, me, facts, now)),
-        balance_index=None if report is None else report.index_of(me),
+        # Before anything was given or taken there is no balance to show, not "balanced".
+        balance_index=None if report is None or not report.has_data else report.index_of(me),
         nudges=() if report is None else tuple(n.text for n in report.nudges if n.to_member == me),
     )
     return card, report

@@ -58,9 +58,11 @@ def save_shared_parts(
     confidentiality: Annotated[str, Form()] = "",
     candour: Annotated[str, Form()] = "",
     other_norms: Annotated[str, Form()] = "",
+    goals: Annotated[str | None, Form()] = None,
     m: Member = Depends(member_form),
 ) -> Response:
     form = {
+        "goals": goals or "",
         "purpose": purpose,
         "cadence": cadence,
         "every_days": every_days,
@@ -85,6 +87,8 @@ def save_shared_parts(
             confidentiality=bool(confidentiality),
             candour=bool(candour),
             other_norms=other_norms,
+            # The goals box sits in the same form: what was typed there is saved too.
+            goals=lines(goals) if goals and goals.strip() else None,
         )
 
     return attempt(

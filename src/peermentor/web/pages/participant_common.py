@@ -27,7 +27,7 @@ from pydantic import Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy.orm import Session
 
-from peermentor.domain.errors import DomainError, ValidationError
+from peermentor.domain.errors import DomainError, ValidationError, ValidationErrors
 from peermentor.services.workspace.access import Workspace
 from peermentor.web import refusals
 from peermentor.web.deps import (
@@ -290,6 +290,15 @@ def attempt(
         m.session.rollback()  # release the pairing's lock and any half-made change
         keep = {"form_id": form_id, "form": dict(form)}
         status = refusals.status(error)
+        if isinstance(error, ValidationErrors):
+            named: dict[str, str] = {}
+            for problem in error.problems:
+                one = refusals.field_name(problem.field or "")
+                one = (aliases or {}).get(one, one)
+                if one in form:
+                    named.setdefault(one, _sentence(problem.message))
+            if named:
+                return redisplay(status, keep | {"errors": named})
         if isinstance(error, ValidationError):
             field = refusals.field_name(error.field or "")
             field = (aliases or {}).get(field, field)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from peermentor.domain.feedback import Dimension
+from peermentor.domain.sessions import require_something_said
 from peermentor.services.workspace.feedback import (
     acknowledge_feedback,
     feedback_of,
@@ -174,13 +175,17 @@ def log(
     m: Member = Depends(member_form),
 ) -> Response:
     def change() -> None:
+        day = form_date("held_on", held_on)
+        minutes = whole_number("duration_minutes", duration_minutes)
+        if day <= m.clock.date():  # a future date is refused first, by the domain
+            require_something_said(lines(topics), lines(gave), lines(got))
         log_session(
             m.session,
             m.who.actor,
             m.pairing_id,
             m.clock,
-            held_on=form_date("held_on", held_on),
-            duration_minutes=whole_number("duration_minutes", duration_minutes),
+            held_on=day,
+            duration_minutes=minutes,
             topics=lines(topics),
             gave=lines(gave),
             got=lines(got),
