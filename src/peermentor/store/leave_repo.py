@@ -148,6 +148,7 @@ def blocked_pairs(session: Session) -> list[tuple[str, str]]:
     who, whom = aliased(Person), aliased(Person)
     rows = session.execute(
         select(who.employee_id, whom.employee_id)
+        .select_from(Block)
         .join(who, who.id == Block.person_id)
         .join(whom, whom.id == Block.blocked_id)
     )
