@@ -42,7 +42,7 @@ def paused_employee_ids(session: Session, program_id: int, today: date) -> dict[
         .join(Person, Person.id == Availability.person_id)
         .where(Availability.program_id == program_id, Availability.paused_until >= today)
     )
-    return {e: until for e, until in rows}
+    return {e: until for e, until in rows if until is not None}
 
 
 def paused_person_ids(session: Session, today: date) -> set[int]:
