@@ -52,9 +52,9 @@ def set_availability(
     pairings at once. Partners in a live pairing are told of a pause by mail."""
     person_id = _require_enrolled(session, actor, program_id)
     if capacity not in (1, 2):
-        raise InvalidInput("capacity: 1 or 2 pairings at once", field="capacity")
+        raise InvalidInput("1 or 2 pairings at once", field="capacity")
     if paused_until is not None and paused_until < now.date():
-        raise InvalidInput("paused_until: a date from today on", field="paused_until")
+        raise InvalidInput("a date from today on", field="paused_until")
     before = leave_repo.availability(session, program_id, person_id)
     was_paused = before is not None and before.paused_until is not None
     leave_repo.set_availability(session, program_id, person_id, paused_until, capacity, now)

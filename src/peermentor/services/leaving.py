@@ -63,9 +63,9 @@ def end_early(
     rematch (the leaver after the programme's cooldown). Reason and details are kept
     for admins; the lifecycle's own history gets neither."""
     if reason not in LEAVE_REASONS:
-        raise InvalidInput(f"reason: one of {', '.join(LEAVE_REASONS)}", field="reason")
+        raise InvalidInput(f"one of {', '.join(LEAVE_REASONS)}", field="reason")
     if len(details) > MAX_DETAILS:
-        raise InvalidInput(f"details: at most {MAX_DETAILS} characters", field="details")
+        raise InvalidInput(f"at most {MAX_DETAILS} characters", field="details")
     ws = open_workspace(session, actor, pairing_id, lock=True)
     before = lifecycle_of(session, ws.head)
     save_lifecycle(session, ws.id, before, lifecycle.request_rematch(before, ws.me, now, ""))
@@ -140,9 +140,9 @@ def file_report(
 ) -> Report:
     """A member reports a problem in their pairing to the programme's admins."""
     if category not in REPORT_CATEGORIES:
-        raise InvalidInput(f"category: one of {', '.join(REPORT_CATEGORIES)}", field="category")
+        raise InvalidInput(f"one of {', '.join(REPORT_CATEGORIES)}", field="category")
     if not details.strip() or len(details) > MAX_DETAILS:
-        raise InvalidInput(f"details: 1 to {MAX_DETAILS} characters", field="details")
+        raise InvalidInput(f"1 to {MAX_DETAILS} characters", field="details")
     ws = open_workspace(session, actor, pairing_id)
     subject = _person_id(ws.partners[0]) if len(ws.partners) == 1 else None
     row = leave_repo.add_report(

@@ -22,7 +22,7 @@ def set_cooldown(session: Session, actor: Actor, program_id: int, days: int) -> 
     """Days before someone who left a pairing early can be matched again."""
     program = get_program_by_id(session, actor, program_id)
     if not 0 <= days <= MAX_COOLDOWN_DAYS:
-        raise InvalidInput(f"cooldown_days: 0 to {MAX_COOLDOWN_DAYS}", field="cooldown_days")
+        raise InvalidInput(f"0 to {MAX_COOLDOWN_DAYS} days", field="cooldown_days")
     program.settings = dict(program.settings) | {"cooldown_days": days}
     session.commit()
 
