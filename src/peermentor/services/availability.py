@@ -134,3 +134,23 @@ def why_apart(
     if (a, b) in pairs or (b, a) in pairs:
         return "blocked: one of them asked never to be matched with the other"
     return None
+
+
+def my_availability(
+    session: Session, actor: Actor, program_id: int
+) -> tuple[date | None, int]:
+    """The caller's own pause date (None: not paused) and capacity in a programme."""
+    person_id = _require_enrolled(session, actor, program_id)
+    row = leave_repo.availability(session, program_id, person_id)
+    return (row.paused_until, row.capacity) if row else (None, 1)
+
+
+def availability_for_admins(
+    session: Session, actor: Actor, program_id: int
+) -> list[tuple[str, str, date | None, int]]:
+    """(employee id, name, paused until, capacity) of everyone who set theirs: the
+    programme's admins only."""
+    from peermentor.services.programs import get_program_by_id
+
+    program = get_program_by_id(session, actor, program_id)
+    return leave_repo.availability_list(session, program.id)
