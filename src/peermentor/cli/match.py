@@ -198,3 +198,30 @@ def why_not(
         program_id = program_id_named(session, SYSTEM, program)
         answer = matching_service.why_not(session, SYSTEM, program_id, employee_a, employee_b)
     out.print(answer, highlight=False, soft_wrap=True)
+
+
+@app.command("rematch")
+def rematch_command(
+    program: ProgramOption,
+    cooldown_days: Annotated[
+        int | None,
+        typer.Option(help="Set the programme's cooldown first: days before a leaver is matched."),
+    ] = None,
+    publish: Annotated[bool, typer.Option(help="Propose the pairings to their members.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Match again the people who left, declined or were left over: live pairings stay,
+    past partners are never repeated, leavers wait out the cooldown."""
+    from datetime import UTC, datetime
+
+    from peermentor.services.rematch import rematch, set_cooldown
+
+    with store_session() as session:
+        program_id = program_id_named(session, SYSTEM, program)
+        if cooldown_days is not None:
+            set_cooldown(session, SYSTEM, program_id, cooldown_days)
+        summary = rematch(session, SYSTEM, program_id, datetime.now(UTC), publish=publish).summary()
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+        return
+    _print_summary(summary, None)

@@ -16,6 +16,8 @@ ANSWER = "guidance.answer"
 FEEDBACK = "feedback.received"
 CLOSING = "closing.reminder"
 DIGEST = "digest"
+ENDED_EARLY = "pairing.ended_early"
+PARTNER_PAUSED = "pairing.partner_paused"
 
 # kind -> what the account page calls it.
 KINDS: dict[str, str] = {
@@ -39,6 +41,8 @@ KINDS: dict[str, str] = {
     "circle.reminder": "Reminder: your circle's round is closing",
     "circle.feedback_arrived": "A colleague in your circle gave you feedback",
     "circle.feedback_released": "Your circle's anonymous feedback is released",
+    ENDED_EARLY: "Your partner ends your pairing early",
+    PARTNER_PAUSED: "Your partner takes a break",
 }
 
 # An invitation is how a person gets in at all: it cannot be stopped.

@@ -120,13 +120,16 @@ def past_partners_of(session: Session) -> list[frozenset[str]]:
     return list(pairs)
 
 
-def pool_of(session: Session, program: Program) -> list[PersonRecord]:
-    """Enrolled people not already in a live pairing of this programme."""
+def pool_of(session: Session, program: Program, now: datetime | None = None) -> list[PersonRecord]:
+    """Enrolled people not already in a live pairing of this programme (unless open to
+    one more), not paused, not cooling down after leaving; blocks as do-not-match
+    (services/availability.py)."""
+    from peermentor.services.availability import filter_pool
+
     live = match_repo.member_groups(session, program.id, LIVE_STATES)
-    busy = {e for group in live for e in group}
-    return [
-        p for p in people_repo.enrolled_records(session, program.id) if p.employee_id not in busy
-    ]
+    return filter_pool(
+        session, program, people_repo.enrolled_records(session, program.id), live, now
+    )
 
 
 def _pinned(session: Session, program: Program) -> list[list[str]]:
@@ -143,6 +146,7 @@ def run_match(
     mode: str | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    rematch: bool = False,
 ) -> MatchOutcome:
     """Match the programme's pool around the pinned pairings; replace the draft."""
     now = now or datetime.now(UTC)
@@ -153,10 +157,12 @@ def run_match(
             settings = settings.with_changes(mode=mode)
         except ValueError as error:
             raise InvalidInput(str(error)) from None
+    if rematch:  # a rematch never repeats a past partner, whatever the programme allows
+        settings = settings.with_changes(allow_past_partners=False)
     started = time.perf_counter()
     from peermentor.matching.engine import run_matching
 
-    pool = pool_of(session, program)
+    pool = pool_of(session, program, now)
     pinned = _pinned(session, program)
     past_partners = past_partners_of(session)
     pool_read = time.perf_counter() - started
@@ -185,6 +191,7 @@ def run_match(
             "pairings": len(result.pairings),
             "unmatched": len(result.unmatched),
             "publish": publish,
+            **({"rematch": True} if rematch else {}),
         },
         now=now,
     )
@@ -404,5 +411,9 @@ def why_not(session: Session, actor: Actor, program_id: int, first: str, second:
     together_now = {frozenset((m, n)) for g in current for m in g for n in g if m != n}
     past = [p for p in past_partners_of(session) if p not in together_now]
     from peermentor.matching.audit import why_not_apart
+    from peermentor.services.availability import why_apart
 
+    own_rule = why_apart(session, program, a, b)
+    if own_rule is not None:
+        return own_rule
     return why_not_apart(people, partners, a, b, program_match_settings(program), past)

@@ -29,6 +29,7 @@ from peermentor.services.access import SYSTEM, Actor, NotFound, require_admin
 from peermentor.services.programs import require_program_admin
 from peermentor.services.workspace.access import find_pairing, open_workspace, timing_of
 from peermentor.services.workspace.balance import report_of
+from peermentor.store import leave_repo
 from peermentor.store.models import Person, Program
 from peermentor.store.nudges_repo import (
     NUDGING_STATES,
@@ -209,11 +210,15 @@ def due_mail(session: Session, now: datetime, base_url: str | None = None) -> It
     Keys are kind + recipient + pairing + occasion, so polling again queues nothing new.
     base_url: where people reach the app (PEERMENTOR_BASE_URL by default)."""
     url = base_url if base_url is not None else Settings().base_url
+    # A pairing with a paused member is silent until the pause ends (services/availability.py).
+    paused = leave_repo.paused_person_ids(session, now.date())
     for rows in pairing_chunks(session):
         progs, pulse = _settings_and_pulse(session, rows)
         loaded = load_facts(session, rows, pulse)
         who = _names(session, {person_id(m) for x in loaded for m in x.facts.members})
         for x in loaded:
+            if paused and any(person_id(m) in paused for m in x.facts.members):
+                continue
             settings = nudge_settings(progs[x.row.program_id])
             names = {m: _first(who[person_id(m)].name) for m in x.facts.members}
             for n in rules.due_nudges(_with_balance(x), settings, now):

@@ -28,6 +28,7 @@ from peermentor.web.pages import (
     participant_charter,
     participant_exchange,
     participant_growth,
+    participant_leaving,
     participant_practice,
 )
 from peermentor.web.pages.participant_common import (
@@ -48,6 +49,7 @@ router = APIRouter(include_in_schema=False)
 for pages in (participant_charter, participant_growth, participant_exchange, participant_practice):
     router.include_router(pages.router)
 router.include_router(participant_calendar.router)
+router.include_router(participant_leaving.router)
 
 STATE_WORDS = {
     "proposed": "proposed: waiting for everyone's answer",

@@ -74,6 +74,10 @@ NOTICES = {
     "rematch": "You asked for a rematch. You are back in the pool for the next match.",
     "meeting-scheduled": "Scheduled: the calendar invites are on their way.",
     "meeting-cancelled": "Cancelled: the calendars are told.",
+    "availability": "Your availability is saved.",
+    "ended-early": "The pairing has ended. Your partner is told, never why.",
+    "reported": "Your report was sent to the programme's admins.",
+    "blocked": "Blocked: you will not be matched with them again.",
 }
 
 # The pages of one pairing, in the order of its life (for the in-pairing navigation).
@@ -89,6 +93,7 @@ SECTIONS = (
     ("feedback", "Feedback"),
     ("checkins", "Check-ins"),
     ("closing", "Closing"),
+    ("leave", "Availability and leaving"),
 )
 
 

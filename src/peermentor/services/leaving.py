@@ -1,0 +1,187 @@
+"""Leaving well: ending a pairing early, reporting a problem, blocking a person.
+
+The reason for leaving and a report's words are for the programme's admins only; the
+partner is told kindly that the pairing ended and that a new peer can be found, never
+why. Every mail here says what happened and nothing private.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from peermentor.domain import lifecycle
+from peermentor.mail import kinds
+from peermentor.mail.message import MailMessage, Outgoing
+from peermentor.services import outbox
+from peermentor.services.access import Actor, Forbidden, InvalidInput, NotFound
+from peermentor.services.programs import get_program_by_id
+from peermentor.services.workspace.access import open_workspace
+from peermentor.store import leave_repo, match_repo
+from peermentor.store.leave_models import EarlyEnding, Report
+from peermentor.store.workspace_repo import lifecycle_of, save_lifecycle
+
+LEAVE_REASONS: dict[str, str] = {
+    "no_time": "I do not have the time now",
+    "not_a_fit": "We are not a good fit",
+    "goals_changed": "My goals have changed",
+    "partner_absent": "My partner is rarely available",
+    "other": "Something else",
+}
+REPORT_CATEGORIES: dict[str, str] = {
+    "conduct": "Conduct",
+    "selling": "Pressure to buy services",
+    "safety": "Safety",
+    "other": "Something else",
+}
+MAX_DETAILS = 2000
+
+
+def _person_id(member: str) -> int:
+    return int(member)
+
+
+def _mail(kind: str, person_id: int, key: str, subject: str, line: str) -> Outgoing:
+    return Outgoing(
+        kind=kind,
+        person_id=person_id,
+        key=key,
+        message=MailMessage(subject=subject, text=f"{line}\n", html=f"<p>{line}</p>"),
+    )
+
+
+def end_early(
+    session: Session,
+    actor: Actor,
+    pairing_id: int,
+    reason: str,
+    details: str,
+    now: datetime,
+) -> EarlyEnding:
+    """A member ends an active or paused pairing; both go back to the pool for a
+    rematch (the leaver after the programme's cooldown). Reason and details are kept
+    for admins; the lifecycle's own history gets neither."""
+    if reason not in LEAVE_REASONS:
+        raise InvalidInput(f"one of {', '.join(LEAVE_REASONS)}", field="reason")
+    if len(details) > MAX_DETAILS:
+        raise InvalidInput(f"at most {MAX_DETAILS} characters", field="details")
+    ws = open_workspace(session, actor, pairing_id, lock=True)
+    before = lifecycle_of(session, ws.head)
+    save_lifecycle(session, ws.id, before, lifecycle.request_rematch(before, ws.me, now, ""))
+    me = _person_id(ws.me)
+    row = leave_repo.add_early_ending(
+        session,
+        program_id=ws.program_id,
+        pairing_id=ws.id,
+        person_id=me,
+        reason=reason,
+        details=details.strip(),
+        created_at=now,
+    )
+    for partner in ws.partners:
+        outbox.queue(
+            session,
+            _mail(
+                kinds.ENDED_EARLY,
+                _person_id(partner),
+                f"{kinds.ENDED_EARLY}:{partner}:{ws.id}",
+                "Your pairing has ended",
+                "Your partner has had to end your pairing early. This happens, and it "
+                "says nothing about you. You are back in the pool and will be offered a "
+                "new peer in the next rematch.",
+            ),
+            now,
+        )
+    session.commit()
+    return row
+
+
+def tell_partners_of_pause(
+    session: Session, program_id: int, person_id: int, until: date, now: datetime
+) -> None:
+    """Partners in a live pairing learn that their peer is away until a date; no commit."""
+    for group in match_repo.member_groups(session, program_id, match_repo.LIVE_STATES):
+        ids = match_repo.person_ids(session, group)
+        if person_id not in ids.values():
+            continue
+        for partner in (pid for pid in ids.values() if pid != person_id):
+            outbox.queue(
+                session,
+                _mail(
+                    kinds.PARTNER_PAUSED,
+                    partner,
+                    f"{kinds.PARTNER_PAUSED}:{partner}:{person_id}:{until:%Y-%m-%d}",
+                    "Your partner is taking a break",
+                    f"Your partner is taking a break from the programme until "
+                    f"{until:%Y-%m-%d}. Nothing is needed from you until then.",
+                ),
+                now,
+            )
+
+
+def block_partner(session: Session, actor: Actor, pairing_id: int, now: datetime) -> None:
+    """The acting member is never matched with their partner(s) in this pairing again."""
+    ws = open_workspace(session, actor, pairing_id)
+    for partner in ws.partners:
+        leave_repo.add_block(session, _person_id(ws.me), _person_id(partner), now)
+    session.commit()
+
+
+def unblock(session: Session, actor: Actor, person_id: int) -> None:
+    if actor.person_id is None:
+        raise Forbidden("only a participant has blocks")
+    leave_repo.remove_block(session, actor.person_id, person_id)
+    session.commit()
+
+
+def file_report(
+    session: Session, actor: Actor, pairing_id: int, category: str, details: str, now: datetime
+) -> Report:
+    """A member reports a problem in their pairing to the programme's admins."""
+    if category not in REPORT_CATEGORIES:
+        raise InvalidInput(f"one of {', '.join(REPORT_CATEGORIES)}", field="category")
+    if not details.strip() or len(details) > MAX_DETAILS:
+        raise InvalidInput(f"1 to {MAX_DETAILS} characters", field="details")
+    ws = open_workspace(session, actor, pairing_id)
+    subject = _person_id(ws.partners[0]) if len(ws.partners) == 1 else None
+    row = leave_repo.add_report(
+        session,
+        program_id=ws.program_id,
+        reporter_id=_person_id(ws.me),
+        subject_id=subject,
+        pairing_id=ws.id,
+        category=category,
+        details=details.strip(),
+        status="open",
+        created_at=now,
+    )
+    session.commit()
+    return row
+
+
+def report_queue(
+    session: Session, actor: Actor, program_id: int
+) -> list[tuple[Report, str, str | None]]:
+    """The programme's reports, open first: its admins only."""
+    program = get_program_by_id(session, actor, program_id)
+    return leave_repo.reports(session, program.id)
+
+
+def close_report(
+    session: Session, actor: Actor, program_id: int, report_id: int, now: datetime
+) -> None:
+    program = get_program_by_id(session, actor, program_id)
+    row = leave_repo.report(session, report_id)
+    if row is None or row.program_id != program.id:
+        raise NotFound(f"no report {report_id}")
+    row.status, row.closed_at = "closed", now
+    session.commit()
+
+
+def endings_for_admins(
+    session: Session, actor: Actor, program_id: int
+) -> list[tuple[EarlyEnding, str]]:
+    """Early endings with their reasons: the programme's admins only."""
+    program = get_program_by_id(session, actor, program_id)
+    return leave_repo.early_endings(session, program.id)
