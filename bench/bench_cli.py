@@ -120,7 +120,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         bar_import, bar_run = BARS.get(r["n"], (None, None))
         bars = []
         if bar_import is not None:
-            bars.append(f"import {'ok' if r['import_s'] <= bar_import else 'MISSED'} (<= {bar_import:g})")
+            bars.append(
+                f"import {'ok' if r['import_s'] <= bar_import else 'MISSED'} (<= {bar_import:g})"
+            )
         if bar_run is not None:
             bars.append(f"run {'ok' if r['run_s'] <= bar_run else 'MISSED'} (<= {bar_run:g})")
         bars.append(f"gap {'ok' if r['gap'] < 0.0005 else 'MISSED'} (< 0.05%)")

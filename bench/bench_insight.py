@@ -34,9 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_pages import drop_postgres, postgres_database, sign_in  # noqa: E402
-
 from tests.live.server import running_server  # noqa: E402
+
+from bench_pages import drop_postgres, postgres_database, sign_in  # noqa: E402
 
 ADMIN = ("bench-admin@example.com", "bench-admin-password-1")
 ISSUE_BEFORE = {"sqlite": "4.2 s", "postgresql": "7 s"}

@@ -136,9 +136,7 @@ def why_apart(
     return None
 
 
-def my_availability(
-    session: Session, actor: Actor, program_id: int
-) -> tuple[date | None, int]:
+def my_availability(session: Session, actor: Actor, program_id: int) -> tuple[date | None, int]:
     """The caller's own pause date (None: not paused) and capacity in a programme."""
     person_id = _require_enrolled(session, actor, program_id)
     row = leave_repo.availability(session, program_id, person_id)

@@ -33,7 +33,7 @@ def test_a_charter_without_a_goal_from_each_member_cannot_be_agreed(
 ) -> None:
     edit_charter(session, pair.ana, pair.pairing_id, NOW, purpose="Grow as leads")
     set_my_goals(session, pair.ana, pair.pairing_id, ["Lead a team"], NOW)
-    with pytest.raises(NotReady, match="none yet from [A-Z]") as refused:
+    with pytest.raises(NotReady, match=r"none yet from [A-Z]") as refused:
         agree_charter(session, pair.ana, pair.pairing_id, NOW)
     assert pair.mid("kim") not in str(refused.value)  # a name, not an internal id
 
@@ -86,7 +86,7 @@ def test_bad_cadence_names_the_field(pair: World, session: Session) -> None:
 
 def test_triad_charter_needs_goals_from_all_three(triad: World, session: Session) -> None:
     write_agreeable_charter(triad, session)
-    with pytest.raises(NotReady, match="none yet from [A-Z]"):
+    with pytest.raises(NotReady, match=r"none yet from [A-Z]"):
         agree_charter(session, triad.lee, triad.pairing_id, NOW)
     set_my_goals(session, triad.lee, triad.pairing_id, ["Move into product"], NOW)
     for who in (triad.ana, triad.kim, triad.lee):
