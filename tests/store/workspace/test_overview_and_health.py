@@ -44,7 +44,7 @@ def test_a_new_proposal_asks_each_member_to_accept(proposed: World, session: Ses
 
 def test_an_active_pairing_lists_what_is_waiting(pair: World, session: Session) -> None:
     [mine] = my_overview(session, pair.kim, NOW).pairings
-    assert kinds(mine.pending) == ["agree_charter"] and mine.balance_index == 0
+    assert kinds(mine.pending) == ["agree_charter"] and mine.balance_index is None
     ask_for_guidance(session, pair.ana, pair.pairing_id, NOW, topic="Help")
     set_schedule(session, pair.ana, pair.pairing_id, NOW, start=date(2026, 3, 2), cadence="weekly")
     interval = pair.program.settings["pulse_interval_days"]
