@@ -55,7 +55,7 @@ def test_a_past_date_or_bad_capacity_is_refused_next_to_its_field(
 ) -> None:
     response = ana.post(pairings.url("leave/availability"), paused_until="2001-01-01")
     assert response.status_code == 422
-    assert 'id="paused_until-error"' in response.text and "From today on" in response.text
+    assert 'id="paused_until-error"' in response.text and "A date from today on." in response.text
     assert 'value="2001-01-01"' in response.text
     response = ana.post(pairings.url("leave/availability"), capacity="7")
     assert response.status_code == 422 and 'id="capacity-error"' in response.text
