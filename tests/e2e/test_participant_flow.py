@@ -57,18 +57,17 @@ def test_two_peers_live_the_first_weeks_of_their_pairing(
     ana.get_by_label("Purpose: why are you doing this together?").fill(
         "Grow as leaders by practising the conversations we find hardest."
     )
-    ana.get_by_role("button", name="Save the charter").click()
     ana.get_by_label("What you want from this pairing, one goal a line").fill(
         "Negotiate scope with confidence"
     )
-    ana.get_by_role("button", name="Save your goals").click()
+    ana.get_by_role("button", name="Save the charter").click()
     check_page(ana, shots, "03 charter written")
 
     open_section(kim, "Charter")
     kim.get_by_label("What you want from this pairing, one goal a line").fill(
         "Present to executives without notes"
     )
-    kim.get_by_role("button", name="Save your goals").click()
+    kim.get_by_role("button", name="Save the charter").click()
     kim.get_by_role("button", name=re.compile("^Agree version")).click()
     ana.reload()
     ana.get_by_role("button", name=re.compile("^Agree version")).click()
