@@ -17,6 +17,7 @@ from peermentor.store.auth_models import ProgramAdmin
 from peermentor.store.models import Enrolment, Person, User
 
 CHUNK = 2_000  # keeps IN-lists and executemany batches well inside both databases' limits
+PROGRESS_BATCH = 10 * CHUNK  # rows written between two progress reports
 
 Progress = Callable[[int, int], None]
 
@@ -138,20 +139,23 @@ def insert_people(
         return
     fields = list(PersonRecord.__dataclass_fields__)
     lists = [k for k, f in enumerate(fields) if f in LIST_COLUMNS]
+    columns = [*fields, "created_at", "updated_at"]
 
-    def rows() -> Iterator[list[Any]]:
-        for done, record in enumerate(records, start=1):
-            values = [getattr(record, f) for f in fields]
-            for k in lists:
-                values[k] = list(values[k])
-            values += [now, now]
-            if progress and done % CHUNK == 0:
-                progress(done, len(records))
-            yield values
+    def row(record: PersonRecord) -> list[Any]:
+        values = [getattr(record, f) for f in fields]
+        for k in lists:
+            values[k] = list(values[k])
+        return [*values, now, now]
 
-    bulk.insert_rows(session, Person.__table__, [*fields, "created_at", "updated_at"], rows())  # type: ignore[arg-type]
-    if progress:
-        progress(len(records), len(records))
+    # Progress is reported between batches, never from inside one: the callback may
+    # write (an import job's progress row) and on PostgreSQL a batch is a COPY that
+    # holds the connection until it ends, so a write from inside it deadlocks.
+    done = 0
+    for batch in _chunks(records, PROGRESS_BATCH):
+        bulk.insert_rows(session, Person.__table__, columns, [row(r) for r in batch])  # type: ignore[arg-type]
+        done += len(batch)
+        if progress:
+            progress(done, len(records))
 
 
 def update_people(
