@@ -6,11 +6,34 @@ from tests.api.conftest import Api
 from tests.api.story import live_the_story
 
 
+def test_the_overview_names_the_next_step_and_the_stage(proposed_api: Api) -> None:
+    api = proposed_api
+
+    def mine(who: str) -> dict:  # type: ignore[type-arg]
+        overview = api.ok(who, "GET", "/api/me/overview")
+        return next(p for p in overview["pairings"] if p["pairing_id"] == api.world.pairing_id)
+
+    first = mine("ana")
+    assert first["next_step"] == {
+        "kind": "accept",
+        "words": "Accept or decline this pairing",
+        "page": "",
+    }
+    assert [s["stage"] for s in first["stages"] if s["current"]] == ["accept"]
+    api.ok("ana", "POST", api.pairing("/accept"))
+    api.ok("kim", "POST", api.pairing("/accept"))
+    opened = mine("kim")
+    assert opened["next_step"]["kind"] == "agree_charter"
+    assert opened["next_step"]["page"] == "charter"
+    assert [s["stage"] for s in opened["stages"] if s["done"]] == ["accept"]
+
+
 def test_a_pair_lives_its_whole_story_through_the_api(proposed_api: Api) -> None:
     live_the_story(proposed_api, ["ana", "kim"])
     overview = proposed_api.ok("kim", "GET", "/api/me/overview")
     [mine] = [p for p in overview["pairings"] if p["pairing_id"] == proposed_api.world.pairing_id]
     assert mine["state"] == "completed" and mine["pending"] == []
+    assert mine["next_step"] is None  # nothing more to do once it is over
     assert [peer["name"] for peer in mine["peers"]] == ["Ana Silva"]
 
 

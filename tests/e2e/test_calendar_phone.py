@@ -30,7 +30,14 @@ def phone(browser: Browser, server: Server, email: str, password: str) -> Page:
 
 def fits(page: Page) -> None:
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert wide <= 1, f"{page.url} scrolls sideways by {wide}px on a phone"
+    # Name what sticks out, so a failure says where to look.
+    culprits = page.evaluate(
+        """() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+            .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                + (e.className ? '.' + e.className : ''))"""
+    )
+    assert wide <= 1, f"{page.url} scrolls sideways by {wide}px on a phone: {culprits}"
 
 
 def test_a_peer_and_an_admin_on_a_phone(

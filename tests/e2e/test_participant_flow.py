@@ -31,6 +31,16 @@ def open_section(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
+def what_now(page: Page, server: Server, step: str, stage: str) -> None:
+    """The dashboard names `step` as the next one and marks `stage` on its strip; then
+    back to where the page was."""
+    was = page.url
+    page.goto(server.url)
+    expect(page.locator(".next-step")).to_contain_text(step)
+    expect(page.locator('.stages [aria-current="step"]')).to_contain_text(stage)
+    page.goto(was)
+
+
 def test_two_peers_live_the_first_weeks_of_their_pairing(
     browser: Browser, server: Server, artifacts_dir: Path
 ) -> None:
@@ -44,14 +54,17 @@ def test_two_peers_live_the_first_weeks_of_their_pairing(
     expect(ana.get_by_role("heading", name=f"With {kim_name}")).to_be_visible()
     expect(ana.get_by_text("Why you were matched")).to_be_visible()
     expect(ana.get_by_text(re.compile(f"{kim_first} (can help you|has)"))).not_to_have_count(0)
+    what_now(ana, server, "Accept or decline this pairing", "Accept")
     check_page(ana, shots, "01 dashboard before accepting")
     ana.get_by_role("button", name="Accept").click()
     expect(ana.get_by_role("status")).to_be_visible()
     check_page(ana, shots, "02 accepted")
+    what_now(ana, server, f"Waiting for {kim_first} to answer", "Accept")
 
     kim = signed_in(browser, server, kim_email, password)
     kim.get_by_role("button", name="Accept").click()
     expect(kim.get_by_text(f"With {ana_name} · pairing active")).to_be_visible()
+    what_now(ana, server, "Write and agree the charter", "Charter")
 
     open_section(ana, "Charter")
     ana.get_by_label("Purpose: why are you doing this together?").fill(
@@ -73,6 +86,7 @@ def test_two_peers_live_the_first_weeks_of_their_pairing(
     ana.get_by_role("button", name=re.compile("^Agree version")).click()
     expect(ana.get_by_text(re.compile("agreed", re.I)).first).to_be_visible()
     check_page(ana, shots, "04 charter agreed")
+    what_now(ana, server, "Write your 3-5 year vision", "Vision")
 
     open_section(ana, "Vision")
     ana.get_by_label("4 years").check()
@@ -81,6 +95,7 @@ def test_two_peers_live_the_first_weeks_of_their_pairing(
     ana.get_by_role("button", name="Save your vision").click()
     expect(ana.get_by_text("Lead a product group of three teams.").first).to_be_visible()
     check_page(ana, shots, "05 vision")
+    what_now(ana, server, "Name your gaps", "Gaps")
 
     open_section(ana, "Gaps")
     ana.get_by_label("What is missing").fill("Hiring experience")
@@ -88,11 +103,13 @@ def test_two_peers_live_the_first_weeks_of_their_pairing(
     ana.get_by_role("button", name="Add the gap").click()
     expect(ana.get_by_text("Hiring experience").first).to_be_visible()
     check_page(ana, shots, "06 gaps")
+    what_now(ana, server, f"Plan your first session with {kim_first}", "First session")
 
     open_section(ana, "Requests")
     ana.get_by_label("What do you need help with?").fill("How do you prepare an interview loop?")
     ana.get_by_role("button", name="Send the request").click()
     check_page(ana, shots, "07 request sent")
+    what_now(kim, server, f"Answer {ana_first}'s request", "First session")
     open_section(kim, "Requests")
     kim.get_by_label(re.compile("^Your answer to")).fill(
         "Write the scorecard first, then pick the questions."
@@ -115,6 +132,10 @@ def test_two_peers_live_the_first_weeks_of_their_pairing(
     expect(kim.get_by_text("Tuesday's planning meeting").first).to_be_visible()
     check_page(kim, shots, "10 feedback received")
 
+    in_pairing = ana.url
+    ana.goto(server.url)
+    check_page(ana, shots, "10b dashboard with the next step")
+    ana.goto(in_pairing)
     for section in ("Overview", "Sessions", "Role-plays", "Check-ins", "Closing"):
         open_section(ana, section)
         check_page(ana, shots, f"11 {section}")

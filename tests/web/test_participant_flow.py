@@ -4,6 +4,7 @@ acknowledged, a check-in; and the dashboard answers "what now?" at each step."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -107,6 +108,19 @@ def text_of(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
+def next_step(browser: Browser) -> str:
+    """What the dashboard names as the next step, as a reader sees it."""
+    found = re.search(r'<p class="next-step">(.*?)</p>', browser.get("/"), re.S)
+    assert found, "the dashboard names no next step"
+    return html.unescape(text_of(found.group(1))).replace("Next", "", 1).strip()
+
+
+def current_stage(browser: Browser) -> str:
+    found = re.search(r'aria-current="step">(.*?)</li>', browser.get("/"), re.S)
+    assert found, "the progress strip marks no stage"
+    return text_of(found.group(1)).replace("now:", "").strip()
+
+
 def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     ana, kim = pairings.sign_in("ana"), pairings.sign_in("kim")
 
@@ -115,12 +129,15 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     assert "With Kim Park" in home
     assert "why Ana Silva was matched" in home and "why Kim Park was matched" in home
     assert "Accept or decline this pairing" in home
+    assert next_step(ana) == "Accept or decline this pairing" and current_stage(ana) == "Accept"
     assert f'action="/pairings/{pairings.pairing_id}/accept"' in ana.get("/")
 
     ana.submit(pairings.url("accept"))
+    assert next_step(ana) == "Waiting for Kim to answer"
     page = text_of(kim.submit(pairings.url("accept")))
     assert "You accepted the pairing." in page and "pairing active" in page
     assert "Write and agree the charter" in text_of(ana.get("/"))
+    assert next_step(ana) == "Write and agree the charter" and current_stage(ana) == "Charter"
 
     # Charter: ana writes the shared parts, each writes their goals, both agree.
     page = ana.submit(
@@ -144,6 +161,8 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     ana.submit(pairings.url("charter/agree"))
     kim.submit(pairings.url("charter/agree"))
     assert "Write and agree the charter" not in text_of(ana.get("/"))
+    # After the charter the dashboard does not fall silent: the vision is next.
+    assert next_step(ana) == "Write your 3-5 year vision" and current_stage(ana) == "Vision"
 
     # Vision: ana writes hers; kim reads it, without a form to change it.
     ana.submit(
@@ -152,6 +171,7 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
         statement="Head of platform engineering",
         milestones="Lead a team of five\nSpeak at a conference",
     )
+    assert next_step(ana) == "Name your gaps and sort them: now, next or later"
     kim_view = kim.get(pairings.url("vision"))
     assert "Head of platform engineering" in kim_view
     assert text_of(kim_view).count("Save your vision") == 1  # only kim's own form
@@ -169,10 +189,13 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     now_column = page.split(f'id="col-{pairings.people["ana"].id}-now"')[1].split("</section>")[0]
     assert "Hiring experience" in now_column and "Public speaking" not in now_column
     assert "Hiring experience" in kim.get(pairings.url("gaps"))  # the peer reads the board
+    assert next_step(ana) == "Plan your first session with Kim"
+    assert current_stage(ana) == "First session"
 
     # A request from ana to kim, answered by kim, closed by ana.
     ana.submit(pairings.url("requests"), topic="How do you prepare a talk?", gap_id=ids[1])
     assert "1 open request to you" in text_of(kim.get("/"))
+    assert next_step(kim) == "Answer Ana's request"  # what someone waits for comes first
     page = kim.get(pairings.url("requests"))
     request_id = re.search(r'name="request_id" value="(\d+)"', page).group(1)  # type: ignore[union-attr]
     kim.submit(pairings.url("requests/answer"), request_id=request_id, answer="Rehearse twice")
@@ -218,6 +241,7 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
         topics="Talks",
         gave="Tips on slides",
     )
+    assert next_step(ana) == "Plan regular role-play"
     page = text_of(ana.get(pairings.url()))
     assert "Balance (from taking to giving)" in page
     assert "You are receiving more than you give." in page

@@ -31,6 +31,12 @@ from tests.web.test_participant_flow import (
 EXAMPLES: dict[type[DomainError], Callable[[], DomainError]] = {
     DomainError: lambda: DomainError("refused by a rule"),
     errors.ValidationError: lambda: errors.ValidationError("must not be empty", field="topic"),
+    errors.ValidationErrors: lambda: errors.ValidationErrors(
+        (
+            errors.ValidationError("must not be empty", field="topic"),
+            errors.ValidationError("is too long", field="detail"),
+        )
+    ),
     errors.NotAMember: lambda: errors.NotAMember("17"),
     errors.NotAllowed: lambda: errors.NotAllowed("close this request", "only the asker can"),
     errors.NotReady: lambda: errors.NotReady("agree the charter", "nobody has written it"),
@@ -113,7 +119,12 @@ def test_page_and_api_answer_a_refusal_with_the_same_status(
     assert page.headers["content-type"].startswith("text/html")
     assert refused.message.replace("'", "&#39;") in page.text
     body = api.json()
-    if isinstance(refused, errors.ValidationError):
+    if isinstance(refused, errors.ValidationErrors):  # every refused value is listed
+        assert [(d["loc"], d["msg"]) for d in body["detail"]] == [
+            (["body", "topic"], "must not be empty"),
+            (["body", "detail"], "is too long"),
+        ]
+    elif isinstance(refused, errors.ValidationError):
         assert body["detail"][0]["msg"] == refused.message
         assert body["detail"][0]["loc"] == ["body", refused.field] if refused.field else ["body"]
     else:

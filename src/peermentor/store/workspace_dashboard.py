@@ -19,6 +19,8 @@ from peermentor.store.workspace_models import (
     CharterVersionRow,
     CheckInRow,
     ClosingReflectionRow,
+    GapRow,
+    VisionRow,
 )
 from peermentor.store.workspace_repo import as_utc, member_id
 
@@ -73,3 +75,25 @@ def closing_reflectors(session: Session, heads: Sequence[PairingHead]) -> dict[i
     ):
         result[pid].add(member_id(person))
     return result
+
+
+def visions_written_by(session: Session, pairing_ids: Sequence[int], person: int) -> set[int]:
+    """The pairings where the person has written their vision."""
+    return set(
+        session.scalars(
+            select(VisionRow.pairing_id).where(
+                VisionRow.pairing_id.in_(list(pairing_ids)), VisionRow.author_id == person
+            )
+        )
+    )
+
+
+def gaps_named_by(session: Session, pairing_ids: Sequence[int], person: int) -> set[int]:
+    """The pairings where the person has named at least one gap."""
+    return set(
+        session.scalars(
+            select(GapRow.pairing_id)
+            .where(GapRow.pairing_id.in_(list(pairing_ids)), GapRow.owner_id == person)
+            .distinct()
+        )
+    )

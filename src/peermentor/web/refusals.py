@@ -16,7 +16,8 @@
 
 The API answers `{"detail": message}`; a refused value answers in FastAPI's own 422
 shape, `{"detail": [{"loc": ["body", field], "msg": message, "type": "value_error"}]}`,
-so a client handles one kind of validation error. A page shows the message with the
+so a client handles one kind of validation error; several refused values at once
+(ValidationErrors) list one entry each. A page shows the message with the
 same status; a form page shows a refused value next to its input instead
 (participant_common.attempt), under the input's name from FIELD_NAMES.
 """
@@ -36,6 +37,7 @@ from peermentor.domain.errors import (
     NotFound,
     NotReady,
     ValidationError,
+    ValidationErrors,
 )
 from peermentor.services.auth import InvalidToken, LoginFailed
 from peermentor.services.invitations import MailNotConfigured
@@ -97,15 +99,20 @@ def field_name(field: str) -> str:
     return FIELD_NAMES.get(field, field)
 
 
+def _problem(field: str | None, message: str) -> dict[str, object]:
+    loc = ["body", *field_name(field).split(".")] if field else ["body"]
+    return {"loc": loc, "msg": message, "type": "value_error"}
+
+
 def invalid(field: str | None, message: str) -> JSONResponse:
     """A 422 in FastAPI's own shape, the field named in its loc."""
-    loc = ["body", *field_name(field).split(".")] if field else ["body"]
-    return JSONResponse(
-        {"detail": [{"loc": loc, "msg": message, "type": "value_error"}]}, status_code=422
-    )
+    return JSONResponse({"detail": [_problem(field, message)]}, status_code=422)
 
 
 def api_response(error: DomainError) -> JSONResponse:
+    if isinstance(error, ValidationErrors):  # every refused value, as FastAPI lists them
+        problems = [_problem(p.field, p.message) for p in error.problems]
+        return JSONResponse({"detail": problems}, status_code=422)
     if isinstance(error, ValidationError):
         return invalid(error.field, error.message)
     return JSONResponse({"detail": str(error)}, status_code=status(error), headers=headers(error))

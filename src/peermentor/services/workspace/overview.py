@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +13,8 @@ from peermentor.domain import checkins as pulse
 from peermentor.domain import guidance
 from peermentor.domain.balance import BalanceReport
 from peermentor.domain.guidance import RequestStatus
-from peermentor.domain.roleplay import RolePlaySchedule
+from peermentor.domain.next_step import Progress, StageMark, Step, next_step, stages
+from peermentor.domain.roleplay import Role, RolePlay, RolePlaySchedule
 from peermentor.services.access import Actor
 from peermentor.services.workspace.access import WRITABLE, Workspace, timing_from
 from peermentor.services.workspace.balance import first_names, report_of
@@ -22,7 +23,9 @@ from peermentor.store.workspace_counts import Exchange, load_exchange
 from peermentor.store.workspace_dashboard import (
     charters_agreed_by,
     closing_reflectors,
+    gaps_named_by,
     last_checkins,
+    visions_written_by,
 )
 from peermentor.store.workspace_heads import PairingHead, heads_of_person
 from peermentor.store.workspace_practice import load_schedules
@@ -63,6 +66,8 @@ class PairingOverview:
     pending: tuple[Pending, ...]
     balance_index: float | None  # from my side: below 0, the others give more than I do
     nudges: tuple[str, ...]  # the nudges addressed to me
+    next_step: Step | None  # the one step "what now" names first; None once it is over
+    stages: tuple[StageMark, ...]  # the progress strip through the life of the pairing
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,8 @@ class _Facts:
     schedules: dict[int, RolePlaySchedule]
     last_checkin: dict[int, datetime]
     reflected: dict[int, set[str]]
+    visions: set[int]  # pairings where the member wrote their vision
+    gaps: set[int]  # pairings where the member named a gap
 
 
 def _facts(session: Session, heads: Sequence[PairingHead], person: int) -> _Facts:
@@ -96,6 +103,8 @@ def _facts(session: Session, heads: Sequence[PairingHead], person: int) -> _Fact
         schedules=dict(load_schedules(session, open_)) if open_ else {},
         last_checkin=last_checkins(session, list(open_), person) if open_ else {},
         reflected=closing_reflectors(session, [h for h in heads if h.id in open_]),
+        visions=visions_written_by(session, list(open_), person) if open_ else set(),
+        gaps=gaps_named_by(session, list(open_), person) if open_ else set(),
     )
 
 
@@ -126,6 +135,51 @@ def _pending(head: PairingHead, me: str, facts: _Facts, now: datetime) -> list[P
     return items
 
 
+def _practising_next(roleplays: list[RolePlay], me: str) -> date | None:
+    """The date of my next planned role-play in which I practise, if any."""
+    mine = [
+        rp.scheduled_on
+        for rp in roleplays
+        if not rp.completed and me in rp.members and rp.role_of(me) is Role.PRACTISING
+    ]
+    return min(mine, default=None)
+
+
+def _progress(head: PairingHead, me: str, facts: _Facts, pending: list[Pending]) -> Progress:
+    names = head.names
+    partner = " and ".join(n.split(" ")[0] for m, n in names.items() if m != me)
+    if head.state not in WRITABLE:
+        return Progress(
+            state=head.state, partner=partner, answered=me in facts.answered.get(head.id, ())
+        )
+    exchange = facts.exchange[head.id]
+    waiting = {item.kind: item for item in pending}
+    open_to_me = sorted(
+        (r for r in exchange.requests if r.recipient == me and r.status is RequestStatus.OPEN),
+        key=lambda r: r.asked_at,
+    )
+    reflected = facts.reflected.get(head.id, set())
+    return Progress(
+        state=head.state,
+        partner=partner,
+        answered=True,
+        charter_agreed=facts.agreed.get(head.id, False),
+        vision_written=head.id in facts.visions,
+        gaps_named=head.id in facts.gaps,
+        sessions_held=len(exchange.sessions),
+        roleplay_planned=head.id in facts.schedules,
+        roleplays_done=sum(1 for rp in exchange.roleplays if rp.completed),
+        practising_next=_practising_next(exchange.roleplays, me),
+        feedback_given=any(f.giver == me for f in exchange.feedback),
+        request_from=names[open_to_me[0].asker].split(" ")[0] if open_to_me else None,
+        request_overdue=ANSWER_REQUEST in waiting and waiting[ANSWER_REQUEST].overdue,
+        roleplay_missed=OVERDUE_ROLEPLAY in waiting,
+        check_in_due=CHECK_IN in waiting,
+        closing_started=bool(reflected),
+        reflected=me in reflected,
+    )
+
+
 def _summary(
     head: PairingHead, me: str, facts: _Facts, now: datetime
 ) -> tuple[PairingOverview, BalanceReport | None]:
@@ -133,6 +187,8 @@ def _summary(
     if head.state in WRITABLE:
         report = report_of(head.members, facts.exchange[head.id], first_names(head.names))
     mine = next(p for p in head.people if p.member == me)
+    pending = _pending(head, me, facts, now)
+    progress = _progress(head, me, facts, pending)
     card = PairingOverview(
         pairing_id=head.id,
         program_id=head.program_id,
@@ -143,10 +199,12 @@ def _summary(
         peers=tuple(
             Peer(int(p.member), p.name, p.explanation) for p in head.people if p is not mine
         ),
-        pending=tuple(_pending(head, me, facts, now)),
+        pending=tuple(pending),
         # Before anything was given or taken there is no balance to show, not "balanced".
         balance_index=None if report is None or not report.has_data else report.index_of(me),
         nudges=() if report is None else tuple(n.text for n in report.nudges if n.to_member == me),
+        next_step=next_step(progress),
+        stages=stages(progress),
     )
     return card, report
 

@@ -11,6 +11,7 @@ from fastapi import Depends
 from pydantic import Field
 
 from peermentor.domain.lifecycle import PairingState
+from peermentor.domain.next_step import Stage, Step
 from peermentor.services import auth
 from peermentor.services.access import Forbidden
 from peermentor.services.workspace import overview as service
@@ -32,6 +33,18 @@ class PendingOut(Out):
     overdue: bool
 
 
+class NextStepOut(Out):
+    kind: str  # accept, agree_charter, vision, gaps, first_session, practise, feedback, ...
+    words: str  # as the dashboard says it
+    page: str  # the pairing's page that takes the step: /pairings/{id}/{page}; "" the overview
+
+
+class StageOut(Out):
+    stage: Stage  # accept, charter, vision, gaps, sessions, practice, feedback, close
+    done: bool
+    current: bool  # the stage the next step belongs to
+
+
 class PairingSummaryOut(Out):
     pairing_id: int
     program_id: int
@@ -43,6 +56,8 @@ class PairingSummaryOut(Out):
     pending: list[PendingOut]
     balance_index: float | None  # from my side; below 0, the others give more than I do
     nudges: list[str]  # addressed to me
+    next_step: NextStepOut | None  # the one step to take first; None once the pairing is over
+    stages: list[StageOut]  # the progress strip through the life of the pairing
 
 
 class OverviewOut(Out):
@@ -86,6 +101,10 @@ def _token_out(t: auth.TokenInfo) -> TokenInfoOut:
     )
 
 
+def _step_out(step: Step | None) -> NextStepOut | None:
+    return None if step is None else NextStepOut(kind=step.kind, words=step.words, page=step.page)
+
+
 @router.get(
     "/me/overview", response_model=OverviewOut, summary="What now? My pairings and what waits"
 )
@@ -108,6 +127,8 @@ def overview(who: Annotated[Caller, Depends(caller)], session: Db, now: Clock) -
                 ],
                 balance_index=p.balance_index,
                 nudges=list(p.nudges),
+                next_step=_step_out(p.next_step),
+                stages=[StageOut(stage=m.stage, done=m.done, current=m.current) for m in p.stages],
             )
             for p in found.pairings
         ],
