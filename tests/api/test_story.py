@@ -20,12 +20,14 @@ def test_the_overview_names_the_next_step_and_the_stage(proposed_api: Api) -> No
         "page": "",
     }
     assert [s["stage"] for s in first["stages"] if s["current"]] == ["accept"]
+    assert first["peers"][0]["email"] == ""  # contact details once everyone said yes
     api.ok("ana", "POST", api.pairing("/accept"))
     api.ok("kim", "POST", api.pairing("/accept"))
     opened = mine("kim")
     assert opened["next_step"]["kind"] == "agree_charter"
     assert opened["next_step"]["page"] == "charter"
     assert [s["stage"] for s in opened["stages"] if s["done"]] == ["accept"]
+    assert opened["peers"][0]["email"].endswith("@example.com")
 
 
 def test_a_pair_lives_its_whole_story_through_the_api(proposed_api: Api) -> None:

@@ -85,6 +85,7 @@ def pairings(session: Session, settings: Settings) -> Iterator[Pairings]:
             ("sam", "Sam Ito"),
         ]
     }
+    people["ana"].timezone, people["kim"].timezone = "Europe/London", "Europe/Berlin"
     an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
     mine = propose(session, program, [people["ana"], people["kim"]], an_hour_ago)
     other = propose(session, program, [people["omar"], people["sam"]], an_hour_ago)
@@ -130,6 +131,7 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     assert "why Ana Silva was matched" in home and "why Kim Park was matched" in home
     assert "Accept or decline this pairing" in home
     assert next_step(ana) == "Accept or decline this pairing" and current_stage(ana) == "Accept"
+    assert "kim.park@example.com" not in home  # contact details once both said yes
     assert f'action="/pairings/{pairings.pairing_id}/accept"' in ana.get("/")
 
     ana.submit(pairings.url("accept"))
@@ -138,6 +140,11 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     assert "You accepted the pairing." in page and "pairing active" in page
     assert "Write and agree the charter" in text_of(ana.get("/"))
     assert next_step(ana) == "Write and agree the charter" and current_stage(ana) == "Charter"
+    # Once the pairing is open: how to reach the partner, and when both are at work.
+    home = text_of(ana.get("/"))
+    assert "How to reach Kim Park" in home and "kim.park@example.com · Europe/Berlin" in home
+    assert "Your working hours overlap 09:00–16:00 your time (7 h)." in home
+    assert "overlap 10:00–17:00 your time (7 h)" in text_of(kim.get("/"))
 
     # Charter: ana writes the shared parts, each writes their goals, both agree.
     page = ana.submit(
@@ -245,6 +252,10 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     page = text_of(ana.get(pairings.url()))
     assert "Balance (from taking to giving)" in page
     assert "You are receiving more than you give." in page
+    # The scale's marker sits on the taking side of centre for ana, the giving side for kim.
+    marker = r'<path d="M([\d.]+) 30'
+    assert float(re.search(marker, ana.get(pairings.url())).group(1)) < 150  # type: ignore[union-attr]
+    assert float(re.search(marker, kim.get(pairings.url())).group(1)) > 150  # type: ignore[union-attr]
 
 
 def test_a_member_who_declines_returns_to_the_dashboard(pairings: Pairings) -> None:

@@ -25,6 +25,8 @@ class MemberHead:
     member: str  # the domain's member id, str(people.id)
     name: str
     explanation: str  # "why you two", written for this member by the engine
+    email: str = ""
+    timezone: str = ""  # IANA name as imported, "" if unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ def _query() -> Select[Any]:
             PairingMember.person_id,
             Person.name,
             PairingMember.explanation,
+            Person.email,
+            Person.timezone,
         )
         .join(Program, Program.id == Pairing.program_id)
         .join(PairingMember, PairingMember.pairing_id == Pairing.id)
@@ -96,7 +100,10 @@ def _heads(
                 asked_at=as_utc(proposed),
                 activated_at=optional_utc(first.activated_at),
                 people=tuple(
-                    MemberHead(member_id(r.person_id), r[11], r.explanation) for r in group
+                    MemberHead(
+                        member_id(r.person_id), r[11], r.explanation, r.email, r.timezone or ""
+                    )
+                    for r in group
                 ),
             )
         )

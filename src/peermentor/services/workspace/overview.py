@@ -3,9 +3,10 @@ what is waiting for them, and how balanced the exchange is."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,8 @@ from peermentor.domain.balance import BalanceReport
 from peermentor.domain.guidance import RequestStatus
 from peermentor.domain.next_step import Progress, StageMark, Step, next_step, stages
 from peermentor.domain.roleplay import Role, RolePlay, RolePlaySchedule
+from peermentor.domain.working_hours import Overlap, local_time, overlap
+from peermentor.matching.settings import MatchSettings
 from peermentor.services.access import Actor
 from peermentor.services.workspace.access import WRITABLE, Workspace, timing_from
 from peermentor.services.workspace.balance import first_names, report_of
@@ -27,7 +30,7 @@ from peermentor.store.workspace_dashboard import (
     last_checkins,
     visions_written_by,
 )
-from peermentor.store.workspace_heads import PairingHead, heads_of_person
+from peermentor.store.workspace_heads import MemberHead, PairingHead, heads_of_person
 from peermentor.store.workspace_practice import load_schedules
 from peermentor.store.workspace_repo import answers_of, member_id
 
@@ -45,6 +48,10 @@ class Peer:
     person_id: int
     name: str
     why: str  # the explanation the engine wrote for this peer
+    email: str = ""
+    timezone: str = ""
+    local_time: str = ""  # their clock now, HH:MM ("" if their zone is unknown)
+    overlap: Overlap | None = None  # our working days' overlap in my clock, if both known
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +187,33 @@ def _progress(head: PairingHead, me: str, facts: _Facts, pending: list[Pending])
     )
 
 
+def _workday(program_settings: Mapping[str, Any] | None) -> tuple[float, float]:
+    """The working day the programme matched on (its matching settings, else 9 to 17)."""
+    default = MatchSettings()
+    chosen = dict((program_settings or {}).get("matching") or {})
+    try:
+        start = float(chosen.get("workday_start_hour", default.workday_start_hour))
+        end = float(chosen.get("workday_end_hour", default.workday_end_hour))
+    except (TypeError, ValueError):
+        return default.workday_start_hour, default.workday_end_hour
+    return start, end
+
+
+def _peer(p: MemberHead, mine: MemberHead, head: PairingHead, now: datetime) -> Peer:
+    workday = _workday(head.program_settings)
+    if head.state not in WRITABLE:  # contact details only once everyone has said yes
+        return Peer(int(p.member), p.name, p.explanation)
+    return Peer(
+        int(p.member),
+        p.name,
+        p.explanation,
+        email=p.email,
+        timezone=p.timezone,
+        local_time=local_time(p.timezone, now),
+        overlap=overlap(mine.timezone, p.timezone, now.date(), workday),
+    )
+
+
 def _summary(
     head: PairingHead, me: str, facts: _Facts, now: datetime
 ) -> tuple[PairingOverview, BalanceReport | None]:
@@ -196,9 +230,7 @@ def _summary(
         state=head.state,
         cycle=head.cycle,
         why=mine.explanation,
-        peers=tuple(
-            Peer(int(p.member), p.name, p.explanation) for p in head.people if p is not mine
-        ),
+        peers=tuple(_peer(p, mine, head, now) for p in head.people if p is not mine),
         pending=tuple(pending),
         # Before anything was given or taken there is no balance to show, not "balanced".
         balance_index=None if report is None or not report.has_data else report.index_of(me),

@@ -25,6 +25,11 @@ class PeerOut(Out):
     person_id: int
     name: str
     why_matched: str
+    email: str  # "" until the pairing is open (everyone accepted)
+    timezone: str  # IANA name, "" if unknown or not yet open
+    overlap_hours: float | None  # our working days' shared hours today; None if unknown
+    overlap_from: str  # HH:MM in my clock, "" when there is no overlap
+    overlap_to: str
 
 
 class PendingOut(Out):
@@ -101,6 +106,19 @@ def _token_out(t: auth.TokenInfo) -> TokenInfoOut:
     )
 
 
+def _peer_out(q: service.Peer) -> PeerOut:
+    return PeerOut(
+        person_id=q.person_id,
+        name=q.name,
+        why_matched=q.why,
+        email=q.email,
+        timezone=q.timezone,
+        overlap_hours=None if q.overlap is None else q.overlap.hours,
+        overlap_from="" if q.overlap is None else q.overlap.start,
+        overlap_to="" if q.overlap is None else q.overlap.end,
+    )
+
+
 def _step_out(step: Step | None) -> NextStepOut | None:
     return None if step is None else NextStepOut(kind=step.kind, words=step.words, page=step.page)
 
@@ -119,9 +137,7 @@ def overview(who: Annotated[Caller, Depends(caller)], session: Db, now: Clock) -
                 state=PairingState(p.state),
                 cycle=p.cycle,
                 why_matched=p.why,
-                peers=[
-                    PeerOut(person_id=q.person_id, name=q.name, why_matched=q.why) for q in p.peers
-                ],
+                peers=[_peer_out(q) for q in p.peers],
                 pending=[
                     PendingOut(kind=x.kind, count=x.count, overdue=x.overdue) for x in p.pending
                 ],
