@@ -257,6 +257,14 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
     assert float(re.search(marker, ana.get(pairings.url())).group(1)) < 150  # type: ignore[union-attr]
     assert float(re.search(marker, kim.get(pairings.url())).group(1)) > 150  # type: ignore[union-attr]
 
+    # Before closing, the cycle in numbers, from each side.
+    page = text_of(ana.get(pairings.url("closing")))
+    assert "This cycle in numbers" in page
+    assert "Together: 1 session held (45 minutes) and 0 role-plays done." in page
+    assert "What You Kim" in page and "Requests asked 1 0" in page
+    assert "Requests answered 0 1" in page and "Feedback given 0 1" in page
+    assert "Requests asked 0 1" in text_of(kim.get(pairings.url("closing")))
+
 
 def test_a_member_who_declines_returns_to_the_dashboard(pairings: Pairings) -> None:
     ana = pairings.sign_in("ana")

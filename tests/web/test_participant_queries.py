@@ -55,6 +55,9 @@ MOST_FOR_THE_DASHBOARD = 16
 # The pairing's overview also shows the nudges due (services.nudges), read from the
 # pair's activity facts: a fixed number of statements more, whatever the history.
 NUDGE_FACTS = 14
+# The closing page also shows the cycle in numbers (sessions, requests, feedback,
+# role-plays, gaps, each table once): a fixed number more, whatever the history.
+CYCLE_SUMMARY = 4
 LONG = 30  # items of each kind in the long history
 CLOCK = later(days=7 * LONG + 10)
 
@@ -175,5 +178,7 @@ def test_pages_read_a_bounded_number_of_statements_whatever_the_history(
     cards = ("dashboard", "overview")  # the overview page shows the dashboard's card
     assert counts["dashboard"][0] <= MOST_FOR_THE_DASHBOARD, counts
     assert counts["overview"][0] <= MOST_FOR_THE_DASHBOARD + NUDGE_FACTS, counts
+    assert counts["closing"][0] <= MOST_FOR_A_PAGE + CYCLE_SUMMARY, counts
+    cards = (*cards, "closing")
     too_many = {p: c[0] for p, c in counts.items() if p not in cards and c[0] > MOST_FOR_A_PAGE}
     assert not too_many, f"pages reading more than {MOST_FOR_A_PAGE} statements: {too_many}"

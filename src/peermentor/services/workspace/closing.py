@@ -9,9 +9,12 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain import closing as rules
 from peermentor.domain.closing import Closing
+from peermentor.domain.cycle_summary import CycleSummary, cycle_start, summarise
 from peermentor.services.access import Actor
 from peermentor.services.workspace.access import Workspace, find_head, open_workspace
 from peermentor.services.workspace.proposals import PairingView, pairing_view
+from peermentor.store.workspace_counts import load_exchange
+from peermentor.store.workspace_growth import load_boards
 from peermentor.store.workspace_practice import load_closing, save_closing
 from peermentor.store.workspace_repo import lifecycle_of, save_lifecycle
 
@@ -23,6 +26,21 @@ def get_closing(session: Session, actor: Actor, pairing_id: int) -> Closing:
 
 def closing_of(session: Session, ws: Workspace) -> Closing:
     return load_closing(session, ws.id, ws.members, ws.cycle)
+
+
+def cycle_summary_of(session: Session, ws: Workspace) -> CycleSummary:
+    """The current cycle in numbers, from the reading member's side (counts, no text)."""
+    exchange = load_exchange(session, {ws.id: ws.members})[ws.id]
+    since = cycle_start(lifecycle_of(session, ws.head).history)
+    return summarise(
+        ws.me,
+        since,
+        exchange.sessions,
+        exchange.requests,
+        exchange.feedback,
+        exchange.roleplays,
+        load_boards(session, ws.id, ws.members),
+    )
 
 
 def write_closing_reflection(

@@ -15,6 +15,7 @@ from peermentor.services.workspace.checkins import check_in, checkins_of
 from peermentor.services.workspace.closing import (
     close_pairing,
     closing_of,
+    cycle_summary_of,
     request_rematch,
     write_closing_reflection,
 )
@@ -233,7 +234,12 @@ async def pulse(request: Request, m: Member = Depends(member_form)) -> Response:
 
 def _show_closing(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
     closing = closing_of(m.session, m.ws)
-    context = {"heading": "Closing", "closing": closing, "choices": CHOICES} | extra
+    context = {
+        "heading": "Closing",
+        "closing": closing,
+        "choices": CHOICES,
+        "summary": cycle_summary_of(m.session, m.ws),
+    } | extra
     return page(request, m, "participant/closing.html", "closing", context, status)
 
 
