@@ -19,6 +19,7 @@ from peermentor.web.api import (
     exchange,
     feedback,
     growth,
+    matching,
     me,
     pairings,
     practice,
@@ -37,6 +38,7 @@ AREAS = (
     closing,
     me,
     admin,
+    matching,
     circles,
 )
 for _area in AREAS:

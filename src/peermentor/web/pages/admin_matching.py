@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -272,3 +272,33 @@ def export_match(
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": f'attachment; filename="match-{program.id}.csv"'},
     )
+
+
+@router.get("/programs/{program_id}/why-not")
+def why_not(
+    request: Request,
+    a_id: Annotated[str, Query(alias="a", max_length=200)] = "",
+    b_id: Annotated[str, Query(alias="b", max_length=200)] = "",
+    a: ProgrammeAdmin = Depends(programme_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Ask the engine why two people are not paired; the form alone when nobody is named."""
+    context: dict[str, Any] = {
+        "caller": a.who,
+        "program": a.program,
+        "a": a_id,
+        "b": b_id,
+        "answer": None,
+        "error": None,
+    }
+    status_code = 200
+    if a_id.strip() or b_id.strip():
+        try:
+            if not (a_id.strip() and b_id.strip()):
+                raise InvalidInput("name two people, by their employee ids")
+            context["answer"] = matching_service.why_not(
+                session, a.who.actor, a.program.id, a_id, b_id
+            )
+        except (InvalidInput, NotFound) as refused:
+            context["error"], status_code = str(refused), status(refused)
+    return render(request, "admin/why_not.html", context, status_code=status_code)
