@@ -150,3 +150,13 @@ def test_a_huge_id_is_refused_not_sent_to_the_database(pairings: Pairings, ana: 
     assert response.status_code == 422 and "Is too large." in response.text
     # An id past the database's integers in the path: 422, as the API answers it.
     assert ana.client.get(pairings.url("gaps", pairing_id=10**30)).status_code == 422
+
+
+def test_a_request_sent_twice_is_asked_once_and_a_withdrawal_says_so(
+    pairings: Pairings, ana: Browser
+) -> None:
+    ana.submit(pairings.url("requests"), topic="How do you plan a quarter?")
+    page = ana.submit(pairings.url("requests"), topic="How do you plan a quarter?")  # back, send
+    [request_id] = set(re.findall(r'name="request_id" value="(\d+)"', page))
+    page = text_of(ana.submit(pairings.url("requests/close"), request_id=request_id))
+    assert "Request withdrawn: it no longer counts as asked." in page

@@ -131,6 +131,8 @@ def _tally(
     for s in sessions:
         gives[Component.SESSIONS].update(m for m in members if s.brought_something(m))
     for r in requests:
+        if r.was_withdrawn:  # taken back before an answer: neither asked nor given
+            continue
         asked[(r.asker, r.recipient)] += 1
         if r.was_answered:
             answered[(r.recipient, r.asker)] += 1

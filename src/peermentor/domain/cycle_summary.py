@@ -60,7 +60,7 @@ def summarise(
         return at is not None and (since is None or at >= since)
 
     held = [s for s in sessions if since is None or s.held_on >= since.date()]
-    asked = [r for r in requests if in_cycle(r.asked_at)]
+    asked = [r for r in requests if in_cycle(r.asked_at) and not r.was_withdrawn]
     given = [f for f in feedback if in_cycle(f.given_at)]
     mine = boards.get(me, GapBoard(me)).gaps
     theirs = [g for owner, b in boards.items() if owner != me for g in b.gaps]

@@ -57,6 +57,11 @@ class GuidanceRequest:
     def was_answered(self) -> bool:
         return self.answered_at is not None
 
+    @property
+    def was_withdrawn(self) -> bool:
+        """Closed by the asker before any answer: it no longer counts as asked."""
+        return self.closed_at is not None and self.answered_at is None
+
 
 def ask(
     request_id: str,
@@ -110,6 +115,25 @@ def close(req: GuidanceRequest, actor: str, now: datetime) -> GuidanceRequest:
     return replace(req, closed_at=require_aware("now", now))
 
 
+def open_duplicate(
+    requests: Iterable[GuidanceRequest], asked: GuidanceRequest
+) -> GuidanceRequest | None:
+    """An open request the same asker already sent the same recipient with the same
+    words: a form sent twice (back, then submit again) asks once."""
+
+    def words(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    for r in requests:
+        if (
+            r.status is RequestStatus.OPEN
+            and (r.asker, r.recipient, r.gap_id) == (asked.asker, asked.recipient, asked.gap_id)
+            and (words(r.topic), words(r.detail)) == (words(asked.topic), words(asked.detail))
+        ):
+            return r
+    return None
+
+
 def is_overdue(req: GuidanceRequest, now: datetime, response_window: timedelta) -> bool:
     require_aware("now", now)
     return req.status is RequestStatus.OPEN and now - req.asked_at > response_window
@@ -138,8 +162,8 @@ def counts(
     tally = {(a, r): [0, 0, 0, 0] for a in members for r in members if a != r}
     for req in requests:
         row = tally.get((req.asker, req.recipient))
-        if row is None:
-            continue  # a request of another pairing, or of a member who has left
+        if row is None or req.was_withdrawn:
+            continue  # another pairing's, a member's who has left, or taken back
         row[0] += 1
         row[1] += req.was_answered
         row[2] += req.status is RequestStatus.OPEN

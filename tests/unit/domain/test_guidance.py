@@ -76,3 +76,21 @@ def test_counts_per_direction_in_a_triad() -> None:
     assert c[(ANA, KIM)] == gd.DirectionCounts(ANA, KIM, asked=2, answered=1, open=1, overdue=1)
     assert c[(KIM, LEE)] == gd.DirectionCounts(KIM, LEE, asked=1, answered=0, open=1, overdue=0)
     assert c[(KIM, ANA)].asked == 0
+
+
+def test_a_request_taken_back_before_an_answer_no_longer_counts_as_asked() -> None:
+    withdrawn = gd.close(ana_asks_kim("r1"), ANA, later(hours=1))
+    answered = gd.close(gd.answer(ana_asks_kim("r2"), KIM, "Yes", later(hours=2)), ANA, later(hours=3))
+    assert withdrawn.was_withdrawn and not answered.was_withdrawn
+    both = gd.counts(PAIR, [withdrawn, answered], later(days=1), WINDOW)[(ANA, KIM)]
+    assert (both.asked, both.answered) == (1, 1)
+
+
+def test_the_same_request_sent_twice_is_found_while_it_is_open() -> None:
+    first = ana_asks_kim("r1")
+    again = gd.ask("new", PAIR, ANA, KIM, later(minutes=1), topic="  negotiating a  PROMOTION ")
+    assert gd.open_duplicate([first], again) == first
+    other = gd.ask("new", PAIR, ANA, KIM, NOW, topic="Negotiating a promotion", detail="More")
+    assert gd.open_duplicate([first], other) is None
+    assert gd.open_duplicate([gd.close(first, ANA, later(hours=1))], again) is None
+    assert gd.open_duplicate([gd.answer(first, KIM, "Yes", later(hours=1))], again) is None

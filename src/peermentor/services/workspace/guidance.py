@@ -83,6 +83,9 @@ def ask_for_guidance(
         detail=detail,
         gap_id=None if gap_id is None else str(gap_id),
     )
+    same = rules.open_duplicate(load_requests(session, {ws.id: ws.members}).get(ws.id, ()), req)
+    if same is not None:
+        return same  # the same request sent again: it is asked once
     saved = save_request(session, ws.id, req)
     session.commit()
     return saved

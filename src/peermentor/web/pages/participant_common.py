@@ -60,6 +60,7 @@ NOTICES = {
     "asked": "Your request was sent.",
     "answered": "Your answer was sent.",
     "closed": "Request closed.",
+    "withdrawn": "Request withdrawn: it no longer counts as asked.",
     "logged": "Session logged.",
     "contribution": "Your part of the session is saved.",
     "scheduled": "Role-play schedule saved.",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from peermentor.domain.feedback import Dimension
+from peermentor.domain.guidance import GuidanceRequest
 from peermentor.domain.sessions import require_something_said
 from peermentor.services.workspace.feedback import (
     acknowledge_feedback,
@@ -131,9 +132,11 @@ def close(
     request_id: Annotated[str, Form()] = "",
     m: Member = Depends(member_form),
 ) -> Response:
+    closed: list[GuidanceRequest] = []
+
     def change() -> None:
         rid = chosen_id("request_id", request_id)
-        close_request(m.session, m.who.actor, m.pairing_id, rid, m.clock)
+        closed.append(close_request(m.session, m.who.actor, m.pairing_id, rid, m.clock))
 
     return attempt(
         m,
@@ -141,7 +144,7 @@ def close(
         _redisplay(_show_requests, request, m),
         f"close-{request_id}",
         {},
-        lambda: done(m, "requests", "closed"),
+        lambda: done(m, "requests", "withdrawn" if closed[0].was_withdrawn else "closed"),
     )
 
 
