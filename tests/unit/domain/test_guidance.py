@@ -80,7 +80,8 @@ def test_counts_per_direction_in_a_triad() -> None:
 
 def test_a_request_taken_back_before_an_answer_no_longer_counts_as_asked() -> None:
     withdrawn = gd.close(ana_asks_kim("r1"), ANA, later(hours=1))
-    answered = gd.close(gd.answer(ana_asks_kim("r2"), KIM, "Yes", later(hours=2)), ANA, later(hours=3))
+    answer = gd.answer(ana_asks_kim("r2"), KIM, "Yes", later(hours=2))
+    answered = gd.close(answer, ANA, later(hours=3))
     assert withdrawn.was_withdrawn and not answered.was_withdrawn
     both = gd.counts(PAIR, [withdrawn, answered], later(days=1), WINDOW)[(ANA, KIM)]
     assert (both.asked, both.answered) == (1, 1)
