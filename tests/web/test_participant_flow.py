@@ -239,6 +239,11 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
         )
     )
     assert "your check-in is saved" in page and "Good start" in page
+    assert "Kim Park has not checked in yet." in page
+    # Kim sees that ana checked in, and when; never what she answered.
+    page = text_of(kim.get(pairings.url("checkins")))
+    assert re.search(r"Ana Silva last checked in on \d+ \w+ \d{4}\.", page)
+    assert "Good start" not in page
 
     # The session log and the balance: kim brought something, ana took it away.
     kim.submit(

@@ -97,3 +97,13 @@ def gaps_named_by(session: Session, pairing_ids: Sequence[int], person: int) -> 
             .distinct()
         )
     )
+
+
+def last_checkin_of_each(session: Session, pairing_id: int) -> dict[str, datetime]:
+    """Member -> when they last checked in on the pairing (the time only, no answers)."""
+    rows = session.execute(
+        select(CheckInRow.person_id, func.max(CheckInRow.at))
+        .where(CheckInRow.pairing_id == pairing_id)
+        .group_by(CheckInRow.person_id)
+    )
+    return {member_id(person): as_utc(at) for person, at in rows}

@@ -6,7 +6,7 @@ what it said, so that the ratings can be honest. Admins see averages (health).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from peermentor.domain import checkins as rules
 from peermentor.domain.checkins import CheckIn
 from peermentor.services.access import Actor
 from peermentor.services.workspace.access import Workspace, open_for_writing, open_workspace
+from peermentor.store.workspace_dashboard import last_checkin_of_each
 from peermentor.store.workspace_exchange import load_checkins, save_checkin
 
 
@@ -23,6 +24,8 @@ class MyCheckIns:
     mine: tuple[CheckIn, ...]  # oldest first
     due: bool
     next_due: datetime | None  # None until the pairing is active
+    # When each partner last checked in (None: not yet): the fact, never the answers.
+    partners_last: tuple[tuple[str, datetime | None], ...] = ()
 
 
 def _status(ws: Workspace, checkins: list[CheckIn], now: datetime) -> MyCheckIns:
@@ -44,7 +47,9 @@ def my_checkins(session: Session, actor: Actor, pairing_id: int, now: datetime) 
 
 
 def checkins_of(session: Session, ws: Workspace, now: datetime) -> MyCheckIns:
-    return _status(ws, load_checkins(session, [ws.id], of_person=int(ws.me)).get(ws.id, []), now)
+    mine = _status(ws, load_checkins(session, [ws.id], of_person=int(ws.me)).get(ws.id, []), now)
+    last = last_checkin_of_each(session, ws.id)
+    return replace(mine, partners_last=tuple((p, last.get(p)) for p in ws.partners))
 
 
 def check_in(
@@ -73,4 +78,4 @@ def check_in(
     )
     save_checkin(session, ws.id, pulse)
     session.commit()
-    return _status(ws, load_checkins(session, [ws.id]).get(ws.id, []), now)
+    return checkins_of(session, ws, now)

@@ -38,10 +38,16 @@ class CheckInOut(Out):
     note: str
 
 
+class PartnerPulseOut(Out):
+    person_id: int
+    last_checked_in_at: datetime | None  # when, never what they answered
+
+
 class CheckInsOut(Out):
     mine: list[CheckInOut]  # only my own answers: the partner's stay theirs
     due: bool
     next_due: datetime | None
+    partners: list[PartnerPulseOut]
 
 
 class CheckInIn(Body):
@@ -65,7 +71,13 @@ def _checkin(c: CheckIn) -> CheckInOut:
 
 def checkins_out(found: checkin_service.MyCheckIns) -> CheckInsOut:
     return CheckInsOut(
-        mine=[_checkin(c) for c in found.mine], due=found.due, next_due=found.next_due
+        mine=[_checkin(c) for c in found.mine],
+        due=found.due,
+        next_due=found.next_due,
+        partners=[
+            PartnerPulseOut(person_id=int(member), last_checked_in_at=at)
+            for member, at in found.partners_last
+        ],
     )
 
 
