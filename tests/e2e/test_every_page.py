@@ -1,4 +1,5 @@
-"""Every page, looked at: the demo's admin and one of its participants follow every
+"""Every page, looked at: the demo's admin and two of its participants (one of a
+proposed pairing, one of an active pairing with a history) follow every
 link from the start page, at desktop and phone widths. Each page answers below 400,
 passes axe-core, does not scroll sideways on a phone, and is saved as a full-page
 screenshot under test-artifacts/every-page/<role>-<width>/<shape>.png.
@@ -11,6 +12,7 @@ are not followed.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections import deque
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -18,7 +20,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from peermentor.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+from peermentor.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_PARTICIPANT_PASSWORD
 from tests.e2e.a11y import axe_problems
 from tests.e2e.conftest import Server
 
@@ -137,16 +139,36 @@ def crawl_and_look(
     return list(seen.values()), problems
 
 
-def role_accounts(server: Server) -> dict[str, tuple[str, str]]:
-    email, password, _ = server.peers[0]
-    return {"admin": (DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD), "participant": (email, password)}
+def busiest_active_member(database: Path) -> str:
+    """The email of a member of the demo's active pairing with the most check-ins, so
+    the pages are seen full (tables of check-ins, sessions, requests), not only empty."""
+    with sqlite3.connect(database) as db:
+        row = db.execute(
+            "SELECT u.email FROM users u"
+            " JOIN pairing_members m ON m.person_id = u.person_id"
+            " JOIN pairings p ON p.id = m.pairing_id"
+            " WHERE p.state = 'active'"
+            " ORDER BY (SELECT count(*) FROM checkins c WHERE c.pairing_id = p.id) DESC, u.email"
+            " LIMIT 1"
+        ).fetchone()
+    assert row, "the demo has no account in an active pairing"
+    return str(row[0])
 
 
-@pytest.mark.parametrize("role", ["admin", "participant"])
+def role_accounts(server: Server, role: str) -> tuple[str, str]:
+    if role == "admin":
+        return DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD
+    if role == "participant":  # the demo's pair, their pairing proposed
+        email, password, _ = server.peers[0]
+        return email, password
+    return busiest_active_member(server.database), DEMO_PARTICIPANT_PASSWORD
+
+
+@pytest.mark.parametrize("role", ["admin", "participant", "active-participant"])
 def test_every_page_at_desktop_and_phone_width(
     browser: Browser, server: Server, artifacts_dir: Path, role: str
 ) -> None:
-    email, password = role_accounts(server)[role]
+    email, password = role_accounts(server, role)
     report: list[str] = []
     visited: list[str] = []
     for width in WIDTHS:

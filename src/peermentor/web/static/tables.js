@@ -31,6 +31,10 @@
           if (names[column] && !cell.hasAttribute("data-label")) {
             cell.setAttribute("data-label", names[column]);
           }
+          // A cell with nothing in it (but spaces) would be a label without a value.
+          if (!cell.textContent.trim() && !cell.querySelector("a, button, input, select, img, svg")) {
+            cell.setAttribute("data-blank", "");
+          }
           column += cell.colSpan || 1;
         });
       });
