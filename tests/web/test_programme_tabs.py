@@ -1,0 +1,22 @@
+"""An admin sees which of a programme's pages they are on: its tab is marked."""
+
+# ruff: noqa: F811 (tests take the imported `pairings` fixture as an argument)
+from __future__ import annotations
+
+import re
+
+from tests.web.test_participant_flow import (
+    Pairings,
+    pairings,  # noqa: F401 (the fixture)
+)
+
+
+def test_the_tab_of_the_page_shown_is_marked_current(pairings: Pairings) -> None:
+    admin = pairings.sign_in("admin")
+    found = re.search(r'href="/admin/programs/(\d+)"', admin.get("/admin/programs"))
+    assert found
+    base = f"/admin/programs/{found.group(1)}"
+    for tail, label in [("", "Overview and people"), ("/settings", "Matching settings")]:
+        page = admin.get(base + tail)
+        current = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', page)
+        assert current == [(base + tail, label)], (tail, current)
