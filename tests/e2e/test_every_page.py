@@ -221,3 +221,25 @@ def test_a_wide_table_on_a_phone_is_cards_with_script_and_scrolls_without(
             assert wide <= 1, f"scrolls sideways by {wide}px with script {script}"
         finally:
             context.close()
+
+
+def test_an_error_page_on_a_phone_keeps_the_header_with_a_way_out(
+    browser: Browser, server: Server, artifacts_dir: Path
+) -> None:
+    email, password, _ = server.peers[0]
+    page = sign_in(browser, server, 390, email, password)
+    try:
+        answer = page.goto(server.url + "pairings/2147483647")
+        assert answer is not None and answer.status == 404
+        expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
+        account = page.get_by_role("navigation", name="Account")
+        expect(account).to_contain_text(email)
+        expect(account.get_by_role("button", name="Sign out")).to_be_in_viewport()
+        expect(page.get_by_role("link", name="Back to the start page")).to_be_visible()
+        shots = artifacts_dir / "every-page" / "participant-390"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / "error-404.png"), full_page=True)
+        assert not axe_problems(page, EVERY_IMPACT)
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    finally:
+        page.context.close()
