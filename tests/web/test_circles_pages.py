@@ -52,6 +52,8 @@ def test_a_note_with_a_blank_part_comes_back_with_the_error_next_to_it(
     csrf = _as(client, giver.email)
     page = client.get(f"/circles/{circle}")
     assert page.status_code == 200 and "Your note to" in page.text
+    # The choice of what the note is about says so in words (it read "About their").
+    assert "About their" not in page.text and "What the note is about" in page.text
     form = FORM | {"impact": "  ", "situation": "Kept as typed", "receiver_id": str(receiver)}
     answer = client.post(f"/circles/{circle}/notes", data=form | {"csrf_token": csrf})
     assert answer.status_code == 422

@@ -6,10 +6,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp
 
 from peermentor import __version__
@@ -36,8 +41,7 @@ from peermentor.web.pages import (
 )
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.proxies import behind_trusted_proxies
-from peermentor.web.refusals import api_response, page_response
-from peermentor.web.render import render
+from peermentor.web.refusals import api_response, message_page, page_response
 from peermentor.web.security import CsrfFailed
 
 WEB_DIR = Path(__file__).parent
@@ -60,8 +64,16 @@ def _install_error_pages(app: FastAPI) -> None:
         message = "The form was stale or not sent from this site. Reload the page and retry."
         if _wants_json(request):
             return JSONResponse({"detail": message}, status_code=403)
-        return render(
-            request, "message.html", {"title": "Please retry", "message": message}, status_code=403
+        return message_page(request, "Please retry", message, 403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        """An address no route answers: a page says so under the caller's own header;
+        the API keeps FastAPI's JSON."""
+        if _wants_json(request) or error.status_code != 404:
+            return await http_exception_handler(request, error)
+        return await run_in_threadpool(
+            message_page, request, "Not found", "There is no page at this address.", 404
         )
 
     @app.exception_handler(DomainError)

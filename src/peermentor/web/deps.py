@@ -14,6 +14,7 @@ messages. The use case checks again; the rule itself is written once, in the ser
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
@@ -116,6 +117,16 @@ def optional_caller(
         return None
     user, row = found
     return Caller(user, auth_service.actor_for(user), row.csrf_token)
+
+
+@contextmanager
+def caller_outside_routes(request: Request) -> Iterator[Caller | None]:
+    """Who is signed in, for a page answered outside a route's dependencies (a refusal,
+    a stale form, an unknown address), so it keeps the header with their account. It
+    reads in a session of its own: the route's may have been left mid-transaction."""
+    clock = request.app.dependency_overrides.get(now, now)
+    with request.app.state.store.sessions() as session:
+        yield optional_caller(request, clock(), session)
 
 
 async def caller(found: Caller | None = Depends(optional_caller)) -> Caller:

@@ -43,6 +43,7 @@ from peermentor.services.auth import InvalidToken, LoginFailed
 from peermentor.services.invitations import MailNotConfigured
 from peermentor.services.people import ImportRejected
 from peermentor.services.throttle import TooManyAttempts
+from peermentor.web.deps import caller_outside_routes
 from peermentor.web.render import render
 
 
@@ -118,14 +119,21 @@ def api_response(error: DomainError) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=status(error), headers=headers(error))
 
 
+def message_page(request: Request, title: str, message: str, status_code: int) -> Response:
+    """A page that says one thing (a refusal, say), under the header of whoever is
+    signed in, with a way back to the start page."""
+    with caller_outside_routes(request) as who:
+        return render(
+            request,
+            "message.html",
+            {"title": title, "message": message, "caller": who},
+            status_code=status_code,
+        )
+
+
 def page_response(request: Request, error: DomainError) -> Response:
     found = answer(error)
-    page = render(
-        request,
-        "message.html",
-        {"title": found.title, "message": str(error)},
-        status_code=found.status,
-    )
+    page = message_page(request, found.title, str(error), found.status)
     page.headers.update(headers(error))
     return page
 
