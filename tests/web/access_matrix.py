@@ -63,6 +63,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/people"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/people.csv"): ADMINS_OF_PROGRAMME,
+    ("GET", "/admin/programs/{program_id}/people"): ADMINS_OF_PROGRAMME,
+    ("GET", "/admin/programs/{program_id}/people/{person_id}"): ADMINS_OF_PROGRAMME,
+    ("GET", "/admin/programs/{program_id}/people-template.csv"): ADMINS_OF_PROGRAMME,
     # Served to both admins; without mail a programme admin's answer is a 409 that says
     # mail is needed, never a link (tests/web/test_invitations.py).
     ("POST", "/admin/programs/{program_id}/invitations"): ADMINS_OF_PROGRAMME,

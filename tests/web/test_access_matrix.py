@@ -133,8 +133,10 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
             # there (404 is DENY), so the walk sends a mail that exists (see below).
             "message_id": str(message_id),
             "series_id": str(series.id),
+            # An enrolled person of the programme, for the admins' person page.
+            "person_id": str(member.id),
             # No circle in this world (tests/web/test_circles_access.py has one).
-            **dict.fromkeys(("circle_id", "note_id", "person_id"), "999999"),
+            **dict.fromkeys(("circle_id", "note_id"), "999999"),
             # Sub-resources of the API's workspace: the pairing is still proposed, so a
             # member's change stops at 409/422 before the id is looked up, and anyone
             # else is refused before that.

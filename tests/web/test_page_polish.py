@@ -18,7 +18,11 @@ def test_the_tab_of_the_page_shown_is_marked_current(pairings: Pairings) -> None
     found = re.search(r'href="/admin/programs/(\d+)"', admin.get("/admin/programs"))
     assert found
     base = f"/admin/programs/{found.group(1)}"
-    for tail, label in [("", "Overview and people"), ("/settings", "Matching settings")]:
+    for tail, label in [
+        ("", "Overview"),
+        ("/people", "People"),
+        ("/settings", "Matching settings"),
+    ]:
         page = admin.get(base + tail)
         current = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', page)
         assert current == [(base + tail, label)], (tail, current)

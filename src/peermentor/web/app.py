@@ -33,6 +33,7 @@ from peermentor.web.pages import (
     admin_circles,
     admin_health,
     admin_matching,
+    admin_people,
     admin_programs,
     calendar_feed,
     circles,
@@ -132,6 +133,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(account_pages.router)
     for pages in (
         admin_programs,
+        admin_people,
         admin_matching,
         admin_health,
         admin_audit,

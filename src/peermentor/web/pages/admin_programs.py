@@ -14,6 +14,7 @@ from peermentor.services import programs as programs_service
 from peermentor.services.access import Forbidden, InvalidInput
 from peermentor.services.invitations import InvitationMailer
 from peermentor.services.match_review import latest_run
+from peermentor.services.people_directory import COLUMN_GUIDE
 from peermentor.web import jobs as web_jobs
 from peermentor.web.deps import (
     Caller,
@@ -93,6 +94,7 @@ def _overview(request: Request, a: ProgrammeAdmin, session: Session, **extra: ob
         "invitations_by_mail": _mailer(request) is not None,
         "may_see_links": invitations.may_see_links(who.actor),
         "mail_needed": invitations.MAIL_NEEDED,
+        "column_guide": COLUMN_GUIDE,
     } | extra
     return render(request, "admin/program.html", context, status_code=status)
 
