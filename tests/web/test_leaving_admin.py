@@ -179,8 +179,13 @@ def test_endings_show_as_counts_over_five_only(admins: Pairings, session: Sessio
     assert "We are not a good fit" not in page and "private words" not in page
 
     today = datetime.now(UTC).date()
-    old = lead.get(leaving(admins, session, f"?start={today - timedelta(days=400)}&end="
-                           f"{today - timedelta(days=300)}"))
+    old = lead.get(
+        leaving(
+            admins,
+            session,
+            f"?start={today - timedelta(days=400)}&end={today - timedelta(days=300)}",
+        )
+    )
     assert "Fewer than 5 pairings ended early" in text_of(old)
     bad = lead.client.get(leaving(admins, session, "?start=yesterday"))
     assert bad.status_code == 422 and 'id="start-error"' in bad.text
@@ -221,9 +226,7 @@ def test_the_programme_pages_link_to_the_leaving_page(admins: Pairings, session:
 # --- a participant's blocks ------------------------------------------------------------
 
 
-def test_my_blocks_by_name_and_removing_one_asks_first(
-    admins: Pairings, session: Session
-) -> None:
+def test_my_blocks_by_name_and_removing_one_asks_first(admins: Pairings, session: Session) -> None:
     activate(admins, session)
     ana = admins.sign_in("ana")
     assert 'href="/account/blocks"' in ana.get("/account")
