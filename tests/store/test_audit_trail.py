@@ -39,6 +39,12 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     # tests/store/test_nudges.py and tests/web/test_calendar_pages.py
     "program.nudges_changed",
     "pairing.released_inactive",
+    # tests/web/test_leaving_admin.py
+    "report.filed",
+    "report.closed",
+    "block.added",
+    "block.removed",
+    "program.cooldown_changed",
 }
 
 

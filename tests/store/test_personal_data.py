@@ -19,6 +19,7 @@ from peermentor.services.personal_data import (
     export_person_data,
 )
 from peermentor.services.users import create_admin, create_user
+from peermentor.store import leave_repo
 from peermentor.store.models import Person, User
 from peermentor.store.workspace_models import CheckInRow, VisionRow
 from tests.store.workspace.factories import NOW, World, later, make_world
@@ -31,6 +32,7 @@ TOP_LEVEL = [
     "enrolments",
     "pairings",
     "circles",
+    "leaving",
     "account",
     "sessions",
     "api_tokens",
@@ -120,10 +122,51 @@ def test_a_participant_exports_themselves_only(session: Session, story: World) -
             export_person_data(session, ana, other, NOW)
 
 
+def test_the_leaving_section_holds_what_she_reported_ended_and_blocked_only(
+    session: Session, story: World
+) -> None:
+    ana, kim = story.pid("ana"), story.pid("kim")
+    where = {"program_id": story.program.id, "pairing_id": story.pairing_id, "created_at": NOW}
+    mine = leave_repo.add_report(
+        session, reporter_id=ana, subject_id=kim, category="selling", details="ANA-REPORT", **where
+    )
+    mine.status, mine.admin_note = "closed", "ADMIN-NOTE"
+    leave_repo.add_report(
+        session, reporter_id=kim, subject_id=ana, category="conduct", details="KIM-REPORT", **where
+    )
+    leave_repo.add_early_ending(
+        session, person_id=ana, reason="no_time", details="ANA-REASON", **where
+    )
+    leave_repo.add_early_ending(
+        session, person_id=kim, reason="other", details="KIM-REASON", **where
+    )
+    leave_repo.add_block(session, ana, kim, NOW)
+    leave_repo.add_block(session, kim, ana, NOW)
+    doc = export_my_data(session, _ana_actor(session, story), later(days=70))
+    leaving = doc["leaving"]
+    assert list(leaving) == ["reports_filed", "early_endings", "blocked"]
+    [report] = leaving["reports_filed"]
+    assert (report["category"], report["details"], report["status"]) == (
+        "selling",
+        "ANA-REPORT",
+        "closed",
+    )
+    assert [(e["reason"], e["details"]) for e in leaving["early_endings"]] == [
+        ("no_time", "ANA-REASON")
+    ]
+    assert [(b["employee_id"], b["name"]) for b in leaving["blocked"]] == [
+        ("E-kim.park", "Kim Park")
+    ]
+    # The admins' note, Kim's report and reason, and Kim's block are not Ana's.
+    text = json.dumps(doc)
+    assert all(s not in text for s in ("ADMIN-NOTE", "KIM-REPORT", "KIM-REASON"))
+    assert "admin_note" not in text
+
+
 def test_an_admin_without_a_person_gets_their_account_only(session: Session) -> None:
     admin, _ = create_admin(session, SYSTEM, "org@example.com", "org-password-12")
     doc = export_my_data(session, actor_for(admin), NOW)
-    assert doc["person"] is None and doc["pairings"] == []
+    assert doc["person"] is None and doc["pairings"] == [] and doc["leaving"] is None
     assert doc["account"]["role"] == "org_admin"
 
 

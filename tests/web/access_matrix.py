@@ -34,6 +34,11 @@ ADMINS_OF_PROGRAMME = {
     "other_program_admin": DENY,
     "org_admin": ALLOW,
 }
+PARTICIPANTS = dict.fromkeys(ROLES, DENY) | {
+    "anonymous": LOGIN,
+    "member": ALLOW,
+    "other_participant": ALLOW,
+}
 ANY_ADMIN = ADMINS_OF_PROGRAMME | {"other_program_admin": ALLOW}
 # The server's own records (the audit log): organisation admins only.
 ORG_ADMIN_ONLY = dict.fromkeys(ROLES, DENY) | {"anonymous": LOGIN, "org_admin": ALLOW}
@@ -57,6 +62,10 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     # wrong one is a 404 for everyone).
     ("GET", "/calendar/{token}.ics"): EVERYONE,
     ("POST", "/account/password"): SIGNED_IN,
+    # Each their own blocks (an admin's account has none: the page says so); removing
+    # one is a participant's, refused to an account with no person.
+    ("GET", "/account/blocks"): SIGNED_IN,
+    ("POST", "/account/blocks/remove"): PARTICIPANTS,
     ("GET", "/"): SIGNED_IN,
     ("GET", "/admin/programs"): ANY_ADMIN,
     ("POST", "/admin/programs"): ANY_ADMIN,
@@ -84,6 +93,10 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/health/release"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/nudges"): ADMINS_OF_PROGRAMME,
+    # --- reports and leaving (web/pages/admin_leaving.py): a report's words, to its admins ---
+    ("GET", "/admin/programs/{program_id}/leaving"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/leaving/close"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/leaving/cooldown"): ADMINS_OF_PROGRAMME,
     # --- programme insight (web/pages/admin_insight.py): figures over 5 or more only ---
     ("GET", "/admin/programs/{program_id}/insight"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/insight.csv"): ADMINS_OF_PROGRAMME,

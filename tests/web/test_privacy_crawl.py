@@ -26,6 +26,7 @@ from peermentor.services.matching import export_rows, run_match, score_rows
 from peermentor.services.people import export_people
 from peermentor.services.periodic import TASKS
 from peermentor.services.users import create_admin, create_program_admin, create_user
+from peermentor.store import leave_repo
 from peermentor.store.calendar_models import MeetingSeriesRow
 from peermentor.store.models import Pairing
 from peermentor.web.app import create_app
@@ -36,6 +37,10 @@ from tests.web.access_matrix import MATRIX
 from tests.web.conftest import csrf_of
 
 SECRET = "PLANTED-c0ffee-5ecret"
+# Kim's report about Ana is written to the programme's admins; the words Kim gave
+# when ending the pairing early are shown to nobody (the admins see counts).
+REPORT_SECRET = "REPORTED-b10c-5ecret"
+ENDING_SECRET = "LEAVING-e4d1-5ecret"
 PASSWORD = "crawl-password-1"
 MAX_PAGES = 400
 
@@ -66,6 +71,24 @@ def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
     # the run included) show what an admin would see after matching the rest.
     run_match(session, SYSTEM, pid(session, world.program.name), now=NOW)
     make_program(session, name="Another programme")
+    kim, ana = world.people["kim"].id, world.people["ana"].id
+    for repo_add, values in (
+        (
+            leave_repo.add_report,
+            {"reporter_id": kim, "subject_id": ana, "category": "conduct"},
+        ),
+        (leave_repo.add_early_ending, {"person_id": kim, "reason": "not_a_fit"}),
+    ):
+        secret = REPORT_SECRET if repo_add is leave_repo.add_report else ENDING_SECRET
+        repo_add(
+            session,
+            program_id=world.program.id,
+            pairing_id=world.pairing_id,
+            details=secret,
+            created_at=NOW,
+            **values,
+        )
+    leave_repo.add_block(session, kim, ana, NOW)
     # A meeting in the planted pairing's calendar: its page and its invite are crawled.
     series = MeetingSeriesRow(
         pairing_id=world.pairing_id,
@@ -268,3 +291,23 @@ def test_only_the_members_own_download_holds_what_the_pair_wrote(crawl: Crawl) -
     for role, response in downloads.items():
         if role not in ("member", "anonymous"):
             assert response.status_code == 200 and SECRET not in response.text, role
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["anonymous", "member", "other_participant", "program_admin", "other_program_admin"],
+)
+def test_a_report_reaches_its_programmes_admins_only(crawl: Crawl, role: str) -> None:
+    """Ana (the member) is the one Kim reported and blocked: she never learns of it,
+    nor anyone but the programme's admins; the words of an early ending reach nobody."""
+    bodies = crawl_as(crawl.clients[role], _seeds(crawl.params))
+    leaving = f"/admin/programs/{crawl.params['program_id']}/leaving"
+    assert not [url for url, body in bodies.items() if ENDING_SECRET in body], role
+    seen = [url for url, body in bodies.items() if REPORT_SECRET in body]
+    if role == "program_admin":
+        assert seen == [leaving]
+    else:
+        assert not seen, f"{role} saw the report at {seen}"
+    if role == "member":
+        assert "You have not blocked anyone." in bodies["/account/blocks"]
+        assert REPORT_SECRET not in bodies["/account/data.json"]

@@ -58,9 +58,25 @@ ACTIONS: dict[str, str] = {
     "circle.member_removed": "A person taken out of a circle",
     "circle.settings_changed": "A circle's cadence, anonymity or receivers per giver changed",
     "circle.round_started": "A circle's next round started by an admin",
+    # Leaving well (services/leaving.py): never a report's words, a note or who was blocked.
+    "report.filed": "A member reported a problem in their pairing to the programme's admins",
+    "report.closed": "A programme admin closed a report, with a note kept beside it",
+    "block.added": "A participant blocked their partner(s) from being matched with them",
+    "block.removed": "A participant removed one of their blocks",
+    "program.cooldown_changed": "A programme's rematch cooldown changed (the new and old days)",
 }
 TARGET_KINDS = frozenset(
-    {"program", "pairing", "match_run", "user", "person", "api_token", "mail_message", "circle"}
+    {
+        "program",
+        "pairing",
+        "match_run",
+        "user",
+        "person",
+        "api_token",
+        "mail_message",
+        "circle",
+        "report",
+    }
 )
 ACTOR_LABELS = {"command_line": "command line", "anonymous": "anonymous"}
 ERASED_ACCOUNT = "erased account"

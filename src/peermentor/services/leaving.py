@@ -7,14 +7,16 @@ why. Every mail here says what happened and nothing private.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from peermentor.domain import lifecycle
+from peermentor.domain.checkins import NotEnoughData
+from peermentor.domain.endings import EndingCounts, ending_counts
 from peermentor.mail import kinds
 from peermentor.mail.message import MailMessage, Outgoing
-from peermentor.services import outbox
+from peermentor.services import audit, outbox
 from peermentor.services.access import Actor, Forbidden, InvalidInput, NotFound
 from peermentor.services.programs import get_program_by_id
 from peermentor.services.workspace.access import open_workspace
@@ -36,6 +38,7 @@ REPORT_CATEGORIES: dict[str, str] = {
     "other": "Something else",
 }
 MAX_DETAILS = 2000
+MAX_NOTE = 2000
 
 
 def _person_id(member: str) -> int:
@@ -125,13 +128,40 @@ def block_partner(session: Session, actor: Actor, pairing_id: int, now: datetime
     ws = open_workspace(session, actor, pairing_id)
     for partner in ws.partners:
         leave_repo.add_block(session, _person_id(ws.me), _person_id(partner), now)
+    # Who was blocked stays the blocker's own, in the log too: no target, a count.
+    details = {"people": len(ws.partners)}
+    audit.record(session, actor, "block.added", program_id=ws.program_id, details=details, now=now)
     session.commit()
 
 
-def unblock(session: Session, actor: Actor, person_id: int) -> None:
+def my_blocks(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(person id, name) of the people the participant has blocked; an account with
+    no person has none."""
+    if actor.person_id is None:
+        return []
+    return leave_repo.blocked_by(session, actor.person_id)
+
+
+def require_participant(actor: Actor) -> int:
     if actor.person_id is None:
         raise Forbidden("only a participant has blocks")
-    leave_repo.remove_block(session, actor.person_id, person_id)
+    return actor.person_id
+
+
+def blocked_name(session: Session, actor: Actor, person_id: int) -> str:
+    """The name of someone the participant blocked, or NotFound: no one else's name."""
+    me = require_participant(actor)
+    for blocked_id, name in leave_repo.blocked_by(session, me):
+        if blocked_id == person_id:
+            return name
+    raise NotFound("you have not blocked this person")
+
+
+def unblock(session: Session, actor: Actor, person_id: int, now: datetime) -> None:
+    """The participant may be matched with this person again."""
+    blocked_name(session, actor, person_id)
+    leave_repo.remove_block(session, require_participant(actor), person_id)
+    audit.record(session, actor, "block.removed", now=now)
     session.commit()
 
 
@@ -156,6 +186,16 @@ def file_report(
         status="open",
         created_at=now,
     )
+    # The entry points at the report; its words stay in the report, for the admins.
+    audit.record(
+        session,
+        actor,
+        "report.filed",
+        target_kind="report",
+        target_id=row.id,
+        program_id=ws.program_id,
+        now=now,
+    )
     session.commit()
     return row
 
@@ -168,14 +208,40 @@ def report_queue(
     return leave_repo.reports(session, program.id)
 
 
-def close_report(
-    session: Session, actor: Actor, program_id: int, report_id: int, now: datetime
-) -> None:
+def open_report(session: Session, actor: Actor, program_id: int, report_id: int) -> Report:
+    """An open report of the programme, for its admins (to confirm closing it)."""
     program = get_program_by_id(session, actor, program_id)
     row = leave_repo.report(session, report_id)
     if row is None or row.program_id != program.id:
-        raise NotFound(f"no report {report_id}")
-    row.status, row.closed_at = "closed", now
+        raise NotFound(f"no report {report_id} in this programme")
+    if row.status != "open":
+        raise InvalidInput("this report is already closed", field="report_id")
+    return row
+
+
+def check_note(note: str) -> str:
+    note = note.strip()
+    if not note or len(note) > MAX_NOTE:
+        raise InvalidInput(f"1 to {MAX_NOTE} characters", field="note")
+    return note
+
+
+def close_report(
+    session: Session, actor: Actor, program_id: int, report_id: int, note: str, now: datetime
+) -> None:
+    """An admin closes an open report with a note of what was done, kept beside it
+    for the programme's admins; the log says who closed which report, not the note."""
+    row = open_report(session, actor, program_id, report_id)
+    row.status, row.closed_at, row.admin_note = "closed", now, check_note(note)
+    audit.record(
+        session,
+        actor,
+        "report.closed",
+        target_kind="report",
+        target_id=row.id,
+        program_id=row.program_id,
+        now=now,
+    )
     session.commit()
 
 
@@ -185,3 +251,20 @@ def endings_for_admins(
     """Early endings with their reasons: the programme's admins only."""
     program = get_program_by_id(session, actor, program_id)
     return leave_repo.early_endings(session, program.id)
+
+
+def ending_counts_for_admins(
+    session: Session, actor: Actor, program_id: int, start: date, end: date
+) -> EndingCounts | NotEnoughData:
+    """Pairings ended early from `start` to `end` (both days included) by reason, in
+    figures over MIN_AGGREGATE_GROUP pairings or more: the programme's admins only."""
+    program = get_program_by_id(session, actor, program_id)
+    if end < start:
+        raise InvalidInput("the last day must not be before the first", field="end")
+    counts = leave_repo.ending_reason_counts(
+        session,
+        program.id,
+        datetime.combine(start, time.min, UTC),
+        datetime.combine(end + timedelta(days=1), time.min, UTC),
+    )
+    return ending_counts(counts)

@@ -21,6 +21,10 @@ The export is one JSON document with these top-level keys (FORMAT names its vers
                             partners wrote to them that they already read there
                             (guidance_received, the answers in guidance_asked,
                             feedback_received)
+  circles                   memberships, and the circle notes they wrote or may read
+  leaving                   reports_filed (without the admins' note), early_endings
+                            (their reason and words), blocked (employee id and name of
+                            each person they blocked)
 
 Inside those, each row's keys are its table's column names.
 """
@@ -57,7 +61,13 @@ def _document(
     if person is not None:
         doc |= repo.person_data(session, person)
     else:
-        doc |= {"person": None, "enrolments": [], "pairings": [], "circles": None}
+        doc |= {
+            "person": None,
+            "enrolments": [],
+            "pairings": [],
+            "circles": None,
+            "leaving": None,
+        }
     if user is not None:
         doc |= repo.account_data(session, user)
     else:

@@ -75,6 +75,8 @@ class Report(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What the admin who closed it wrote: for the programme's admins, like the report.
+    admin_note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status"),)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from peermentor.store.leave_models import Availability, Block, EarlyEnding, Report
@@ -102,6 +103,23 @@ def early_endings(session: Session, program_id: int) -> list[tuple[EarlyEnding, 
     return [(e, n) for e, n in rows]
 
 
+def ending_reason_counts(
+    session: Session, program_id: int, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Pairings of the programme ended early from `start` up to (not including) `end`,
+    by reason."""
+    rows = session.execute(
+        select(EarlyEnding.reason, func.count(func.distinct(EarlyEnding.pairing_id)))
+        .where(
+            EarlyEnding.program_id == program_id,
+            EarlyEnding.created_at >= start,
+            EarlyEnding.created_at < end,
+        )
+        .group_by(EarlyEnding.reason)
+    )
+    return {reason: int(n) for reason, n in rows}
+
+
 def add_report(session: Session, **values: object) -> Report:
     row = Report(**values)
     session.add(row)
@@ -141,6 +159,45 @@ def remove_block(session: Session, person_id: int, blocked_id: int) -> None:
     if row is not None:
         session.delete(row)
         session.flush()
+
+
+def blocked_by(session: Session, person_id: int) -> list[tuple[int, str]]:
+    """(person id, name) of everyone the person has blocked, by name."""
+    rows = session.execute(
+        select(Person.id, Person.name)
+        .join(Block, Block.blocked_id == Person.id)
+        .where(Block.person_id == person_id)
+        .order_by(Person.name, Person.id)
+    )
+    return [(i, n) for i, n in rows]
+
+
+def person_leaving_data(session: Session, person_id: int) -> dict[str, Any]:
+    """The leaving section of a person's data export: the reports they filed and the
+    endings they asked for (their own words), and whom they blocked (employee id and
+    name). Not the admins' notes on a report, not reports about them, and not who
+    blocked them: those are the admins' and the other people's own."""
+    from peermentor.store.personal_data_repo import as_dict
+
+    reports = session.scalars(
+        select(Report).where(Report.reporter_id == person_id).order_by(Report.id)
+    )
+    endings = session.scalars(
+        select(EarlyEnding).where(EarlyEnding.person_id == person_id).order_by(EarlyEnding.id)
+    )
+    blocks = session.execute(
+        select(Person.employee_id, Person.name, Block.created_at)
+        .join(Block, Block.blocked_id == Person.id)
+        .where(Block.person_id == person_id)
+        .order_by(Block.id)
+    )
+    return {
+        "reports_filed": [as_dict(r, without=("admin_note",)) for r in reports],
+        "early_endings": [as_dict(e) for e in endings],
+        "blocked": [
+            {"employee_id": e, "name": n, "created_at": at.isoformat()} for e, n, at in blocks
+        ],
+    }
 
 
 def blocked_pairs(session: Session) -> list[tuple[str, str]]:

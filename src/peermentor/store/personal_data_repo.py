@@ -19,6 +19,7 @@ from peermentor.store.auth_models import (
     UserSession,
 )
 from peermentor.store.circles_repo import person_circle_data
+from peermentor.store.leave_repo import person_leaving_data
 from peermentor.store.models import (
     Enrolment,
     Pairing,
@@ -115,6 +116,7 @@ def person_data(session: Session, person: Person) -> dict[str, Any]:
         "enrolments": [{"program": name} | as_dict(e) for name, e in enrolments],
         "pairings": [_pairing_data(session, person.id, pid) for pid in pairing_ids],
         "circles": person_circle_data(session, person.id, datetime.now(UTC)),
+        "leaving": person_leaving_data(session, person.id),
     }
 
 

@@ -29,9 +29,11 @@ from peermentor.web.headers import SecurityHeaders
 from peermentor.web.limits import install_body_limit
 from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import (
+    account_blocks,
     admin_audit,
     admin_circles,
     admin_health,
+    admin_leaving,
     admin_matching,
     admin_people,
     admin_programs,
@@ -138,6 +140,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         admin_health,
         admin_audit,
         admin_circles,
+        admin_leaving,
+        account_blocks,
         circles,
         mail,
         participant,
