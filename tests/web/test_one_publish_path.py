@@ -17,7 +17,7 @@ from peermentor.services.auth import actor_for, create_api_token
 from peermentor.services.matching import run_match
 from peermentor.services.people import import_people
 from peermentor.store.audit_models import AuditEntry
-from peermentor.store.models import MatchRun, Pairing, User
+from peermentor.store.models import MatchRun, Pairing, Program, User
 from tests.programs import pid
 from tests.web.conftest import ADMIN, sign_in
 
@@ -52,6 +52,7 @@ def test_page_and_api_publish_the_same_way(client: TestClient, session: Session,
     session.expire_all()
     run = session.get_one(MatchRun, outcome.run_id)
     assert run.status == "published" and run.published_at is not None
+    assert session.get_one(Program, program_id).status == "active"  # no longer "enrolling"
     assert run.summary["published"] is True
     states = session.scalars(select(Pairing.state).where(Pairing.match_run_id == run.id)).all()
     assert len(states) == len(outcome.result.pairings) and set(states) == {"proposed"}

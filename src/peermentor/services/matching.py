@@ -24,7 +24,7 @@ from peermentor.matching.settings import MatchSettings
 from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, NotFound
 from peermentor.services.programs import get_program_by_id
-from peermentor.store import match_repo, people_repo
+from peermentor.store import match_repo, people_repo, programs_repo
 from peermentor.store.match_repo import LIVE_STATES
 from peermentor.store.models import MatchRun, Program
 
@@ -201,12 +201,19 @@ def run_match(
     return outcome
 
 
+# A programme is active from its first published match; closed stays closed.
+BEFORE_ACTIVE = ("draft", "enrolling", "matching")
+
+
 def _publish(session: Session, actor: Actor, program_id: int, run: MatchRun, now: datetime) -> int:
     """Propose the run's drafts, mark the run published, one audit entry; no commit."""
     # The workspace owns what "proposed" means (who is asked, since when).
     from peermentor.services.workspace.proposals import propose_drafts
 
     count = propose_drafts(session, program_id, now)
+    program = programs_repo.program(session, program_id)
+    if program is not None and count and program.status in BEFORE_ACTIVE:
+        program.status = "active"  # its people now have proposals to answer
     run.status = "published"
     run.published_at = now
     run.summary = dict(run.summary) | {"published": True}
