@@ -273,7 +273,11 @@ def test_member_goes_through_the_life_of_a_pairing(pairings: Pairings) -> None:
 
 def test_a_member_who_declines_returns_to_the_dashboard(pairings: Pairings) -> None:
     ana = pairings.sign_in("ana")
-    response = ana.post(pairings.url("decline"), reason="Not the right time")
+    unticked = ana.post(pairings.url("decline"), reason="Not the right time")
+    assert unticked.status_code == 422 and "Tick the box to confirm" in unticked.text
+    assert "Not the right time</textarea>" in unticked.text
+    assert "Accept or decline this pairing" in text_of(ana.get("/"))  # still proposed
+    response = ana.post(pairings.url("decline"), reason="Not the right time", confirm="yes")
     assert response.status_code == 303 and response.headers["location"] == "/?notice=declined"
     home = text_of(ana.get(response.headers["location"]))
     assert "You are back in the pool" in home and "ended" in home

@@ -116,13 +116,21 @@ def test_sessions_role_plays_and_closing(pairings: Pairings, ana: Browser) -> No
     assert ">A good year</textarea>" in response.text
     ana.submit(pairings.url("closing"), reflection="A good year", choice="complete")
     kim.submit(pairings.url("closing"), reflection="Learnt a lot", choice="renew")
-    page = text_of(ana.submit(pairings.url("closing/close")))
+    unticked = ana.post(pairings.url("closing/close"))
+    assert unticked.status_code == 422
+    assert "Tick the box to confirm" in field_error(unticked.text, "close-confirm")
+    assert "Close the cycle" in unticked.text  # nothing closed: the step is still offered
+    page = text_of(ana.submit(pairings.url("closing/close"), confirm="yes"))
     assert "The cycle is closed." in page and "pairing completed" in page
     assert "you can read it, not change it" in page
 
 
 def test_a_rematch_ends_the_pairing(pairings: Pairings, ana: Browser) -> None:
-    response = ana.post(pairings.url("closing/rematch"), reason="Different goals")
+    unticked = ana.post(pairings.url("closing/rematch"), reason="Different goals")
+    assert unticked.status_code == 422
+    assert "Tick the box to confirm" in field_error(unticked.text, "rematch-confirm")
+    assert ">Different goals</textarea>" in unticked.text  # what was typed is kept
+    response = ana.post(pairings.url("closing/rematch"), reason="Different goals", confirm="yes")
     assert response.status_code == 303 and response.headers["location"] == "/?notice=rematch"
     assert "ended" in text_of(ana.get("/"))
 

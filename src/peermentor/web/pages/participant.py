@@ -35,6 +35,7 @@ from peermentor.web.pages.participant_common import (
     NOTICES,
     Member,
     attempt,
+    confirmed,
     done,
     in_page_thread,
     member,
@@ -143,14 +144,19 @@ def accept(request: Request, m: Member = Depends(member_form)) -> Response:
 def decline(
     request: Request,
     reason: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
     m: Member = Depends(member_form),
 ) -> Response:
+    def change() -> None:
+        confirmed(confirm, "decline this pairing")
+        decline_proposal(m.session, m.who.actor, m.pairing_id, m.clock, reason=reason)
+
     return attempt(
         m,
-        lambda: decline_proposal(m.session, m.who.actor, m.pairing_id, m.clock, reason=reason),
+        change,
         lambda status, extra: _overview(request, m, status, **extra),
         "decline",
-        {"reason": reason},
+        {"reason": reason, "confirm": confirm},
         # The pairing is over for them; the dashboard is where they go next.
         lambda: RedirectResponse("/?notice=declined", status_code=303),
     )

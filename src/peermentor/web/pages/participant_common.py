@@ -274,6 +274,13 @@ def done(m: Member, section: str, notice: str, anchor: str = "") -> Response:
 Redisplay = Callable[[int, dict[str, Any]], Response]
 
 
+def confirmed(confirm: str, what: str) -> None:
+    """A step that cannot be undone goes ahead only with its box ticked: a stray click
+    (or a form sent again) changes nothing."""
+    if confirm != "yes":
+        raise ValidationError("confirm", f"tick the box to confirm that you want to {what}")
+
+
 def attempt(
     m: Member,
     change: Callable[[], object],

@@ -31,6 +31,7 @@ from peermentor.web.pages.participant_common import (
     Member,
     attempt,
     chosen_id,
+    confirmed,
     done,
     form_date,
     member,
@@ -269,13 +270,19 @@ def write_reflection(
 
 
 @router.post("/closing/close")
-def close_cycle(request: Request, m: Member = Depends(member_form)) -> Response:
+def close_cycle(
+    request: Request, confirm: Annotated[str, Form()] = "", m: Member = Depends(member_form)
+) -> Response:
+    def change() -> None:
+        confirmed(confirm, "close the cycle")
+        close_pairing(m.session, m.who.actor, m.pairing_id, m.clock)
+
     return attempt(
         m,
-        lambda: close_pairing(m.session, m.who.actor, m.pairing_id, m.clock),
+        change,
         lambda status, extra: _show_closing(request, m, status, **extra),
         "close",
-        {},
+        {"confirm": confirm},
         lambda: done(m, "", "ended"),
     )
 
@@ -284,13 +291,18 @@ def close_cycle(request: Request, m: Member = Depends(member_form)) -> Response:
 def rematch(
     request: Request,
     reason: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
     m: Member = Depends(member_form),
 ) -> Response:
+    def change() -> None:
+        confirmed(confirm, "end the pairing")
+        request_rematch(m.session, m.who.actor, m.pairing_id, m.clock, reason=reason)
+
     return attempt(
         m,
-        lambda: request_rematch(m.session, m.who.actor, m.pairing_id, m.clock, reason=reason),
+        change,
         lambda status, extra: _show_closing(request, m, status, **extra),
         "rematch",
-        {"reason": reason},
+        {"reason": reason, "confirm": confirm},
         lambda: RedirectResponse("/?notice=rematch", status_code=303),
     )
