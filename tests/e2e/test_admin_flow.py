@@ -83,7 +83,9 @@ def test_admin_uploads_fixes_matches_swaps_and_publishes(
     expect(page.get_by_text("draft · locked").first).to_be_visible()
     check_page(page, shots, "07 after swap")
 
+    page.get_by_label(re.compile("^Yes, send the proposals")).check()
     page.get_by_role("button", name=re.compile("^Publish")).click()
+    expect(page.get_by_role("status")).to_contain_text("Published")
     expect(page.get_by_text("proposed").first).to_be_visible()
     check_page(page, shots, "08 published")
     page.get_by_role("link", name="Health").click()

@@ -77,12 +77,21 @@ def test_run_match_review_swap_publish_and_health(client: TestClient) -> None:
         )
         if response.status_code == 200:
             assert "locked" in response.text
+            assert "Swapped. The figures above are for the pairings as they are now." in (
+                response.text
+            )
             break
         assert response.status_code == 422 and "hard rule" in response.text
     else:
         raise AssertionError("no swap went through")
-    published = client.post(f"/admin/programs/{program_id}/publish", data={"csrf_token": csrf})
+    unticked = client.post(f"/admin/programs/{program_id}/publish", data={"csrf_token": csrf})
+    assert unticked.status_code == 422 and "tick the box to confirm" in unticked.text
+    assert "draft" in unticked.text and "Publish:" in unticked.text  # nothing went out
+    published = client.post(
+        f"/admin/programs/{program_id}/publish", data={"csrf_token": csrf, "confirm": "yes"}
+    )
     assert published.status_code == 200 and "proposed" in published.text
+    assert "Published: the members are asked to accept or decline." in published.text
     health = client.get(f"/admin/programs/{program_id}/health").text
     assert "Proposals waiting for an answer" in health
     assert "Not enough data yet" in health

@@ -24,7 +24,9 @@ from tests.web.conftest import ADMIN, sign_in
 
 def _publish_with_the_page(client: TestClient, session: Session, program_id: int) -> None:
     csrf = sign_in(client, *ADMIN)
-    response = client.post(f"/admin/programs/{program_id}/publish", data={"csrf_token": csrf})
+    response = client.post(
+        f"/admin/programs/{program_id}/publish", data={"csrf_token": csrf, "confirm": "yes"}
+    )
     assert response.status_code == 200 and "proposed" in response.text
 
 

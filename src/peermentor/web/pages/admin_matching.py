@@ -125,10 +125,11 @@ def job_page(
 def review(
     request: Request,
     page: int = 1,
+    done: str = "",
     a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    return _review_page(request, a, session, page=page)
+    return _review_page(request, a, session, page=page, notice=REVIEW_NOTICES.get(done))
 
 
 def _review_page(
@@ -164,12 +165,24 @@ def _review_page(
     return render(request, "admin/review.html", context, status_code=status_code)
 
 
-def _edit(request: Request, a: ProgrammeAdmin, session: Session, change: Any) -> Response:
+# What the review page says after each hand edit (?done=...), so a change is confirmed.
+REVIEW_NOTICES = {
+    "locked": "Lock changed.",
+    "unpaired": "Unpaired: both people are listed as unmatched below.",
+    "swapped": "Swapped. The figures above are for the pairings as they are now.",
+    "paired": "Paired by hand and locked.",
+    "published": "Published: the members are asked to accept or decline.",
+}
+
+
+def _edit(
+    request: Request, a: ProgrammeAdmin, session: Session, change: Any, notice: str
+) -> Response:
     try:
         change(a.program.id)
     except InvalidInput as error:
         return _review_page(request, a, session, error=str(error), status_code=status(error))
-    return RedirectResponse(f"/admin/programs/{a.program.id}/review", status_code=303)
+    return RedirectResponse(f"/admin/programs/{a.program.id}/review?done={notice}", status_code=303)
 
 
 @router.post("/programs/{program_id}/pairings/{pairing_id}/lock")
@@ -185,6 +198,7 @@ def lock(
         a,
         session,
         lambda pid: match_review.set_locked(session, a.who.actor, pid, pairing_id, locked == "1"),
+        "locked",
     )
 
 
@@ -201,6 +215,7 @@ def unpair(
         a,
         session,
         lambda pid: match_review.unpair(session, a.who.actor, pid, pairing_id, moment),
+        "unpaired",
     )
 
 
@@ -220,6 +235,7 @@ def swap(
         lambda pid: match_review.swap(
             session, a.who.actor, pid, first.strip(), second.strip(), moment
         ),
+        "swapped",
     )
 
 
@@ -237,6 +253,7 @@ def pair(
         a,
         session,
         lambda pid: match_review.pair_by_hand(session, a.who.actor, pid, ids, moment),
+        "paired",
     )
 
 
@@ -244,14 +261,21 @@ def pair(
 def publish(
     request: Request,
     moment: Clock,
+    confirm: FormText = "",
     a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
+    def change(pid: int) -> None:
+        if confirm != "yes":  # proposals go out to people: not on a stray click
+            raise InvalidInput("tick the box to confirm that the proposals should go out")
+        matching_service.publish_program_draft(session, a.who.actor, pid, moment)
+
     return _edit(
         request,
         a,
         session,
-        lambda pid: matching_service.publish_program_draft(session, a.who.actor, pid, moment),
+        change,
+        "published",
     )
 
 
