@@ -14,10 +14,12 @@ from peermentor.domain.outcomes_csv import parse_outcomes
 from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, NotFound, require_admin
 from peermentor.services.programs import require_program_admin
+from peermentor.store import insight_repo
 from peermentor.store import outcomes_repo as repo
 from peermentor.store.models import Program
 
 DEFAULT_SPAN = timedelta(days=365)
+CACHED = 32
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,9 @@ class OutcomesView:
     figures: Outcomes
     uploaded_at: datetime | None
     stored_events: int
+
+
+_CACHE: dict[tuple[object, ...], OutcomesView] = {}
 
 
 def _programme(session: Session, actor: Actor, program_id: int) -> Program:
@@ -74,11 +79,25 @@ def programme_outcomes(
     since = since or until - DEFAULT_SPAN
     if since > until:
         raise InvalidInput("until: must not be before since")
-    took_part = repo.participants(session, program_id)
-    events = repo.events_by_person(session, program_id)
-    people = [
-        PersonOutcome(pid in took_part, tuple(events.get(pid, ())))
-        for pid in repo.people_by_employee_id(session, program_id).values()
-    ]
     uploaded_at, stored = repo.last_upload(session, program_id)
-    return OutcomesView(outcomes(people, since, until), uploaded_at, stored)
+    # Who took part is as of the insight counters' refresh, like every other figure; a
+    # new upload changes the key, so it shows at once.
+    key = (
+        program_id,
+        since,
+        until,
+        uploaded_at,
+        stored,
+        insight_repo.refreshed_at(session, program_id),
+    )
+    if key not in _CACHE:
+        took_part = repo.participants(session, program_id)
+        events = repo.events_by_person(session, program_id)
+        people = [
+            PersonOutcome(pid in took_part, tuple(events.get(pid, ())))
+            for pid in repo.people_by_employee_id(session, program_id).values()
+        ]
+        if len(_CACHE) >= CACHED:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = OutcomesView(outcomes(people, since, until), uploaded_at, stored)
+    return _CACHE[key]

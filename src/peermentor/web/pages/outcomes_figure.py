@@ -14,7 +14,20 @@ def _percent(value: Share | Hidden) -> float | None:
     return None if isinstance(value, Hidden) else round(100 * value.ratio, 1)
 
 
+_MADE: dict[tuple[Outcomes, int], Figure] = {}
+
+
 def outcomes_figure(found: Outcomes, stored_events: int) -> Figure:
+    """The figure, drawn once for the same figures (pygal's SVG is the slow part)."""
+    key = (found, stored_events)
+    if key not in _MADE:
+        if len(_MADE) >= 32:
+            _MADE.pop(next(iter(_MADE)))
+        _MADE[key] = _drawn(found, stored_events)
+    return _MADE[key]
+
+
+def _drawn(found: Outcomes, stored_events: int) -> Figure:
     title = f"Outcomes: participants against non-participants, {found.since} to {found.until}"
     rows = [
         (
