@@ -45,6 +45,7 @@ ISSUE_BEFORE = {"sqlite": "4.2 s", "postgresql": "7 s"}
 def build(database_url: str, folder: Path, pairings: int) -> tuple[int, dict[str, float]]:
     from peermentor.config import Settings
     from peermentor.demo_activity import furnish_year, generated_programme
+    from peermentor.demo_outcomes import furnish_outcomes
     from peermentor.runtime import open_store
     from peermentor.services.access import SYSTEM
     from peermentor.services.insight import refresh_programme
@@ -63,6 +64,7 @@ def build(database_url: str, folder: Path, pairings: int) -> tuple[int, dict[str
             started = time.perf_counter()
             program_id = generated_programme(session, "Bench insight", 2 * pairings, now)
             told = furnish_year(session, program_id, now)
+            told["outcome_events"] = furnish_outcomes(session, program_id, now)
             create_admin(session, SYSTEM, *ADMIN)
             session.commit()
             timings["generate"] = time.perf_counter() - started
@@ -114,10 +116,14 @@ def run(kind: str, database_url: str, pairings: int, n: int) -> list[tuple[str, 
         ) as base:
             cookie = sign_in(base, *ADMIN)
             rows: list[tuple[str, ...]] = []
+            insight = f"/admin/programs/{program_id}/insight"
             pages = (
                 ("health", f"/admin/programs/{program_id}/health", n, 0.3, 1.0),
+                ("health JSON (API)", f"/api/programs/{program_id}/health", n, 0.3, 1.0),
                 ("analytics", f"/admin/programs/{program_id}/insight", n, 0.3, 1.0),
                 ("report", f"/admin/programs/{program_id}/insight/report", n, 0.3, 1.0),
+                ("outcomes figure", f"{insight}?figure=outcomes", n, 0.3, 1.0),
+                ("runs figure", f"{insight}?figure=runs", n, 0.3, 1.0),
                 ("CSV, every figure", f"/admin/programs/{program_id}/insight.csv", 5, 2.0, 2.0),
             )
             for name, path, count, bar_median, bar_p99 in pages:
@@ -125,7 +131,7 @@ def run(kind: str, database_url: str, pairings: int, n: int) -> list[tuple[str, 
                 ok = median < bar_median and p99 < bar_p99
                 before = (
                     f"{timings['old_health']:.2f} s here; issue: {ISSUE_BEFORE[kind]}"
-                    if name == "health"
+                    if name.startswith("health")
                     else "—"
                 )
                 rows.append(

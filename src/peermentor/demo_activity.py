@@ -438,6 +438,9 @@ def furnish_demo(session: Session, program_id: int, logins: Any) -> str:
     )
     now = datetime.now(UTC)
     furnish_year(session, program_id, now, keep=keep)
+    from peermentor.demo_outcomes import furnish_outcomes
+
+    furnish_outcomes(session, program_id, now)
     refresh_programme(session, program_id, now)
     session.commit()
     return f"/admin/programs/{program_id}/insight"

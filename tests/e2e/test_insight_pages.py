@@ -45,6 +45,19 @@ def test_admin_lands_on_insight_and_prints_the_report(
         expect(page.locator("#fig-funnel + figure svg")).to_be_visible()
         check_page(page, shots, f"01 insight {width}")
 
+        for n, figure in enumerate(("outcomes", "runs")):
+            page.goto(server.url + f"admin/programs/1/insight?figure={figure}")
+            assert _every_chart_has_its_table(page) >= 1
+            wanted = (
+                '[data-figure="outcomes"]' if figure == "outcomes" else '[data-figure*="-run-"]'
+            )
+            expect(page.locator(f"table{wanted}").first).to_be_visible()
+            if figure == "outcomes":
+                expect(page.get_by_text("Not causal")).to_be_visible()
+                expect(page.get_by_label("Outcomes CSV")).to_be_visible()
+            check_page(page, shots, f"0{n + 1}b {figure} {width}")
+        page.goto(server.url + "admin/programs/1/insight")
+
         page.get_by_role("link", name="Printable report").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("programme report")
         assert _every_chart_has_its_table(page) >= 7

@@ -34,6 +34,8 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "circle.member_removed",
     "circle.settings_changed",
     "circle.round_started",
+    # tests/web/test_insight_outcomes.py
+    "outcomes.imported",
     # tests/web/test_mail_pages.py
     "mail.resent",
     # tests/store/test_nudges.py and tests/web/test_calendar_pages.py

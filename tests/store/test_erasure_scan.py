@@ -51,6 +51,7 @@ VOCABULARY = {
     ("roleplays", "roles"),
     ("closing_reflections", "choice"),
     ("feedback", "dimension"),
+    ("outcome_events", "event"),
     # The audit log is append-only (triggers refuse updates), and holds no words anyone
     # wrote: action names, actor and target kinds from registries, details of numbers
     # only (services.audit refuses strings). Its cells are still scanned after erasure.

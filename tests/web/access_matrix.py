@@ -102,6 +102,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}/insight.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/insight/report"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/insight/refresh"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/insight/outcomes"): ADMINS_OF_PROGRAMME,
+    ("GET", "/admin/programs/{program_id}/insight/outcomes-template.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/audit"): ORG_ADMIN_ONLY,
     # --- mail (web/pages/mail.py) ---
     # The signed link is the permission: a bad token is a 404 for everyone.

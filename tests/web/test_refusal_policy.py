@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain import errors
 from peermentor.domain.errors import DomainError
+from peermentor.domain.outcomes_csv import OutcomesFileRefused, Problem
 from peermentor.services import access, auth, invitations, people, throttle
 from peermentor.web import refusals
 from peermentor.web.api.common import api_router
@@ -48,6 +49,10 @@ EXAMPLES: dict[type[DomainError], Callable[[], DomainError]] = {
     throttle.TooManyAttempts: lambda: throttle.TooManyAttempts(timedelta(minutes=3)),
     invitations.MailNotConfigured: lambda: invitations.MailNotConfigured(invitations.MAIL_NEEDED),
     people.ImportRejected: lambda: people.ImportRejected([]),
+    errors.ValidationErrors: lambda: errors.ValidationErrors(
+        (errors.ValidationError("must not be empty", field="topic"),)
+    ),
+    OutcomesFileRefused: lambda: OutcomesFileRefused([Problem(3, "date", "not a date")]),
 }
 
 

@@ -26,6 +26,7 @@ from peermentor.store import audit_repo
 # Every action the log knows, with what it means; `record` refuses any other name.
 ACTIONS: dict[str, str] = {
     "people.imported": "People imported into a programme (created, updated, unchanged)",
+    "outcomes.imported": "A programme's outcome events (HR data) replaced by an upload",
     "people.exported": "A programme's people exported as CSV",
     "match.run": "The matching engine ran on a programme and stored a draft",
     "match.published": "Draft pairings proposed to their members",

@@ -10,6 +10,7 @@ from peermentor.store import (
     leave_models,
     mail_models,
     models,
+    outcomes_models,
     workspace_models,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "leave_models",
     "mail_models",
     "models",
+    "outcomes_models",
     "workspace_models",
 ]

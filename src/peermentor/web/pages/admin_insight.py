@@ -4,15 +4,17 @@ Mounted under /admin by web/pages/admin_health.py's router; programme admins onl
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.insight import MIN_GROUP
+from peermentor.domain.outcomes_csv import TEMPLATE, OutcomesFileRefused, Problem
 from peermentor.services.access import InvalidInput
-from peermentor.services.insight_view import programme_insight, refresh_now
+from peermentor.services.insight_view import Insight, programme_insight, refresh_now
+from peermentor.services.outcomes import programme_outcomes, upload_outcomes
 from peermentor.web.deps import (
     Clock,
     ProgrammeAdmin,
@@ -20,7 +22,8 @@ from peermentor.web.deps import (
     programme_admin,
     programme_admin_changing,
 )
-from peermentor.web.pages.insight_charts import figures, figures_csv
+from peermentor.web.pages.insight_charts import Figure, figures, figures_csv
+from peermentor.web.pages.outcomes_figure import outcomes_figure
 from peermentor.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -36,14 +39,34 @@ def _day(request: Request, name: str) -> date | None:
         raise InvalidInput(f"{name}: a date as YYYY-MM-DD, not {raw[:20]!r}") from None
 
 
-@router.get("/programs/{program_id}/insight")
-def insight(
+def _every_figure(
+    request: Request, session: Session, a: ProgrammeAdmin, moment: datetime
+) -> tuple[Insight, list[Figure]]:
+    """The cached figures of the counters, then outcomes (read live: a small table)."""
+    since, until = _day(request, "since"), _day(request, "until")
+    if since and until and since > until:
+        raise InvalidInput("until: must not be before since")
+    report = programme_insight(session, a.who.actor, a.program.id, moment, since, until)
+    found = programme_outcomes(session, a.who.actor, a.program.id, moment, since, until)
+    return report, [*figures(report), outcomes_figure(found.figures, found.stored_events)]
+
+
+def _insight_page(
     request: Request,
-    moment: Clock,
-    a: ProgrammeAdmin = Depends(programme_admin),
-    session: Session = Depends(db_session),
+    session: Session,
+    a: ProgrammeAdmin,
+    moment: datetime,
+    *,
+    status_code: int = 200,
+    problems: tuple[Problem, ...] = (),
+    problems_total: int = 0,
+    uploaded: int | None = None,
 ) -> Response:
-    report = programme_insight(session, a.who.actor, a.program.id, moment)
+    report, items = _every_figure(request, session, a, moment)
+    wanted = request.query_params.get("figure", "")
+    if wanted:
+        # "runs": every match run's figures (funnel, quality, how pairs fared by score).
+        items = [f for f in items if f.key == wanted or (wanted == "runs" and "-run-" in f.key)]
     return render(
         request,
         "admin/insight.html",
@@ -51,10 +74,73 @@ def insight(
             "caller": a.who,
             "program": a.program,
             "insight": report,
-            "figures": figures(report),
+            "figures": items,
+            "wanted": wanted,
             "minimum": MIN_GROUP,
             "refreshed": request.query_params.get("refreshed") == "1",
+            "problems": problems,
+            "problems_total": problems_total,
+            "uploaded": uploaded,
         },
+        status_code=status_code,
+    )
+
+
+@router.get("/programs/{program_id}/insight")
+def insight(
+    request: Request,
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Every figure, or the one named by ?figure= (a run's figures: ?figure=runs)."""
+    uploaded = request.query_params.get("uploaded", "")
+    return _insight_page(
+        request, session, a, moment, uploaded=int(uploaded) if uploaded.isdigit() else None
+    )
+
+
+@router.post("/programs/{program_id}/insight/outcomes")
+def insight_outcomes_upload(
+    request: Request,
+    moment: Clock,
+    file: UploadFile | None = None,
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Replace the programme's outcome events with the uploaded CSV's, all or nothing.
+
+    The body limit (web/limits.py) has refused a file that is too large before this runs."""
+    data = file.file.read() if file is not None else b""
+    if file is None or not (file.filename or data):
+        problem = Problem(1, "", "choose a CSV file to upload")
+        return _insight_page(request, session, a, moment, status_code=422, problems=(problem,))
+    try:
+        stored = upload_outcomes(session, a.who.actor, a.program.id, data, moment)
+    except OutcomesFileRefused as refused:
+        session.rollback()
+        return _insight_page(
+            request,
+            session,
+            a,
+            moment,
+            status_code=422,
+            problems=refused.problems,
+            problems_total=refused.total,
+        )
+    return RedirectResponse(
+        f"/admin/programs/{a.program.id}/insight?figure=outcomes&uploaded={stored}",
+        status_code=303,
+    )
+
+
+@router.get("/programs/{program_id}/insight/outcomes-template.csv")
+def insight_outcomes_template(a: ProgrammeAdmin = Depends(programme_admin)) -> Response:
+    """The outcomes CSV's header and two example rows, to fill in from HR data."""
+    return Response(
+        TEMPLATE,
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="outcomes-template.csv"'},
     )
 
 
@@ -66,10 +152,7 @@ def insight_csv(
     session: Session = Depends(db_session),
 ) -> Response:
     """Every figure (or the one named by ?figure=), one value a line."""
-    report = programme_insight(
-        session, a.who.actor, a.program.id, moment, _day(request, "since"), _day(request, "until")
-    )
-    items = figures(report)
+    _, items = _every_figure(request, session, a, moment)
     wanted = request.query_params.get("figure", "")
     if wanted:
         items = [f for f in items if f.key == wanted]
@@ -90,9 +173,7 @@ def insight_report(
 ) -> Response:
     """One programme over one date range, laid out to print (or save as PDF)."""
     since, until = _day(request, "since"), _day(request, "until")
-    if since and until and since > until:
-        raise InvalidInput("until: must not be before since")
-    report = programme_insight(session, a.who.actor, a.program.id, moment, since, until)
+    report, items = _every_figure(request, session, a, moment)
     return render(
         request,
         "admin/insight_report.html",
@@ -100,7 +181,7 @@ def insight_report(
             "caller": a.who,
             "program": a.program,
             "insight": report,
-            "figures": figures(report),
+            "figures": items,
             "minimum": MIN_GROUP,
             "since": since,
             "until": until,

@@ -37,7 +37,7 @@ class Figure:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-def _num(value: float | int | Hidden | None, digits: int = 1) -> str:
+def num_text(value: float | int | Hidden | None, digits: int = 1) -> str:
     if value is None:
         return "—"
     if isinstance(value, Hidden):
@@ -47,7 +47,7 @@ def _num(value: float | int | Hidden | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-def _share(value: Share | Hidden) -> str:
+def share_text(value: Share | Hidden) -> str:
     if isinstance(value, Hidden):
         return HIDDEN_WORDS
     return f"{value.ratio:.0%} ({value.part:,} of {value.whole:,})"
@@ -82,7 +82,7 @@ def _config(**extra: object) -> dict[str, object]:
     }
 
 
-def _bar(
+def bar_svg(
     title: str, labels: Sequence[str], values: Sequence[float | None], horizontal: bool = False
 ) -> Markup:
     kind = pygal.HorizontalBar if horizontal else pygal.Bar
@@ -108,13 +108,15 @@ def _funnel_figure(key: str, title: str, steps: Sequence[FunnelStep]) -> Figure:
     rows = [
         (
             s.label,
-            _num(s.people),
-            "" if s.dropped is None else _num(s.dropped),
+            num_text(s.people),
+            "" if s.dropped is None else num_text(s.dropped),
             "" if s.share_of_start is None else f"{s.share_of_start:.0%}",
         )
         for s in steps
     ]
-    svg = _bar(title, [s.label for s in steps], [_plain(s.people) for s in steps], horizontal=True)
+    svg = bar_svg(
+        title, [s.label for s in steps], [_plain(s.people) for s in steps], horizontal=True
+    )
     return Figure(
         key, title, ("Step", "People", "Dropped since the step before", "Of enrolled"), rows, svg
     )
@@ -128,7 +130,8 @@ def _series_figure(
     range_: tuple[float, float] | None = None,
 ) -> Figure:
     rows = [
-        (p.period.strftime("%Y-%m"), _num(safe_count(p.pairings)), _num(p.value, 2)) for p in points
+        (p.period.strftime("%Y-%m"), num_text(safe_count(p.pairings)), num_text(p.value, 2))
+        for p in points
     ]
     return Figure(
         key,
@@ -142,11 +145,11 @@ def _series_figure(
 def _run_figures(run: RunInsight) -> list[Figure]:
     label = f"run {run.run_id}"
     quality_rows = [
-        ("Pairings", _num(run.pairings)),
+        ("Pairings", num_text(run.pairings)),
         ("Certified gap to the optimum", "—" if run.gap is None else f"{run.gap:.2%}"),
-        ("Blocking pairs", _num(run.blocking_pairs)),
-        ("Mean pair score", _num(run.mean_score, 3)),
-        ("Worst pair's score", _num(run.worst_score, 3)),
+        ("Blocking pairs", num_text(run.blocking_pairs)),
+        ("Mean pair score", num_text(run.mean_score, 3)),
+        ("Worst pair's score", num_text(run.worst_score, 3)),
         *(
             (f"Pairings meeting “{name}”", f"{share:.0%}")
             for name, share in sorted(run.criterion_share.items())
@@ -155,11 +158,11 @@ def _run_figures(run: RunInsight) -> list[Figure]:
     bands = [
         (
             b.label,
-            _num(safe_count(b.pairings)),
-            _num(b.mean_score, 3),
-            _num(b.mean_sessions),
-            _num(b.mean_checkin, 2),
-            _share(b.renewed),
+            num_text(safe_count(b.pairings)),
+            num_text(b.mean_score, 3),
+            num_text(b.mean_sessions),
+            num_text(b.mean_checkin, 2),
+            share_text(b.renewed),
         )
         for b in run.bands
     ]
@@ -183,7 +186,7 @@ def _run_figures(run: RunInsight) -> list[Figure]:
                 "Renewed",
             ),
             bands,
-            _bar(
+            bar_svg(
                 f"Sessions a pair by score third, {label}",
                 [b.label for b in run.bands],
                 [_plain(b.mean_sessions) for b in run.bands],
@@ -231,15 +234,15 @@ def _figures(insight: Insight) -> list[Figure]:
             (1, 5),
         )
     )
-    exchange_rows = [(label, _share(share)) for label, share in insight.exchange]
-    exchange_rows.append(("Mean time to answer guidance (hours)", _num(insight.answer_hours)))
+    exchange_rows = [(label, share_text(share)) for label, share in insight.exchange]
+    exchange_rows.append(("Mean time to answer guidance (hours)", num_text(insight.answer_hours)))
     result.append(
         Figure(
             "exchange",
             "Exchange: share of accepted pairings that ...",
             ("Pairings that", "Share"),
             exchange_rows,
-            _bar(
+            bar_svg(
                 "Share of pairings (%)",
                 [label for label, _ in insight.exchange],
                 [
@@ -251,7 +254,7 @@ def _figures(insight: Insight) -> list[Figure]:
         )
     )
     if insight.balance.shown:
-        balance_svg = _bar(
+        balance_svg = bar_svg(
             "Open pairings by balance",
             [n for n, _ in insight.balance.shown],
             [float(n) for _, n in insight.balance.shown],
@@ -280,8 +283,8 @@ def _figures(insight: Insight) -> list[Figure]:
             "risk",
             "Pairs at risk",
             ("Reason", "Pairings"),
-            [(label, _num(n)) for label, n in insight.risk_counts],
-            _bar(
+            [(label, num_text(n)) for label, n in insight.risk_counts],
+            bar_svg(
                 "Pairings at risk",
                 [label for label, _ in insight.risk_counts],
                 [_plain(n) for _, n in insight.risk_counts],
@@ -296,7 +299,7 @@ def _figures(insight: Insight) -> list[Figure]:
         labels += [f"{d.attribute}: matched", f"{d.attribute}: random"]
         values += [observed, baseline]
         rows.append(
-            (d.attribute, _share(d.observed), "—" if baseline is None else f"{baseline:.0f}%")
+            (d.attribute, share_text(d.observed), "—" if baseline is None else f"{baseline:.0f}%")
         )
     result.append(
         Figure(
@@ -304,7 +307,7 @@ def _figures(insight: Insight) -> list[Figure]:
             "Diversity: pairings across departments, locations and backgrounds",
             ("Across", "Matched pairings", "Random pairing of the same pool"),
             rows,
-            _bar("Pairings across (%): matched against random", labels, values, horizontal=True),
+            bar_svg("Pairings across (%): matched against random", labels, values, horizontal=True),
         )
     )
     for run in insight.runs:
