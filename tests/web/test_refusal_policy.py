@@ -49,9 +49,6 @@ EXAMPLES: dict[type[DomainError], Callable[[], DomainError]] = {
     throttle.TooManyAttempts: lambda: throttle.TooManyAttempts(timedelta(minutes=3)),
     invitations.MailNotConfigured: lambda: invitations.MailNotConfigured(invitations.MAIL_NEEDED),
     people.ImportRejected: lambda: people.ImportRejected([]),
-    errors.ValidationErrors: lambda: errors.ValidationErrors(
-        (errors.ValidationError("must not be empty", field="topic"),)
-    ),
     OutcomesFileRefused: lambda: OutcomesFileRefused([Problem(3, "date", "not a date")]),
 }
 

@@ -1,7 +1,7 @@
 """pause and leaving well: availability, early endings, reports, blocks
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 12:00:00
 """
 
