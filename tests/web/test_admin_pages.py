@@ -3,6 +3,7 @@ hand edits, publish, health."""
 
 from __future__ import annotations
 
+import html
 import re
 import time
 
@@ -67,6 +68,14 @@ def test_run_match_review_swap_publish_and_health(client: TestClient) -> None:
     assert "Done." in done and "Proven upper bound" in done
     review = client.get(f"/admin/programs/{program_id}/review").text
     assert "Pairings, weakest first" in review and "Publish" in review
+    # Every quality figure says in plain words what it means.
+    for words in (
+        "No matching of these people can score more than this.",
+        "Two people who would both rather be with each other",
+        "A quarter of pairings score below the first number",
+        "score on this criterion alone reaches 0.5 of 1",
+    ):
+        assert words in html.unescape(review), words
     ids = re.findall(r"\((E\d{6}), ", review)
     assert len(ids) >= 4
     # A swap that breaks a hard rule is refused with the rule named; others go through.
