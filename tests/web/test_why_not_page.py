@@ -87,3 +87,20 @@ def test_the_api_answers_the_same(client: TestClient, session: Session) -> None:
     assert (body["a"], body["b"]) == ("E1", "E2") and "reporting line" in body["answer"]
     assert client.get(url, params={"a": "E1", "b": "E99"}, headers=headers).status_code == 404
     assert client.get(url, params={"a": "E1"}, headers=headers).status_code == 422
+
+
+def test_unmatched_people_are_named_not_bare_ids(client: TestClient, session: Session) -> None:
+    # Ana manages both others: nobody may be paired with her, so she is left over.
+    team = (
+        "employee_id,name,email,manager_id,years_experience\n"
+        "M1,Ana Boss,ana.boss@team.example,,12\n"
+        "M2,Kim Park,kim.park@team.example,M1,3\n"
+        "M3,Lee Chen,lee.chen@team.example,M1,4\n"
+    )
+    import_people(session, SYSTEM, "Small", team.encode())
+    program_id = pid(session, "Small")
+    run_match(session, SYSTEM, program_id)
+    sign_in(client, *ADMIN)
+    review = html.unescape(client.get(f"/admin/programs/{program_id}/review").text)
+    assert "1 unmatched, and why" in review
+    assert re.search(r'<a href="/admin/programs/\d+/people\?q=M1">Ana Boss</a> \(M1\):', review)

@@ -146,3 +146,12 @@ COLUMN_GUIDE: tuple[tuple[str, bool, str], ...] = (
 def template_csv() -> str:
     """The import file's header and one example row, to fill in and upload."""
     return serialize_people_csv([EXAMPLE])
+
+
+def names_of(
+    session: Session, actor: Actor, program_id: int, employee_ids: list[str]
+) -> dict[str, str]:
+    """The names behind employee ids the programme's admins are shown (unmatched people
+    of a run, say), so a page never lists bare ids."""
+    get_program_by_id(session, actor, program_id)
+    return directory.names_by_employee_id(session, employee_ids[:1000])

@@ -164,3 +164,13 @@ def pairings_of(session: Session, program_id: int, person_id: int) -> list[Pairi
         PairingLine(r.id, r.state, r.cycle, tuple(others[r.id]), optional_utc(r.proposed_at))
         for r in mine
     ]
+
+
+def names_by_employee_id(session: Session, employee_ids: list[str]) -> dict[str, str]:
+    """employee_id -> name, for the ids that exist (one query)."""
+    if not employee_ids:
+        return {}
+    rows = session.execute(
+        select(Person.employee_id, Person.name).where(Person.employee_id.in_(employee_ids))
+    )
+    return {employee_id: name for employee_id, name in rows}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.matching.settings import CRITERIA, DEFAULT_WEIGHTS
 from peermentor.services import jobs as jobs_service
-from peermentor.services import match_review
+from peermentor.services import match_review, people_directory
 from peermentor.services import matching as matching_service
 from peermentor.services.access import InvalidInput, NotFound
 from peermentor.web import jobs as web_jobs
@@ -149,6 +149,11 @@ def _review_page(
             session, who.actor, program.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
         )
     run = match_review.latest_run(session, who.actor, program.id)
+    unmatched = (
+        [u["employee_id"] for u in (run.summary or {}).get("unmatched_people", [])[:200]]
+        if run
+        else []
+    )
     status_code = int(extra.pop("status_code", 200))
     context = {
         "caller": who,
@@ -161,6 +166,7 @@ def _review_page(
         "summary": run.summary if run else None,
         "error": None,
         "has_draft": any(p.state == "draft" for p in pairings),
+        "names": people_directory.names_of(session, who.actor, program.id, unmatched),
     } | extra
     return render(request, "admin/review.html", context, status_code=status_code)
 
