@@ -194,3 +194,40 @@ def test_a_page_number_past_the_end_shows_the_last_page(client: TestClient) -> N
         assert response.status_code == 200, page
         assert re.search(r"pairings · page 1 of 1</caption>", response.text)
         assert "(E0000" in response.text  # the pairings are listed, not an empty page
+
+
+def test_a_new_programme_has_dates_and_its_description_is_shown(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    wrong = client.post(
+        "/admin/programs",
+        data={
+            "csrf_token": csrf,
+            "name": "Autumn 2027",
+            "description": "Peers across sales and support",
+            "starts_on": "2027-10-01",
+            "ends_on": "2027-09-01",
+        },
+    )
+    assert wrong.status_code == 422 and "must not be before starts_on" in wrong.text
+    assert 'value="Autumn 2027"' in wrong.text and "Peers across sales and support</textarea>" in (
+        wrong.text
+    )
+    assert (
+        client.post(
+            "/admin/programs", data={"csrf_token": csrf, "name": "X", "starts_on": "soon"}
+        ).status_code
+        == 422
+    )
+    made = client.post(
+        "/admin/programs",
+        data={
+            "csrf_token": csrf,
+            "name": "Autumn 2027",
+            "description": "Peers across sales and support",
+            "starts_on": "2027-10-01",
+            "ends_on": "2028-03-31",
+        },
+        follow_redirects=True,
+    )
+    assert "Peers across sales and support" in made.text
+    assert "from 1 October 2027 to 31 March 2028" in made.text

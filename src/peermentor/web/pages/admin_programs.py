@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -52,23 +53,49 @@ def programs(
     return render(request, "admin/programs.html", {"caller": who, "programs": items, "error": None})
 
 
+def _form_date(field: str, text: str) -> date | None:
+    """A date typed into the form (YYYY-MM-DD), or None when left empty."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{field}: {text.strip()!r} is not a date (YYYY-MM-DD)") from None
+
+
 @router.post("/programs")
 def create_program(
     request: Request,
     name: Annotated[str, Form()] = "",
     description: Annotated[str, Form()] = "",
+    starts_on: Annotated[str, Form()] = "",
+    ends_on: Annotated[str, Form()] = "",
     who: Caller = Depends(admin_form),
     session: Session = Depends(db_session),
 ) -> Response:
     try:
-        program = programs_service.create_program(session, who.actor, name, description=description)
+        program = programs_service.create_program(
+            session,
+            who.actor,
+            name,
+            description=description,
+            starts_on=_form_date("starts_on", starts_on),
+            ends_on=_form_date("ends_on", ends_on),
+        )
         session.commit()
     except InvalidInput as error:
+        session.rollback()
         items = programs_service.list_programs(session, who.actor)
+        typed = {"name": name, "description": description, "starts_on": starts_on}
         return render(
             request,
             "admin/programs.html",
-            {"caller": who, "programs": items, "error": str(error)},
+            {
+                "caller": who,
+                "programs": items,
+                "error": str(error),
+                "form": typed | {"ends_on": ends_on},
+            },
             status_code=status(error),
         )
     return RedirectResponse(f"/admin/programs/{program.id}", status_code=303)
