@@ -231,3 +231,14 @@ def test_a_new_programme_has_dates_and_its_description_is_shown(client: TestClie
     )
     assert "Peers across sales and support" in made.text
     assert "from 1 October 2027 to 31 March 2028" in made.text
+
+
+def test_a_match_of_nobody_says_so_instead_of_done(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf, name="Empty")
+    started = client.post(
+        f"/admin/programs/{program_id}/match", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    done = html.unescape(wait_for_job(client, started.headers["location"]))
+    assert "nobody was in the pool: import people first" in done
+    assert '<p class="notice" role="status">Done.</p>' not in done
