@@ -36,8 +36,17 @@ def _late_joiners(session: Session, program_id: int, count: int, now: datetime) 
     )  # fmt: skip
 
 
+# People enrolled after the match who never took part: the outcomes figure compares
+# participants with them (so the demo enrols this many more than --people).
+LATE_JOINERS = 40
+
+
 def furnish_outcomes(
-    session: Session, program_id: int, now: datetime, seed: int = 13, late_joiners: int = 40
+    session: Session,
+    program_id: int,
+    now: datetime,
+    seed: int = 13,
+    late_joiners: int = LATE_JOINERS,
 ) -> int:
     """Late joiners enrolled, then the programme's outcome events; returns how many."""
     if late_joiners:

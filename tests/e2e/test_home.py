@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from peermentor.demo import DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD, DEMO_PROGRAM
+from peermentor.demo_outcomes import LATE_JOINERS
 from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +25,8 @@ def test_admin_signs_in_and_sees_the_demo_programme(
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_title("Programmes · peermentor")
     row = page.get_by_role("row", name=DEMO_PROGRAM)
-    expect(row.get_by_role("cell").nth(4)).to_have_text("60")
+    # The 60 generated people and the late joiners who never took part (demo_outcomes).
+    expect(row.get_by_role("cell").nth(4)).to_have_text(str(60 + LATE_JOINERS))
     page.screenshot(path=str(artifacts_dir / "home-admin.png"), full_page=True)
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_title("Sign in · peermentor")

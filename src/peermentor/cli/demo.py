@@ -11,6 +11,7 @@ import typer
 from peermentor.cli.audit import purge_at_start
 from peermentor.cli.common import open_store_or_exit, out, settings_or_exit
 from peermentor.config import Settings
+from peermentor.demo_outcomes import LATE_JOINERS
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, envvar="PORT", help="Port (or $PORT).")]
@@ -78,7 +79,10 @@ def demo(
     with store.sessions() as session:
         logins = build_demo(session, people=people, seed=seed)
     shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    out.print(f"\n[bold]peermentor demo[/]: {people} generated people in {database}")
+    out.print(
+        f"\n[bold]peermentor demo[/]: {people} generated people and {LATE_JOINERS} late "
+        f"joiners who never took part, in {database}"
+    )
     out.print(f"  open   http://{shown_host}:{port}/")
     match = logins.match_summary
     if match:
