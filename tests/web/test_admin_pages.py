@@ -242,3 +242,26 @@ def test_a_match_of_nobody_says_so_instead_of_done(client: TestClient) -> None:
     done = html.unescape(wait_for_job(client, started.headers["location"]))
     assert "nobody was in the pool: import people first" in done
     assert '<p class="notice" role="status">Done.</p>' not in done
+
+
+def test_unpairing_asks_first_then_says_what_happened(client: TestClient) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf, name="Unpair")
+    upload(client, csrf, program_id, demo_people_csv(12, seed=5))
+    started = client.post(
+        f"/admin/programs/{program_id}/match", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    wait_for_job(client, started.headers["location"])
+    review = client.get(f"/admin/programs/{program_id}/review").text
+    pairing_id = re.search(r"/pairings/(\d+)/unpair", review).group(1)  # type: ignore[union-attr]
+    forms = f'action="/admin/programs/{program_id}/pairings/'
+    drafts = review.count(forms)
+    url = f"/admin/programs/{program_id}/pairings/{pairing_id}/unpair"
+    unticked = client.post(url, data={"csrf_token": csrf})
+    assert unticked.status_code == 422 and "tick &#39;Sure&#39; beside Unpair" in unticked.text
+    assert f"/pairings/{pairing_id}/unpair" in unticked.text  # still paired
+    done = client.post(url, data={"csrf_token": csrf, "confirm": "yes"})
+    assert done.status_code == 200
+    assert "Unpaired: both people are listed as unmatched below." in done.text
+    assert f"/pairings/{pairing_id}/unpair" not in done.text
+    assert done.text.count(forms) < drafts

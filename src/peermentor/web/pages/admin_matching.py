@@ -213,14 +213,20 @@ def unpair(
     request: Request,
     pairing_id: PairingId,
     moment: Clock,
+    confirm: FormText = "",
     a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
+    def change(pid: int) -> None:
+        if confirm != "yes":  # a stray click in a long table breaks up nobody
+            raise InvalidInput("tick 'Sure' beside Unpair to confirm that you want to unpair them")
+        match_review.unpair(session, a.who.actor, pid, pairing_id, moment)
+
     return _edit(
         request,
         a,
         session,
-        lambda pid: match_review.unpair(session, a.who.actor, pid, pairing_id, moment),
+        change,
         "unpaired",
     )
 
