@@ -86,7 +86,7 @@ def test_run_match_review_swap_publish_and_health(client: TestClient) -> None:
         )
         if response.status_code == 200:
             assert "locked" in response.text
-            assert "Swapped. The figures above are for the pairings as they are now." in (
+            assert "Swapped and locked. The quality figures above are the match run&#39;s" in (
                 response.text
             )
             break
@@ -262,6 +262,6 @@ def test_unpairing_asks_first_then_says_what_happened(client: TestClient) -> Non
     assert f"/pairings/{pairing_id}/unpair" in unticked.text  # still paired
     done = client.post(url, data={"csrf_token": csrf, "confirm": "yes"})
     assert done.status_code == 200
-    assert "Unpaired: both people are listed as unmatched below." in done.text
+    assert "Unpaired: both people are back in the pool" in done.text
     assert f"/pairings/{pairing_id}/unpair" not in done.text
     assert done.text.count(forms) < drafts

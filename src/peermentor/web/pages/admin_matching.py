@@ -174,8 +174,10 @@ def _review_page(
 # What the review page says after each hand edit (?done=...), so a change is confirmed.
 REVIEW_NOTICES = {
     "locked": "Lock changed.",
-    "unpaired": "Unpaired: both people are listed as unmatched below.",
-    "swapped": "Swapped. The figures above are for the pairings as they are now.",
+    "unpaired": "Unpaired: both people are back in the pool; pair them by hand below, or "
+    "leave them for the next run.",
+    "swapped": "Swapped and locked. The quality figures above are the match run's, from "
+    "before any hand edit.",
     "paired": "Paired by hand and locked.",
     "published": "Published: the members are asked to accept or decline.",
 }
