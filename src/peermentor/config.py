@@ -11,8 +11,10 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///./peermentor.db"
@@ -61,6 +63,20 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=64 << 20, ge=1024)
     # Audit entries older than this are purged (`peermentor audit purge`, and at serve).
     audit_retention_days: int = Field(default=400, ge=1, le=36_500)
+    # Company single sign-on (OpenID Connect). Off unless an issuer is set; then the
+    # client id and exactly one of the secret or a file holding it are required.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: SecretStr | None = None
+    oidc_client_secret_file: Path | None = None
+    # Only identities whose email ends in one of these domains may sign in (empty: any).
+    oidc_allowed_domains: str = ""
+    # A claim holding the employee id: a first sign-in is linked to the imported person
+    # with that id; without it (or when the token lacks it), by verified email.
+    oidc_employee_id_claim: str = ""
+    oidc_button_label: str = "Sign in with your company account"
+    # "admins": participants sign in only through the company; passwords are for admins.
+    password_sign_in: Literal["everyone", "admins"] = "everyone"
 
     @field_validator("database_url")
     @classmethod
@@ -97,6 +113,67 @@ class Settings(BaseSettings):
         if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
             raise ValueError(f"'{value}' cannot be written (no write access to {parent})")
         return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value:
+            return value
+        parts = urlsplit(value)
+        loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError(
+                "must be an https:// URL (plain http only on 127.0.0.1 or localhost, for tests)"
+            )
+        if not parts.hostname or parts.query or parts.fragment:
+            raise ValueError("must be the issuer's base URL, e.g. https://login.example.com")
+        return value
+
+    @field_validator("oidc_allowed_domains")
+    @classmethod
+    def _email_domains(cls, value: str) -> str:
+        domains = [item.lower().lstrip("@") for item in _split(value)]
+        for domain in domains:
+            if "." not in domain or any(c in domain for c in " /@:"):
+                raise ValueError(f"'{domain}' is not an email domain (e.g. example.com)")
+        return ",".join(domains)
+
+    @model_validator(mode="after")
+    def _complete_sso(self) -> Settings:
+        if not self.oidc_issuer:
+            if self.password_sign_in == "admins":
+                raise ValueError(
+                    "PEERMENTOR_PASSWORD_SIGN_IN=admins needs company sign-in: "
+                    "set PEERMENTOR_OIDC_ISSUER too"
+                )
+            return self
+        if not self.oidc_client_id.strip():
+            raise ValueError("PEERMENTOR_OIDC_CLIENT_ID is required with PEERMENTOR_OIDC_ISSUER")
+        has_secret = self.oidc_client_secret is not None
+        has_file = self.oidc_client_secret_file is not None
+        if has_secret == has_file:
+            raise ValueError(
+                "set exactly one of PEERMENTOR_OIDC_CLIENT_SECRET and "
+                "PEERMENTOR_OIDC_CLIENT_SECRET_FILE with PEERMENTOR_OIDC_ISSUER"
+            )
+        if has_file and not _read_text(self.oidc_client_secret_file):
+            raise ValueError(
+                f"PEERMENTOR_OIDC_CLIENT_SECRET_FILE '{self.oidc_client_secret_file}' "
+                "cannot be read or is empty"
+            )
+        return self
+
+    def sso_enabled(self) -> bool:
+        return bool(self.oidc_issuer)
+
+    def oidc_secret(self) -> str:
+        if self.oidc_client_secret is not None:
+            return self.oidc_client_secret.get_secret_value()
+        return _read_text(self.oidc_client_secret_file)
+
+    def allowed_domain_list(self) -> list[str]:
+        return _split(self.oidc_allowed_domains)
 
     def mail_folder(self) -> Path | None:
         """Where mail goes when there is no SMTP host (None: SMTP, or no mail at all)."""
@@ -160,6 +237,15 @@ def _store_new_secret(path: Path) -> str:
     return generated
 
 
+def _read_text(path: Path | None) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.expanduser().read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
 def _split(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
@@ -167,9 +253,11 @@ def _split(value: str) -> list[str]:
 def _describe(error: ValidationError) -> str:
     lines = []
     for problem in error.errors():
-        field = str(problem["loc"][0]) if problem["loc"] else "?"
         message = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"PEERMENTOR_{field.upper()} {message}")
+        if problem["loc"]:
+            lines.append(f"PEERMENTOR_{str(problem['loc'][0]).upper()} {message}")
+        else:  # a rule over several settings names them itself
+            lines.append(message)
     return "; ".join(lines)
 
 

@@ -37,6 +37,7 @@ TOP_LEVEL = [
     "sessions",
     "api_tokens",
     "invitations",
+    "sso_identities",
     "mail_preferences",
     "mails",
 ]

@@ -49,6 +49,10 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/healthz"): EVERYONE,
     ("GET", "/login"): EVERYONE,
     ("POST", "/login"): EVERYONE,
+    # Company sign-in: 404 unless configured (it is not in the matrix's app); the
+    # whole flow, for every kind of identity, is tests/web/test_sso.py.
+    ("GET", "/login/sso"): EVERYONE,
+    ("GET", "/login/sso/callback"): EVERYONE,
     ("GET", "/invite/{token}"): EVERYONE,
     ("POST", "/invite/{token}"): EVERYONE,
     ("POST", "/logout"): SIGNED_IN,

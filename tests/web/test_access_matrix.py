@@ -37,6 +37,7 @@ from peermentor.web.app import create_app
 from tests.programs import pid
 from tests.web.access_matrix import ALLOW, DENY, LOGIN, MATRIX, ROLES
 from tests.web.conftest import csrf_of
+from tests.web.oidc_provider import running_provider
 
 PASSWORD = "matrix-password-1"
 PUBLIC_404_PARAMS = ("{token}",)  # a bad invitation token is a 404 for everyone
@@ -59,8 +60,14 @@ def _sign_in(client: TestClient, email: str) -> None:
     assert response.status_code == 303, response.text
 
 
+@pytest.fixture(scope="module")
+def oidc_issuer() -> Iterator[str]:
+    with running_provider() as issuer:
+        yield issuer
+
+
 @pytest.fixture
-def world(session: Session, tmp_path: Path) -> Iterator[World]:
+def world(session: Session, tmp_path: Path, oidc_issuer: str) -> Iterator[World]:
     import_people(session, SYSTEM, "Programme", demo_people_csv(16, seed=3).encode())
     import_people(session, SYSTEM, "Elsewhere", demo_people_csv(4, seed=9).encode())
     run_match(session, SYSTEM, pid(session, "Programme"), publish=True)
@@ -103,7 +110,14 @@ def world(session: Session, tmp_path: Path) -> Iterator[World]:
     factory = sessionmaker(
         bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
     )
-    settings = Settings(database_url="sqlite:///unused.db", secret_key_file=tmp_path / "secret")
+    # Company sign-in on, against a real provider on loopback, so its routes are asked too.
+    settings = Settings(
+        database_url="sqlite:///unused.db",
+        secret_key_file=tmp_path / "secret",
+        oidc_issuer=oidc_issuer,
+        oidc_client_id="matrix",
+        oidc_client_secret="matrix",
+    )
     app = create_app(settings, Store(engine=session.connection().engine, sessions=factory))
     app.state.jobs_inline = True  # one shared connection: jobs run in the request
     emails = {

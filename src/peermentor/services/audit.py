@@ -47,7 +47,11 @@ ACTIONS: dict[str, str] = {
     "token.created": "A personal API token created",
     "token.revoked": "A personal API token revoked",
     "sign_in": "Signed in",
-    "sign_in.failed": "A failed sign-in (the account, when the email is one)",
+    "sign_in.failed": "A failed sign-in (the account, when the email is one; with company "
+    "sign-in, a flag naming why it was refused)",
+    "sso.linked": "A company sign-in identity linked to an account at its first use",
+    "account.created_at_sign_in": "An account made for an imported person at their first "
+    "company sign-in",
     "sign_out": "Signed out",
     "password.changed": "A password changed by its owner",
     "person.data_exported": "Everything stored about one person exported",

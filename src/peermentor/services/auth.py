@@ -38,6 +38,10 @@ SEEN_EVERY = timedelta(minutes=1)
 DEFAULT_TOKEN_DAYS = 90
 MAX_TOKEN_DAYS = 365
 LOGIN_REFUSED = "Email or password is not right."
+PASSWORDS_OFF = (
+    "Participants sign in with their company account here: use the company sign-in "
+    "button. Passwords are for admins only."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +91,11 @@ def login(
     client: str,
     now: datetime,
     limits: SessionLimits = SessionLimits(),
+    *,
+    participant_passwords: bool = True,
 ) -> NewSession:
+    """participant_passwords False (PEERMENTOR_PASSWORD_SIGN_IN=admins): only admin
+    accounts sign in with a password; participants use the company sign-in."""
     email = email.strip().lower()[:320]
     attempt = throttle.Attempt("login", email, client)
     throttle.check(session, attempt, now)
@@ -103,6 +111,18 @@ def login(
         session.commit()
         raise LoginFailed(LOGIN_REFUSED)
     throttle.succeeded(session, attempt)
+    if not participant_passwords and user.role == "participant":
+        audit.record(
+            session,
+            None,
+            "sign_in.failed",
+            target_kind="user",
+            target_id=user.id,
+            details={"password_off": True},
+            now=now,
+        )
+        session.commit()
+        raise LoginFailed(PASSWORDS_OFF)
     new = start_session(session, user, now, limits)
     audit.record(session, actor_for(user), "sign_in", now=now)
     session.commit()

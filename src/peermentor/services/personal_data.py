@@ -11,6 +11,8 @@ The export is one JSON document with these top-level keys (FORMAT names its vers
   account                   the login (email, role, ...), never a password hash
   sessions, api_tokens, invitations, failed_sign_ins
                             their metadata only: no token, hash or CSRF secret
+  sso_identities            the company sign-in identities linked to the account
+                            (issuer, subject, first and last use)
   pairings                  one per pairing: the pairing, partners (employee id and
                             name only), their "why you two", and every workspace row
                             they wrote (responses, transitions, charter_versions,
@@ -76,6 +78,7 @@ def _document(
             "sessions": [],
             "api_tokens": [],
             "invitations": [],
+            "sso_identities": [],
             "failed_sign_ins": [],
         }
     if person is not None:

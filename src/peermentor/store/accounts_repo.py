@@ -1,4 +1,5 @@
-"""Accounts: users, browser sessions, API tokens, invitations, programme admins.
+"""Accounts: users, browser sessions, API tokens, invitations, programme admins, and
+the company identities (single sign-on) linked to accounts.
 
 Only queries live here; who may do what, and when a secret expires, is services/auth.py.
 Tokens arrive already hashed: the store never sees a secret.
@@ -13,7 +14,13 @@ from typing import TypeVar
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from peermentor.store.auth_models import ApiToken, Invitation, ProgramAdmin, UserSession
+from peermentor.store.auth_models import (
+    ApiToken,
+    Invitation,
+    ProgramAdmin,
+    SsoIdentity,
+    UserSession,
+)
 from peermentor.store.models import Person, User
 
 Row = TypeVar("Row", User, UserSession, ApiToken)
@@ -193,3 +200,45 @@ def is_program_admin(session: Session, user_id: int, program_id: int) -> bool:
 def add_program_admin(session: Session, user_id: int, program_id: int) -> None:
     session.add(ProgramAdmin(user_id=user_id, program_id=program_id))
     session.flush()
+
+
+# Company identities (single sign-on)
+
+
+def user_of_identity(session: Session, issuer: str, subject: str) -> User | None:
+    return session.scalar(
+        select(User)
+        .join(SsoIdentity, SsoIdentity.user_id == User.id)
+        .where(SsoIdentity.issuer == issuer, SsoIdentity.subject == subject)
+    )
+
+
+def identity_issuers_of(session: Session, user_id: int) -> list[str]:
+    """The providers an account is already linked to (one identity per provider)."""
+    return list(session.scalars(select(SsoIdentity.issuer).where(SsoIdentity.user_id == user_id)))
+
+
+def link_identity(session: Session, user_id: int, issuer: str, subject: str, now: datetime) -> None:
+    session.add(
+        SsoIdentity(
+            user_id=user_id, issuer=issuer, subject=subject, created_at=now, last_sign_in_at=now
+        )
+    )
+    session.flush()
+
+
+def identity_used(session: Session, issuer: str, subject: str, now: datetime) -> None:
+    session.execute(
+        update(SsoIdentity)
+        .where(SsoIdentity.issuer == issuer, SsoIdentity.subject == subject)
+        .values(last_sign_in_at=now)
+    )
+
+
+def person_by_email(session: Session, email: str) -> Person | None:
+    """Case-insensitively; the importer keeps addresses unique that way."""
+    return session.scalar(select(Person).where(func.lower(Person.email) == email.strip().lower()))
+
+
+def person_by_employee_id(session: Session, employee_id: str) -> Person | None:
+    return session.scalar(select(Person).where(Person.employee_id == employee_id.strip()))

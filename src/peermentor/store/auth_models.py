@@ -80,3 +80,20 @@ class ProgramAdmin(Base):
     )
 
     __table_args__ = (UniqueConstraint("user_id", "program_id", name="uq_program_admins_pair"),)
+
+
+class SsoIdentity(Base):
+    """An account's identity at the company's identity provider: the issuer and its
+    subject (the provider's stable id for the person, never reused), linked on the
+    first company sign-in. Later sign-ins follow the link, whatever the email says."""
+
+    __tablename__ = "sso_identities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_sign_in_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_sso_identities_issuer"),)

@@ -16,6 +16,7 @@ from peermentor.store.auth_models import (
     ApiToken,
     Invitation,
     ProgramAdmin,
+    SsoIdentity,
     UserSession,
 )
 from peermentor.store.circles_repo import person_circle_data
@@ -96,6 +97,7 @@ def account_data(session: Session, user: User) -> dict[str, Any]:
         "sessions": _all(session, select(UserSession).where(UserSession.user_id == user.id)),
         "api_tokens": _all(session, select(ApiToken).where(ApiToken.user_id == user.id)),
         "invitations": _all(session, select(Invitation).where(Invitation.user_id == user.id)),
+        "sso_identities": _all(session, select(SsoIdentity).where(SsoIdentity.user_id == user.id)),
     }
 
 

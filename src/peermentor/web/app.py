@@ -27,6 +27,7 @@ from peermentor.web.deps import LoginRequired
 from peermentor.web.docs import install_docs
 from peermentor.web.headers import SecurityHeaders
 from peermentor.web.limits import install_body_limit
+from peermentor.web.oidc import OidcClient
 from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import (
     account_blocks,
@@ -43,6 +44,7 @@ from peermentor.web.pages import (
     participant,
 )
 from peermentor.web.pages import auth as auth_pages
+from peermentor.web.pages import sso as sso_pages
 from peermentor.web.proxies import behind_trusted_proxies
 from peermentor.web.refusals import api_response, message_page, page_response
 from peermentor.web.security import CsrfFailed
@@ -131,7 +133,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         # SMTP, or the local mail folder: invitations go by mail, never as links on a page.
         app.state.invitation_mailer = OutboxMailer(store)
     install_body_limit(app, settings)
+    # Company sign-in: the provider is asked for its metadata at the first sign-in.
+    app.state.oidc = OidcClient(settings) if settings.sso_enabled() else None
     app.include_router(auth_pages.router)
+    app.include_router(sso_pages.router)
     app.include_router(account_pages.router)
     for pages in (
         admin_programs,

@@ -11,6 +11,8 @@
 | InvalidTransition | 409 | Not possible now |
 | MailNotConfigured | 409 | Mail is needed |
 | LoginFailed | 401 | Sign in |
+| SsoRefused (a company identity that may not sign in here) | 403 | Company sign-in |
+| SsoNotCompleted (the provider refused, a stale or forged return) | 400 | Company sign-in |
 | TooManyAttempts | 429, with Retry-After | Please wait |
 | any other DomainError | 409 | Not possible |
 
@@ -42,6 +44,7 @@ from peermentor.domain.errors import (
 from peermentor.services.auth import InvalidToken, LoginFailed
 from peermentor.services.invitations import MailNotConfigured
 from peermentor.services.people import ImportRejected
+from peermentor.services.sso import SsoNotCompleted, SsoRefused
 from peermentor.services.throttle import TooManyAttempts
 from peermentor.web.deps import caller_outside_routes
 from peermentor.web.render import render
@@ -65,6 +68,8 @@ TABLE: dict[type[DomainError], Answer] = {
     InvalidTransition: Answer(409, "Not possible now"),
     MailNotConfigured: Answer(409, "Mail is needed"),
     LoginFailed: Answer(401, "Sign in"),
+    SsoRefused: Answer(403, "Company sign-in"),
+    SsoNotCompleted: Answer(400, "Company sign-in"),
     TooManyAttempts: Answer(429, "Please wait"),
 }
 

@@ -8,7 +8,7 @@ web/refusals.py. The clock is the `now` dependency, so tests move it.
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -41,7 +41,7 @@ router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form()]
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only local paths: never send someone off-site after login."""
     if not target:
         return "/"
@@ -60,10 +60,16 @@ def _login_page(
     status: int = 200,
 ) -> Response:
     token = anonymous_csrf_token(request)
+    settings = request.app.state.settings
+    sso = {
+        "sso_label": settings.oidc_button_label if settings.sso_enabled() else None,
+        "sso_link": "/login/sso?" + urlencode({"next": next_url}),
+        "admins_only": settings.password_sign_in == "admins",
+    }
     page = render(
         request,
         "login.html",
-        {"error": error, "email": email, "next": next_url, "csrf_token": token},
+        {"error": error, "email": email, "next": next_url, "csrf_token": token, **sso},
         status_code=status,
     )
     remember_anonymous_csrf(request, page, token)
@@ -72,7 +78,7 @@ def _login_page(
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> Response:
-    return _login_page(request, next_url=_safe_next(next))
+    return _login_page(request, next_url=safe_next(next))
 
 
 @router.post("/login")
@@ -87,15 +93,21 @@ def login(
     session: Session = Depends(db_session),
 ) -> Response:
     check_anonymous_csrf(request, csrf_token)
-    page = {"email": email, "next_url": _safe_next(next)}
+    page = {"email": email, "next_url": safe_next(next)}
     try:
         new = auth_service.login(
-            session, email, password, client_address(request), moment, session_limits(request)
+            session,
+            email,
+            password,
+            client_address(request),
+            moment,
+            session_limits(request),
+            participant_passwords=request.app.state.settings.password_sign_in == "everyone",
         )
     except (TooManyAttempts, auth_service.LoginFailed) as refused:
         shown = _login_page(request, error=str(refused), status=status(refused), **page)
         return with_headers(shown, refused)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(request, response, new.token)
     return response
 
