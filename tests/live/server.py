@@ -38,16 +38,20 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout: float = 6
 
 @contextmanager
 def running_server(
-    database_url: str, folder: Path, extra_env: dict[str, str] | None = None
+    database_url: str,
+    folder: Path,
+    extra_env: dict[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """Serve the database; yields the base URL (ending in /). The log stays in `folder`."""
+    """Serve the database; yields the base URL (ending in /). The log stays in `folder`.
+    A caller that must know the address beforehand (for PEERMENTOR_BASE_URL) picks the port."""
     env = os.environ | {
         "PEERMENTOR_DATABASE_URL": database_url,
         "PEERMENTOR_SECRET_KEY_FILE": str(folder / "secret"),
         "PEERMENTOR_INSECURE_COOKIES": "true",
         **(extra_env or {}),
     }
-    port = free_port()
+    port = port or free_port()
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         command = [sys.executable, "-m", "peermentor", "serve", "--host", "127.0.0.1"]
