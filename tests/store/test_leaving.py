@@ -109,8 +109,9 @@ def test_leaving_early_keeps_the_reason_for_admins_and_tells_the_partner_kindly(
     pairing_id, (a, b) = live_pairing(session, program_id)
     end_early(session, actor_of(session, a), pairing_id, "no_time", SECRET, NOW)
     assert session.get(Pairing, pairing_id).state == "dissolved"  # type: ignore[union-attr]
-    endings = endings_for_admins(session, SYSTEM, program_id)
-    assert [(e.reason, e.details) for e, _ in endings] == [("no_time", SECRET)]
+    day = NOW.date()
+    endings, total = endings_for_admins(session, SYSTEM, program_id, day, day)
+    assert [(e.reason, e.details) for e, _ in endings] == [("no_time", SECRET)] and total == 1
     mails = session.scalars(select(OutboxMessage)).all()
     to_partner = [m for m in mails if m.person_id == person(session, b).id]
     assert [m.kind for m in to_partner if m.kind == "pairing.ended_early"]
@@ -118,7 +119,7 @@ def test_leaving_early_keeps_the_reason_for_admins_and_tells_the_partner_kindly(
         assert SECRET not in m.subject + m.text_body + m.html_body
         assert "no time" not in (m.text_body + m.html_body).lower()
     with pytest.raises(Forbidden):
-        endings_for_admins(session, actor_of(session, b), program_id)
+        endings_for_admins(session, actor_of(session, b), program_id, day, day)
 
 
 def test_reports_reach_the_programme_admins_only(session: Session) -> None:

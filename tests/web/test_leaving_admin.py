@@ -168,7 +168,8 @@ def test_endings_show_as_counts_over_five_only(admins: Pairings, session: Sessio
     lead = browser(admins, LEAD)
     _ended_early(admins, session, "a", ["no_time"] * 3)
     page = text_of(lead.get(leaving(admins, session)))
-    assert "Fewer than 5 pairings ended early" in page and "I do not have the time" not in page
+    counts = page.split("Each ending, newest first")[0]
+    assert "Fewer than 5 pairings ended early" in counts and "I do not have the time" not in counts
 
     _ended_early(admins, session, "b", ["no_time"] * 3 + ["not_a_fit"] * 3 + ["other"] * 2)
     page = text_of(lead.get(leaving(admins, session)))
@@ -176,7 +177,7 @@ def test_endings_show_as_counts_over_five_only(admins: Pairings, session: Sessio
     assert "I do not have the time now 6" in page
     # 3 and 2 apart would each be under 5: shown together, never one by one.
     assert "Other reasons, together (each fewer than 5) 5" in page
-    assert "We are not a good fit" not in page and "private words" not in page
+    assert "We are not a good fit" not in page.split("Each ending, newest first")[0]
 
     today = datetime.now(UTC).date()
     old = lead.get(
@@ -191,6 +192,22 @@ def test_endings_show_as_counts_over_five_only(admins: Pairings, session: Sessio
     assert bad.status_code == 422 and 'id="start-error"' in bad.text
     backwards = lead.client.get(leaving(admins, session, f"?start={today}&end=2001-01-01"))
     assert backwards.status_code == 422 and "must not be before" in backwards.text
+
+
+def test_each_ending_with_its_words_is_for_the_programmes_admins(
+    admins: Pairings, session: Session
+) -> None:
+    _ended_early(admins, session, "a", ["not_a_fit", "other"])
+    lead = text_of(browser(admins, LEAD).get(leaving(admins, session)))
+    assert "Left a1 A ended pairing" in lead and "Left a0 A ended pairing" in lead
+    assert "We are not a good fit" in lead and "private words 0" in lead
+    assert lead.index("Left a1 A") < lead.index("Left a0 A")  # newest first
+    # The counts stay folded while fewer than 5 ended.
+    assert "Fewer than 5 pairings ended early" in lead
+    elsewhere = browser(admins, ELSEWHERE).client.get(leaving(admins, session))
+    assert elsewhere.status_code in (403, 404) and "private words" not in elsewhere.text
+    member = admins.sign_in("ana").client.get(leaving(admins, session))
+    assert member.status_code in (403, 404) and "private words" not in member.text
 
 
 def test_the_cooldown_is_shown_changed_and_refused_when_bad(

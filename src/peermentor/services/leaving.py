@@ -246,11 +246,22 @@ def close_report(
 
 
 def endings_for_admins(
-    session: Session, actor: Actor, program_id: int
-) -> list[tuple[EarlyEnding, str]]:
-    """Early endings with their reasons: the programme's admins only."""
+    session: Session, actor: Actor, program_id: int, start: date, end: date, limit: int = 50
+) -> tuple[list[tuple[EarlyEnding, str]], int]:
+    """Early endings from `start` to `end` (both days included), newest first, with who
+    ended, the reason and the words they wrote for the admins: the programme's admins
+    only (the form the member filled in says so), so they can follow up. At most
+    `limit`, and how many there are in all."""
     program = get_program_by_id(session, actor, program_id)
-    return leave_repo.early_endings(session, program.id)
+    if end < start:
+        raise InvalidInput("the last day must not be before the first", field="end")
+    return leave_repo.early_endings(
+        session,
+        program.id,
+        datetime.combine(start, time.min, UTC),
+        datetime.combine(end + timedelta(days=1), time.min, UTC),
+        limit,
+    )
 
 
 def ending_counts_for_admins(

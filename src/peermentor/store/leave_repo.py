@@ -93,14 +93,25 @@ def last_left(session: Session, program_id: int) -> dict[str, datetime]:
     return out
 
 
-def early_endings(session: Session, program_id: int) -> list[tuple[EarlyEnding, str]]:
+def early_endings(
+    session: Session, program_id: int, start: datetime, end: datetime, limit: int
+) -> tuple[list[tuple[EarlyEnding, str]], int]:
+    """The programme's early endings from `start` up to (not including) `end`, newest
+    first, with who ended: at most `limit` of them, and how many there are in all."""
+    in_range = (
+        EarlyEnding.program_id == program_id,
+        EarlyEnding.created_at >= start,
+        EarlyEnding.created_at < end,
+    )
     rows = session.execute(
         select(EarlyEnding, Person.name)
         .join(Person, Person.id == EarlyEnding.person_id)
-        .where(EarlyEnding.program_id == program_id)
-        .order_by(EarlyEnding.created_at.desc())
+        .where(*in_range)
+        .order_by(EarlyEnding.created_at.desc(), EarlyEnding.id.desc())
+        .limit(limit)
     )
-    return [(e, n) for e, n in rows]
+    total = session.scalar(select(func.count()).select_from(EarlyEnding).where(*in_range))
+    return [(e, n) for e, n in rows], int(total or 0)
 
 
 def ending_reason_counts(

@@ -2,9 +2,10 @@
 after a confirmation step), pairings ended early in a date range in numbers only, and
 the rematch cooldown.
 
-A report's words are written to the programme's admins (the participant's form says
-so), so they are shown here, and only here; an early ending's words are not: its
-reasons appear as counts over 5 pairings or more."""
+A report's words and an early ending's reason and words are written to the programme's
+admins (the participant's forms say so), so they are shown here, and only here, for
+following up; the counts by reason, the figure an admin takes to others, are shown
+over 5 pairings or more only."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from peermentor.services.leaving import (
     check_note,
     close_report,
     ending_counts_for_admins,
+    endings_for_admins,
     open_report,
     report_queue,
 )
@@ -79,9 +81,11 @@ def _show(
         "end": args.get("end", end.isoformat()),
     }
     endings: object = None
+    follow_up: tuple[list[Any], int] = ([], 0)
     try:
         start, end = _day("start", raw_range["start"]), _day("end", raw_range["end"])
         endings = ending_counts_for_admins(session, a.who.actor, a.program.id, start, end)
+        follow_up = endings_for_admins(session, a.who.actor, a.program.id, start, end)
     except ValidationError as error:
         errors[field_name(error.field or "start")] = error.message.capitalize() + "."
         status_code = max(status_code, 422)
@@ -94,6 +98,8 @@ def _show(
         "categories": REPORT_CATEGORIES,
         "reasons": LEAVE_REASONS,
         "endings": endings,
+        "follow_up": follow_up[0],
+        "follow_up_total": follow_up[1],
         "not_enough": NotEnoughData,
         "minimum": MIN_AGGREGATE_GROUP,
         "range": raw_range,
