@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from peermentor.config import Settings
 from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM
-from peermentor.services.auth import actor_for
+from peermentor.services.auth import actor_for, invite_person
 from peermentor.services.people import import_people
 from peermentor.services.personal_data import export_my_data
 from peermentor.services.users import create_admin, create_user
@@ -284,3 +284,24 @@ def test_participant_passwords_can_be_turned_off(
         follow_redirects=False,
     )
     assert admin.status_code == 303
+
+
+def test_with_participant_passwords_off_an_invitation_leads_to_the_company_sign_in(
+    make_client: Callable[..., TestClient], session: Session
+) -> None:
+    kim = session.scalar(select(Person).where(Person.employee_id == "E1"))
+    token = invite_person(session, SYSTEM, kim.id, datetime.now(UTC))
+    browser = make_client(password_sign_in="admins")
+    page = browser.get(f"/invite/{token}")
+    assert page.status_code == 200
+    assert 'href="/login/sso"' in page.text and 'name="password"' not in page.text
+    refused = browser.post(
+        f"/invite/{token}",
+        data={
+            "password": "a long new passphrase",
+            "repeat": "a long new passphrase",
+            "csrf_token": csrf_of(browser.get("/login").text),
+        },
+    )
+    assert refused.status_code == 422
+    assert session.scalar(select(User).where(User.person_id == kim.id)).password_hash is None

@@ -127,6 +127,13 @@ def logout(
     return response
 
 
+def _company_only(request: Request) -> str | None:
+    """The company button's label when participants may not have passwords: an
+    invitation then leads to the company sign-in instead of setting one."""
+    settings = request.app.state.settings
+    return settings.oidc_button_label if settings.password_sign_in == "admins" else None
+
+
 @router.get("/invite/{token}")
 def invitation_form(
     request: Request, token: str, moment: Clock, session: Session = Depends(db_session)
@@ -139,7 +146,13 @@ def invitation_form(
     page = render(
         request,
         "invite.html",
-        {"email": user.email, "token": token, "csrf_token": csrf, "error": None},
+        {
+            "email": user.email,
+            "token": token,
+            "csrf_token": csrf,
+            "error": None,
+            "company_only": _company_only(request),
+        },
     )
     remember_anonymous_csrf(request, page, csrf)
     return page
@@ -171,6 +184,8 @@ def accept_invitation(
     check_anonymous_csrf(request, csrf_token)
     try:
         _, user = auth_service.open_invitation(session, token, client_address(request), moment)
+        if _company_only(request):
+            raise InvalidInput("participants sign in with their company account here")
         if password != repeat:
             raise InvalidInput("password: the two entries differ")
         new = auth_service.accept_invitation(
@@ -182,7 +197,13 @@ def accept_invitation(
         return render(
             request,
             "invite.html",
-            {"email": user.email, "token": token, "csrf_token": csrf_token, "error": str(error)},
+            {
+                "email": user.email,
+                "token": token,
+                "csrf_token": csrf_token,
+                "error": str(error),
+                "company_only": _company_only(request),
+            },
             status_code=status(error),
         )
     response = RedirectResponse("/", status_code=303)
