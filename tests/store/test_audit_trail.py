@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.demo_org import demo_people_csv
-from peermentor.services import audit, auth, match_review, matching
+from peermentor.services import audit, auth, match_review, matching, sso
 from peermentor.services.access import SYSTEM
 from peermentor.services.people import export_people, import_people
 from peermentor.services.programs import add_program_admin, create_program
@@ -109,6 +109,11 @@ def test_every_audited_use_case_leaves_its_entry(session: Session) -> None:
     fresh = auth.login(session, OWNER, SECRET_PASSWORD + "-new", "10.0.0.1", NOW)
     auth.logout(session, fresh.token, NOW)
     assert signed_in.token and api_token
+    # A first company sign-in of a person with no account: made, linked, signed in.
+    newcomer = session.scalars(select(Person).order_by(Person.id.desc())).first()
+    assert newcomer is not None and newcomer.id != person.id
+    identity = sso.VerifiedIdentity("https://id.example.com", "sub-1", newcomer.email, True)
+    assert sso.sign_in(session, identity, sso.SsoPolicy(), NOW).token
 
     found, _ = audit.list_entries(session, SYSTEM, audit.AuditFilters(), limit=1000)
     by_action: dict[str, list[audit.AuditEntryView]] = {}
@@ -131,7 +136,11 @@ def test_every_audited_use_case_leaves_its_entry(session: Session) -> None:
     known, unknown = sorted(by_action["sign_in.failed"], key=lambda e: e.target_id is None)
     assert (known.target_kind, known.target_id) == ("user", owner.id)
     assert unknown.actor == "anonymous" and unknown.target_id is None and unknown.details == {}
-    assert {e.actor for e in by_action["sign_in"]} == {OWNER}
+    assert {e.actor for e in by_action["sign_in"] if not e.details} == {OWNER}
+    [company_sign_in] = [e for e in by_action["sign_in"] if e.details]
+    assert company_sign_in.details == {"sso": True}
+    [made] = by_action["account.created_at_sign_in"]
+    assert by_action["sso.linked"][0].target_id == made.target_id
     assert by_action["sign_out"][0].actor == OWNER
     assert by_action["token.created"][0].target_id == info.token_id
     assert by_action["token.revoked"][0].target_id == info.token_id

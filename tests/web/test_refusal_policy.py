@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain import errors
 from peermentor.domain.errors import DomainError
 from peermentor.domain.outcomes_csv import OutcomesFileRefused, Problem
-from peermentor.services import access, auth, invitations, people, throttle
+from peermentor.services import access, auth, invitations, people, sso, throttle
 from peermentor.web import refusals
 from peermentor.web.api.common import api_router
 from tests.web.conftest import PEER, sign_in
@@ -50,6 +50,8 @@ EXAMPLES: dict[type[DomainError], Callable[[], DomainError]] = {
     invitations.MailNotConfigured: lambda: invitations.MailNotConfigured(invitations.MAIL_NEEDED),
     people.ImportRejected: lambda: people.ImportRejected([]),
     OutcomesFileRefused: lambda: OutcomesFileRefused([Problem(3, "date", "not a date")]),
+    sso.SsoRefused: lambda: sso.SsoRefused("This company account may not sign in here."),
+    sso.SsoNotCompleted: lambda: sso.SsoNotCompleted("The sign-in did not complete."),
 }
 
 
