@@ -47,6 +47,12 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "block.added",
     "block.removed",
     "program.cooldown_changed",
+    # tests/store/test_signup.py
+    "program.signup_changed",
+    "signup.requested",
+    "signup.joined",
+    "signup.approved",
+    "signup.declined",
 }
 
 

@@ -101,6 +101,15 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/admin/programs/{program_id}/leaving"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/leaving/close"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/leaving/cooldown"): ADMINS_OF_PROGRAMME,
+    # --- self sign-up (web/pages/signup.py, admin_signup.py) ---
+    # The link's secret is the permission: a wrong one is a 404 for everyone.
+    ("GET", "/join/sent"): EVERYONE,
+    ("GET", "/join/{token}"): EVERYONE,
+    ("POST", "/join/{token}"): EVERYONE,
+    ("POST", "/join/{token}/me"): SIGNED_IN,
+    ("GET", "/admin/programs/{program_id}/signups"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/signups/settings"): ADMINS_OF_PROGRAMME,
+    ("POST", "/admin/programs/{program_id}/signups/decide"): ADMINS_OF_PROGRAMME,
     # --- programme insight (web/pages/admin_insight.py): figures over 5 or more only ---
     ("GET", "/admin/programs/{program_id}/insight"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/insight.csv"): ADMINS_OF_PROGRAMME,
@@ -225,6 +234,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/programs/{program_id}/health"): ADMINS_OF_PROGRAMME,
     ("GET", "/api/programs/{program_id}/why-not"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/programs/{program_id}/scenarios"): ADMINS_OF_PROGRAMME,
+    ("GET", "/api/programs/{program_id}/signups"): ADMINS_OF_PROGRAMME,
+    ("PUT", "/api/programs/{program_id}/signups/settings"): ADMINS_OF_PROGRAMME,
+    ("POST", "/api/programs/{program_id}/signups/decisions"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/pairings/{pairing_id}/withdraw"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/pairings/{pairing_id}/dissolve"): ADMINS_OF_PROGRAMME,
     # --- circles: walked with their own roles in test_circles_access.py ---

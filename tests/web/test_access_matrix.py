@@ -229,7 +229,7 @@ def test_each_role_gets_what_the_matrix_says(world: World, session: Session) -> 
                 if method == "GET":
                     response = client.get(path, follow_redirects=False)
                 else:
-                    public = template in ("/login", "/invite/{token}")
+                    public = template in ("/login", "/invite/{token}", "/join/{token}")
                     token = (
                         csrf_of(client.get("/login").text)
                         if public or role == "anonymous"

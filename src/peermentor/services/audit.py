@@ -69,6 +69,12 @@ ACTIONS: dict[str, str] = {
     "block.added": "A participant blocked their partner(s) from being matched with them",
     "block.removed": "A participant removed one of their blocks",
     "program.cooldown_changed": "A programme's rematch cooldown changed (the new and old days)",
+    # Self sign-up (services/signup.py): never what a person typed.
+    "program.signup_changed": "A programme's sign-up opened, closed, or its link or rules changed",
+    "signup.requested": "Someone signed up through a programme's link (mailed to confirm)",
+    "signup.joined": "A signed-in participant joined a programme through its link",
+    "signup.approved": "A programme admin approved waiting sign-ups",
+    "signup.declined": "A programme admin declined waiting sign-ups",
 }
 TARGET_KINDS = frozenset(
     {

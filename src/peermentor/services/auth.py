@@ -27,7 +27,7 @@ from peermentor.services.access import (
 )
 from peermentor.services.passwords import check_password_policy, hash_password, verify_password
 from peermentor.services.users import find_user
-from peermentor.store import accounts_repo, people_repo
+from peermentor.store import accounts_repo, people_repo, signup_repo
 from peermentor.store.auth_models import ApiToken, Invitation, UserSession
 from peermentor.store.models import Person, User
 
@@ -325,6 +325,9 @@ def accept_invitation(
         session.rollback()
         raise InvalidToken(INVITATION_GONE)
     session.refresh(user)
+    if user.person_id is not None:
+        # The link reached its owner's mailbox: their sign-ups are confirmed.
+        signup_repo.confirm_address(session, user.person_id, now)
     revoke_every_login(session, user.id, now)
     new = start_session(session, user, now, limits)
     audit.record(

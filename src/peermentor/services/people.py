@@ -19,7 +19,7 @@ from peermentor.services.programs import (
     get_program_by_id,
     require_program_admin,
 )
-from peermentor.store import people_repo
+from peermentor.store import people_repo, signup_repo
 
 # stage ("reading", "writing"), done, total
 ImportProgress = Callable[[str, int, int], None]
@@ -42,6 +42,19 @@ class ImportSummary:
     updated: int
     unchanged: int
     newly_enrolled: int
+
+
+def _signed_up_people_named(session: Session, people: list[PersonRecord]) -> list[tuple[int, str]]:
+    """(people.id, the file's employee id) for each row whose employee id is new and
+    whose address is a signed-up person's."""
+    known = people_repo.existing_ids(session, [p.employee_id for p in people])
+    new = [p for p in people if p.employee_id not in known]
+    signed_up = signup_repo.signed_up_by_email(session, [p.email for p in new])
+    return [
+        (signed_up[p.email.casefold()][0], p.employee_id)
+        for p in new
+        if p.email.casefold() in signed_up
+    ]
 
 
 def _limited(actor: Actor) -> bool:
@@ -162,6 +175,10 @@ def import_people(
     if parsed.errors:
         raise ImportRejected(parsed.errors)
     people = parsed.people
+    # People who signed themselves up are named by their address: they take the file's
+    # employee id, then the import treats them as anyone stored (undone if it is refused).
+    claimed = _signed_up_people_named(session, people)
+    signup_repo.adopt(session, claimed)
     ids = people_repo.existing_ids(session, [p.employee_id for p in people])
     stored = people_repo.stored_records(session, ids.values())
     new = [p for p in people if p.employee_id not in ids]
@@ -183,6 +200,7 @@ def import_people(
         + _changes_outside_the_callers_programmes(session, actor, changed, row_of)
     )
     if problems:
+        session.rollback()
         raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
 
     try:
@@ -207,6 +225,7 @@ def import_people(
                 "updated": len(changed),
                 "unchanged": len(people) - len(new) - len(changed),
                 "newly_enrolled": enrolled,
+                "signed_up_named": len(claimed),
             },
             now=now,
         )

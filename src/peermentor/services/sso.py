@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain.errors import DomainError
 from peermentor.services import audit
 from peermentor.services.auth import NewSession, SessionLimits, actor_for, start_session
-from peermentor.store import accounts_repo
+from peermentor.store import accounts_repo, signup_repo
 from peermentor.store.models import User
 
 NOT_KNOWN = (
@@ -175,6 +175,9 @@ def sign_in(
         audit.record(
             session, actor_for(user), "sso.linked", target_kind="user", target_id=user.id, now=now
         )
+    if user.person_id is not None and identity.email_verified:
+        # The provider vouches for the address: the person's sign-ups are confirmed.
+        signup_repo.confirm_address(session, user.person_id, now)
     new = start_session(session, user, now, limits)
     audit.record(session, actor_for(user), "sign_in", details={"sso": True}, now=now)
     session.commit()

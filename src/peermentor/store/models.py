@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -68,6 +69,9 @@ class Person(Base):
     opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
     # employee_ids never to pair with; like manager_id they may be outside the file.
     do_not_match: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Signed up through a programme's link: the employee id is a placeholder until an
+    # import names this person (by email) and gives them HR's.
+    self_enrolled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -121,7 +125,12 @@ class Enrolment(Base):
 
     __table_args__ = (
         UniqueConstraint("program_id", "person_id", name="uq_enrolments_program_person"),
-        CheckConstraint("status IN ('enrolled', 'withdrawn')", name="status"),
+        # unconfirmed: signed up, address not confirmed yet; pending: awaits an admin's
+        # approval; declined: an admin said no. Only "enrolled" is ever matched.
+        CheckConstraint(
+            "status IN ('enrolled', 'withdrawn', 'unconfirmed', 'pending', 'declined')",
+            name="status",
+        ),
     )
 
 

@@ -38,10 +38,12 @@ from peermentor.web.pages import (
     admin_matching,
     admin_people,
     admin_programs,
+    admin_signup,
     calendar_feed,
     circles,
     mail,
     participant,
+    signup,
 )
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.pages import sso as sso_pages
@@ -146,6 +148,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         admin_audit,
         admin_circles,
         admin_leaving,
+        admin_signup,
+        signup,
         account_blocks,
         circles,
         mail,

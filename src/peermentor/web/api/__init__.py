@@ -23,6 +23,7 @@ from peermentor.web.api import (
     me,
     pairings,
     practice,
+    signups,
 )
 
 router = APIRouter(prefix="/api")
@@ -40,6 +41,7 @@ AREAS = (
     admin,
     matching,
     circles,
+    signups,
 )
 for _area in AREAS:
     router.include_router(_area.router)

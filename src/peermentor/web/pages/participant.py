@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
 from peermentor.services.nudges import NudgeView, nudges_for_pairings
+from peermentor.services.signup import my_enrolments
 from peermentor.services.workspace.overview import card_of, my_overview
 from peermentor.services.workspace.proposals import (
     accept_proposal,
@@ -95,6 +96,8 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
+        # Sign-ups still on their way (unconfirmed, waiting for approval, declined).
+        "signups": [e for e in my_enrolments(session, who.actor) if e.status != "enrolled"],
     }
     return render(request, "participant_home.html", context)
 

@@ -47,6 +47,10 @@ from peermentor.web.render import render
 # The notices a redirect may ask for, by key: the query string names one of these and
 # never carries text of its own, so a link cannot make the page say something else.
 NOTICES = {
+    "joined": "You have joined. This page says when you are matched.",
+    "signup-pending": (
+        "Your sign-up is sent: the programme's admins approve it before the next match."
+    ),
     "accepted": "You accepted the pairing.",
     "declined": "You declined the pairing. You are back in the pool for the next match.",
     "charter": "Charter saved. Everyone is asked to agree the new version.",

@@ -1,0 +1,396 @@
+"""Self sign-up: a programme's admins open it through a link (optionally for some email
+domains only, optionally with their approval); a person signs up there, proves their
+address through the link mailed to them (the invitation that sets their password),
+fills in their profile, and is enrolled, at once or once an admin approves.
+
+The sign-up form answers the same whatever the address (so it tells nobody who is
+known here) and mails its owner only: a new person gets a link to confirm and choose a
+password; someone who can already sign in is asked to sign in and join from the link.
+Self sign-up needs mail, as invitations do: the link is how an address is proven.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from peermentor.domain import signup as rules
+from peermentor.domain.errors import NotAllowed, NotFound, ValidationError, ValidationErrors
+from peermentor.domain.signup import SignupSettings
+from peermentor.mail import kinds
+from peermentor.mail.compose import simple_message
+from peermentor.mail.message import Outgoing
+from peermentor.people_csv_cells import CellError, read_email, read_non_negative_number
+from peermentor.services import audit, outbox, throttle
+from peermentor.services.access import SYSTEM, Actor
+from peermentor.services.auth import INVITATION_LIFETIME, InvitationRefused, invite_person
+from peermentor.services.invitations import MAIL_NEEDED, MailNotConfigured, invitation_link
+from peermentor.services.programs import get_program_by_id
+from peermentor.store import accounts_repo, signup_repo
+from peermentor.store.signup_repo import SignupRow
+
+LINK_GONE = "This sign-up link is not open any more. Ask the programme's admins for a new one."
+MAX_NAME = 200
+MAX_DECISIONS = 1000
+STATUS_WORDS = {
+    rules.UNCONFIRMED: "Waiting for you to confirm your address (see your mail)",
+    rules.PENDING: "Waiting for the programme's admins to approve your sign-up",
+    rules.ENROLLED: "Enrolled",
+    rules.DECLINED: "Not accepted this time",
+    "withdrawn": "Withdrawn",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SignupLink:
+    """What the sign-up page shows of the programme behind a link."""
+
+    program_id: int
+    program: str
+    description: str
+    domains: tuple[str, ...]
+    approval: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SignupSetup:
+    """The admin's view of the programme's sign-up."""
+
+    settings: SignupSettings
+    link: str  # "" while closed
+    counts: dict[str, int]
+    waiting: list[SignupRow]  # pending approval
+    unconfirmed: int
+
+
+@dataclass(frozen=True, slots=True)
+class MyEnrolment:
+    program_id: int
+    program: str
+    status: str
+    words: str
+
+
+def signup_url(base_url: str, token: str) -> str:
+    return f"{base_url.rstrip('/')}/join/{token}"
+
+
+# --- the admins' side ---
+
+
+def setup(session: Session, actor: Actor, program_id: int, base_url: str) -> SignupSetup:
+    program = get_program_by_id(session, actor, program_id)
+    settings = SignupSettings.of(program.settings)
+    counts = signup_repo.count_by_status(session, program.id)
+    return SignupSetup(
+        settings=settings,
+        link=signup_url(base_url, settings.token) if settings.open and settings.token else "",
+        counts=counts,
+        waiting=signup_repo.signups(session, program.id, [rules.PENDING]),
+        unconfirmed=counts.get(rules.UNCONFIRMED, 0),
+    )
+
+
+def change_settings(
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    *,
+    open: bool,
+    approval: bool,
+    domains: str,
+    now: datetime,
+    mail_ready: bool,
+    new_link: bool = False,
+) -> SignupSettings:
+    """Open or close sign-up, ask for approval or not, limit the domains. Opening needs
+    mail. A new link (or the first opening) makes a new secret: the old link stops."""
+    program = get_program_by_id(session, actor, program_id)
+    if open and not mail_ready:
+        raise MailNotConfigured(MAIL_NEEDED.replace("Invitations", "Sign-up confirmations"))
+    before = SignupSettings.of(program.settings)
+    token = before.token
+    if open and (new_link or not token):
+        token = secrets.token_urlsafe(24)
+    after = SignupSettings(
+        open=open, approval=approval, domains=rules.read_domains(domains), token=token
+    )
+    if after == before:
+        return after
+    program.settings = dict(program.settings or {}) | {"signup": after.stored()}
+    audit.record(
+        session,
+        actor,
+        "program.signup_changed",
+        program_id=program.id,
+        details={
+            "open": after.open,
+            "approval": after.approval,
+            "domains": len(after.domains),
+            "new_link": after.token != before.token,
+        },
+        now=now,
+    )
+    session.commit()
+    return after
+
+
+def decide(
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    person_ids: list[int],
+    *,
+    approve: bool,
+    now: datetime,
+) -> int:
+    """Approve or decline waiting sign-ups at once; returns how many were decided (one
+    already decided by someone else is left as it is)."""
+    program = get_program_by_id(session, actor, program_id)
+    chosen = list(dict.fromkeys(person_ids))
+    if not chosen:
+        raise ValidationError("choose at least one sign-up", field="person_ids")
+    if len(chosen) > MAX_DECISIONS:
+        raise ValidationError(f"at most {MAX_DECISIONS} at once", field="person_ids")
+    to = rules.ENROLLED if approve else rules.DECLINED
+    moved = signup_repo.move(session, program.id, chosen, rules.PENDING, to, now)
+    if moved:
+        audit.record(
+            session,
+            actor,
+            "signup.approved" if approve else "signup.declined",
+            program_id=program.id,
+            details={"people": moved},
+            now=now,
+        )
+    session.commit()
+    return moved
+
+
+# --- the person's side ---
+
+
+def open_link(session: Session, token: str) -> SignupLink:
+    program = signup_repo.program_of_link(session, token)
+    if program is None:
+        raise NotFound(LINK_GONE)
+    settings = SignupSettings.of(program.settings)
+    return SignupLink(
+        program.id, program.name, program.description or "", settings.domains, settings.approval
+    )
+
+
+def _read_form(
+    name: str, email: str, years: str, domains: tuple[str, ...]
+) -> tuple[str, str, float]:
+    problems: list[ValidationError] = []
+    clean_name = name.strip()
+    if not clean_name:
+        problems.append(ValidationError("your name, as colleagues know it", field="name"))
+    elif len(clean_name) > MAX_NAME:
+        problems.append(ValidationError(f"at most {MAX_NAME} characters", field="name"))
+    clean_email = email.strip()
+    try:
+        read_email(clean_email)
+        if not rules.domain_allowed(clean_email, domains):
+            problems.append(
+                ValidationError(
+                    "this programme is open to addresses at "
+                    f"{rules.domains_in_words(domains)} only",
+                    field="email",
+                )
+            )
+    except CellError:
+        problems.append(
+            ValidationError("a work email address, like name@example.com", field="email")
+        )
+    number = 0.0
+    try:
+        number = read_non_negative_number(years.strip())
+        if number > rules.MAX_YEARS:
+            raise CellError("too many")
+    except CellError:
+        problems.append(
+            ValidationError(
+                f"a number of years from 0 to {rules.MAX_YEARS}, like 4 or 2.5", field="years"
+            )
+        )
+    if problems:
+        raise ValidationErrors(tuple(problems)) if len(problems) > 1 else problems[0]
+    return clean_name, clean_email, number
+
+
+def sign_up(
+    session: Session,
+    token: str,
+    *,
+    name: str,
+    email: str,
+    years: str,
+    client: str,
+    base_url: str,
+    now: datetime,
+) -> None:
+    """Record the sign-up and mail its owner; the caller tells everyone the same thing
+    ("look in your mail"). Each address may be tried a few times from one place."""
+    link = open_link(session, token)
+    clean_name, clean_email, number = _read_form(name, email, years, link.domains)
+    attempt = throttle.Attempt("signup", clean_email.casefold(), client)
+    throttle.check(session, attempt, now)
+    # Every sign-up counts: what is throttled is mail sent to one address, not guessing.
+    throttle.failed(session, attempt, now)
+
+    person = accounts_repo.person_by_email(session, clean_email)
+    user = (
+        accounts_repo.user_of_person(session, person.id)
+        if person is not None
+        else accounts_repo.user_by_email(session, clean_email)
+    )
+    if user is not None and (
+        user.password_hash is not None or accounts_repo.identity_issuers_of(session, user.id)
+    ):
+        # They can sign in already: joining is one button once they have.
+        if person is not None:
+            outbox.queue(
+                session, _sign_in_to_join(link, person.id, person.name, token, base_url, now), now
+            )
+        session.commit()
+        return
+    if user is not None and person is None:
+        session.commit()  # an admin's address: nothing to join with
+        return
+    created = person is None
+    if person is None:
+        person = signup_repo.add_signed_up_person(session, clean_name, clean_email, number, now)
+    enrolment = signup_repo.enrolment(session, link.program_id, person.id)
+    if enrolment is None:
+        signup_repo.add_enrolment(session, link.program_id, person.id, rules.UNCONFIRMED, now)
+    elif enrolment.status == rules.DECLINED:
+        session.commit()  # declined: a new sign-up does not reopen it
+        return
+    try:
+        invitation = invite_person(session, SYSTEM, person.id, now, commit=False)
+    except InvitationRefused:
+        session.commit()  # the address is another account's: an admin sorts it out
+        return
+    outbox.replace_waiting(session, person.id, kinds.INVITATION)
+    outbox.queue(
+        session,
+        _confirm_mail(link, person.id, person.name, invitation_link(base_url, invitation), now),
+        now,
+    )
+    audit.record(
+        session,
+        None,
+        "signup.requested",
+        target_kind="person",
+        target_id=person.id,
+        program_id=link.program_id,
+        details={"new_person": created},
+        now=now,
+    )
+    session.commit()
+
+
+def join(session: Session, actor: Actor, token: str, now: datetime) -> str:
+    """A signed-in participant joins the programme behind the link; returns the status
+    they now have. Their account already proves their address."""
+    link = open_link(session, token)
+    if actor.person_id is None:
+        raise NotAllowed("join a programme", "this account belongs to no person (an admin's)")
+    person = accounts_repo.person(session, actor.person_id)
+    assert person is not None
+    if not rules.domain_allowed(person.email, link.domains):
+        raise NotAllowed(
+            "join this programme",
+            f"it is open to addresses at {rules.domains_in_words(link.domains)} only",
+        )
+    enrolment = signup_repo.enrolment(session, link.program_id, person.id)
+    if enrolment is not None and enrolment.status != rules.UNCONFIRMED:
+        return enrolment.status
+    status = rules.PENDING if link.approval else rules.ENROLLED
+    if enrolment is None:
+        signup_repo.add_enrolment(session, link.program_id, person.id, status, now)
+    else:
+        enrolment.status = status
+    audit.record(
+        session,
+        actor,
+        "signup.joined",
+        target_kind="person",
+        target_id=person.id,
+        program_id=link.program_id,
+        details={"needs_approval": status == rules.PENDING},
+        now=now,
+    )
+    session.commit()
+    return status
+
+
+def my_enrolments(session: Session, actor: Actor) -> list[MyEnrolment]:
+    if actor.person_id is None:
+        return []
+    return [
+        MyEnrolment(pid, name, status, STATUS_WORDS.get(status, status))
+        for pid, name, status in signup_repo.enrolments_of(session, actor.person_id)
+    ]
+
+
+# --- mail: a link and the programme's name, nothing anyone wrote ---
+
+
+def _confirm_mail(link: SignupLink, person_id: int, name: str, url: str, now: datetime) -> Outgoing:
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    expires = now + INVITATION_LIFETIME
+    then = (
+        "An admin of the programme then approves your sign-up."
+        if link.approval
+        else "You are then enrolled and in the next match."
+    )
+    return Outgoing(
+        kinds.INVITATION,
+        person_id,
+        f"{kinds.INVITATION}:{person_id}:{digest}",
+        simple_message(
+            f"Confirm your sign-up to {link.program}",
+            [
+                f"Hello {name},",
+                f"You signed up to the peer-mentoring programme {link.program}. Open the "
+                f"link below to confirm this is your address and choose a password. {then}",
+                f"The link is for you only and works once, until {expires:%d %B %Y %H:%M} UTC. "
+                "If you did not sign up, ignore this mail: nothing happens without the link.",
+            ],
+            "Confirm and choose a password",
+            url,
+        ),
+    )
+
+
+def _sign_in_to_join(
+    link: SignupLink, person_id: int, name: str, token: str, base_url: str, now: datetime
+) -> Outgoing:
+    url = signup_url(base_url, token)
+    return Outgoing(
+        kinds.INVITATION,
+        person_id,
+        f"{kinds.INVITATION}:join:{person_id}:{link.program_id}:{now:%Y%m%d%H%M}",
+        simple_message(
+            f"Joining {link.program}",
+            [
+                f"Hello {name},",
+                f"Someone, probably you, signed up with this address to {link.program}. You "
+                "already have an account: sign in, then join from the page below.",
+                "If it was not you, ignore this mail.",
+            ],
+            f"Join {link.program}",
+            url,
+        ),
+    )
+
+
+def waiting_count(session: Session, program_id: int) -> int:
+    return signup_repo.count_by_status(session, program_id).get(rules.PENDING, 0)
