@@ -115,6 +115,16 @@ ROWS = [
     Row("GET", "/api/programs/{program}/health", NO, NO, admin=200),
     Row("GET", "/api/programs/{program}/why-not?a=E-ana.silva&b=E-omar.said", NO, NO, admin=200),
     Row("POST", "/api/programs/{program}/scenarios", NO, NO, admin=201, body=SCENARIO),
+    Row("GET", "/api/programs/{program}/signups", NO, NO, admin=200),
+    Row("PUT", "/api/programs/{program}/signups/settings", NO, NO, admin=200, body={"open": False}),
+    Row(
+        "POST",
+        "/api/programs/{program}/signups/decisions",
+        NO,
+        NO,
+        admin=200,
+        body={"person_ids": [999999], "approve": True},
+    ),
     Row("POST", "/api/pairings/{pairing}/withdraw", NO, NO, admin=200, world="proposed"),
     Row("POST", "/api/pairings/{pairing}/dissolve", NO, NO, admin=200, body={"reason": "x"}),
     # Circles (tests/store/circles/factories.furnish_circle): ana, kim, ..., outsider in
