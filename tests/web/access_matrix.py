@@ -107,6 +107,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/join/{token}"): EVERYONE,
     ("POST", "/join/{token}"): EVERYONE,
     ("POST", "/join/{token}/me"): SIGNED_IN,
+    # Each participant's own availability in a programme they are enrolled in.
+    ("GET", "/programmes/{program_id}/availability"): PARTICIPANTS,
+    ("POST", "/programmes/{program_id}/availability"): PARTICIPANTS,
     ("GET", "/admin/programs/{program_id}/signups"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/signups/settings"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/signups/decide"): ADMINS_OF_PROGRAMME,

@@ -218,3 +218,34 @@ def test_the_api_lists_who_waits_and_decides(
     )
     assert closed.json()["settings"]["link"] == ""
     assert client.get(f"/join/{token}").status_code == 404
+
+
+def test_someone_waiting_for_the_match_pauses_from_their_start_page(
+    client: TestClient, session: Session, program_id: int
+) -> None:
+    ada = session.scalars(select(Person).where(Person.email == "ada@example.com")).one()
+    create_user(session, SYSTEM, "ada@example.com", PASSWORD, person_id=ada.id)
+    session.commit()
+    csrf = sign_in(client, "ada@example.com", PASSWORD)
+    home = client.get("/")
+    assert "<h2>Your programmes</h2>" in home.text
+    link = f"/programmes/{program_id}/availability"
+    assert f'href="{link}"' in home.text
+    page = client.get(link)
+    assert "<h1>Your availability in Open cohort</h1>" in page.text
+    assert "You are available to be matched." in page.text
+
+    refused = client.post(link, data={"csrf_token": csrf, "paused_until": "2001-01-01"})
+    assert refused.status_code == 422 and "A date from today on." in refused.text
+    assert 'value="2001-01-01"' in refused.text
+    saved = client.post(link, data={"csrf_token": csrf, "paused_until": "2099-03-01"})
+    assert "Your availability is saved." in saved.text
+    assert "Open cohort: matching paused until 2099-03-01." in saved.text
+    resumed = client.post(
+        link, data={"csrf_token": csrf, "paused_until": "2099-03-01", "resume": "1"}
+    )
+    assert "matching paused" not in resumed.text
+
+    # Not enrolled there: refused, and an admin has no availability at all.
+    other = client.get("/programmes/999999/availability")
+    assert other.status_code == 403

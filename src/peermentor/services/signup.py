@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -73,6 +73,7 @@ class MyEnrolment:
     program: str
     status: str
     words: str
+    paused_until: date | None = None  # the person's own pause in the programme
 
 
 def signup_url(base_url: str, token: str) -> str:
@@ -335,8 +336,8 @@ def my_enrolments(session: Session, actor: Actor) -> list[MyEnrolment]:
     if actor.person_id is None:
         return []
     return [
-        MyEnrolment(pid, name, status, STATUS_WORDS.get(status, status))
-        for pid, name, status in signup_repo.enrolments_of(session, actor.person_id)
+        MyEnrolment(pid, name, status, STATUS_WORDS.get(status, status), paused)
+        for pid, name, status, paused in signup_repo.enrolments_of(session, actor.person_id)
     ]
 
 

@@ -7,7 +7,7 @@ import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from peermentor.domain.signup import (
     SignupSettings,
     status_after_confirming,
 )
+from peermentor.store.leave_models import Availability
 from peermentor.store.models import Enrolment, Person, Program
 
 
@@ -143,15 +144,20 @@ def move(
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def enrolments_of(session: Session, person_id: int) -> list[tuple[int, str, str]]:
-    """(programme id, programme name, status) of every enrolment of the person."""
+def enrolments_of(session: Session, person_id: int) -> list[tuple[int, str, str, date | None]]:
+    """(programme id, name, status, paused until) of every enrolment of the person,
+    in one query (the start page reads it on every visit)."""
     rows = session.execute(
-        select(Program.id, Program.name, Enrolment.status)
+        select(Program.id, Program.name, Enrolment.status, Availability.paused_until)
         .join(Enrolment, Enrolment.program_id == Program.id)
+        .outerjoin(
+            Availability,
+            (Availability.program_id == Program.id) & (Availability.person_id == person_id),
+        )
         .where(Enrolment.person_id == person_id)
         .order_by(Program.name)
     )
-    return [(pid, name, status) for pid, name, status in rows]
+    return [(pid, name, status, paused) for pid, name, status, paused in rows]
 
 
 def signed_up_by_email(session: Session, emails: Sequence[str]) -> dict[str, tuple[int, str]]:

@@ -42,6 +42,7 @@ from peermentor.web.pages import (
     calendar_feed,
     circles,
     mail,
+    my_programmes,
     participant,
     signup,
 )
@@ -150,6 +151,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         admin_leaving,
         admin_signup,
         signup,
+        my_programmes,
         account_blocks,
         circles,
         mail,

@@ -90,14 +90,18 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
     if who.actor.is_admin:
         return RedirectResponse("/admin/programs", status_code=303)
     overview = my_overview(session, who.actor, clock)
+    enrolments = my_enrolments(session, who.actor)
     context = {
         "caller": who,
         "overview": overview,
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
-        # Sign-ups still on their way (unconfirmed, waiting for approval, declined).
-        "signups": [e for e in my_enrolments(session, who.actor) if e.status != "enrolled"],
+        # Sign-ups still on their way (unconfirmed, waiting, declined), and where the
+        # person is enrolled (each with its own pause): one query for both.
+        "signups": [e for e in enrolments if e.status != "enrolled"],
+        "programmes": [e for e in enrolments if e.status == "enrolled"],
+        "today": clock.date(),
     }
     return render(request, "participant_home.html", context)
 
