@@ -305,3 +305,41 @@ def test_with_participant_passwords_off_an_invitation_leads_to_the_company_sign_
     )
     assert refused.status_code == 422
     assert session.scalar(select(User).where(User.person_id == kim.id)).password_hash is None
+
+
+def test_someone_not_in_the_people_data_signs_up_with_the_company_account_from_a_link(
+    make_client: Callable[..., TestClient], session: Session, issuer: str
+) -> None:
+    from peermentor.services import signup
+    from tests.programs import pid
+
+    program_id = pid(session, "Cohort")
+    signup.change_settings(
+        session,
+        SYSTEM,
+        program_id,
+        open=True,
+        approval=True,
+        domains="example.com",
+        now=datetime.now(UTC),
+        mail_ready=True,
+    )
+    token = signup.setup(session, SYSTEM, program_id, "https://testserver").settings.token
+    browser = make_client()
+    set_user(issuer, "sub-nia", email="nia@example.com", email_verified=True, name="Nia Okafor")
+    set_user(issuer, "sub-out", email="out@elsewhere.org", email_verified=True, name="Out")
+
+    # Without the link, or outside the link's domains: still not known here.
+    assert through_provider(browser, "sub-nia").status_code == 403
+    assert through_provider(browser, "sub-out", next_url=f"/join/{token}").status_code == 403
+    assert session.scalar(select(Person).where(Person.email == "nia@example.com")) is None
+
+    back = through_provider(browser, "sub-nia", next_url=f"/join/{token}")
+    assert (back.status_code, back.headers["location"]) == (303, f"/join/{token}")
+    nia = session.scalars(select(Person).where(Person.email == "nia@example.com")).one()
+    assert (nia.name, nia.self_enrolled, nia.years_experience) == ("Nia Okafor", True, 0)
+    page = browser.get(f"/join/{token}")
+    assert "You are signed up to Cohort: Waiting for the programme" in page.text
+    actions = [a for a, _ in _actions(session)]
+    assert actions.count("signup.requested") == 1 and "sso.linked" in actions
+    assert ("signup.requested", {"new_person": True, "company_account": True}) in _actions(session)

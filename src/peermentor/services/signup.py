@@ -31,6 +31,7 @@ from peermentor.services.auth import INVITATION_LIFETIME, InvitationRefused, inv
 from peermentor.services.invitations import MAIL_NEEDED, MailNotConfigured, invitation_link
 from peermentor.services.programs import get_program_by_id
 from peermentor.store import accounts_repo, signup_repo
+from peermentor.store.models import Person
 from peermentor.store.signup_repo import SignupRow
 
 LINK_GONE = "This sign-up link is not open any more. Ask the programme's admins for a new one."
@@ -39,7 +40,7 @@ MAX_DECISIONS = 1000
 STATUS_WORDS = {
     rules.UNCONFIRMED: "Waiting for you to confirm your address (see your mail)",
     rules.PENDING: "Waiting for the programme's admins to approve your sign-up",
-    rules.ENROLLED: "Enrolled",
+    rules.ENROLLED: "Enrolled: the next match includes you",
     rules.DECLINED: "Not accepted this time",
     "withdrawn": "Withdrawn",
 }
@@ -339,6 +340,37 @@ def my_enrolments(session: Session, actor: Actor) -> list[MyEnrolment]:
         MyEnrolment(pid, name, status, STATUS_WORDS.get(status, status), paused)
         for pid, name, status, paused in signup_repo.enrolments_of(session, actor.person_id)
     ]
+
+
+def person_from_company_account(
+    session: Session, token: str, name: str, email: str, now: datetime
+) -> Person | None:
+    """Someone not in the people data signs up through an open link with a company
+    account whose provider vouches for the address: a person of their own, their
+    sign-up confirmed at once (pending or enrolled). None when the link is not open or
+    the address is outside its domains. Their years of experience are theirs to give
+    on their profile (0 until then). The caller makes the account and commits."""
+    program = signup_repo.program_of_link(session, token)
+    if program is None:
+        return None
+    settings = SignupSettings.of(program.settings)
+    if not rules.domain_allowed(email, settings.domains):
+        return None
+    person = signup_repo.add_signed_up_person(session, name[:MAX_NAME], email, 0.0, now)
+    signup_repo.add_enrolment(
+        session, program.id, person.id, rules.status_after_confirming(settings), now
+    )
+    audit.record(
+        session,
+        None,
+        "signup.requested",
+        target_kind="person",
+        target_id=person.id,
+        program_id=program.id,
+        details={"new_person": True, "company_account": True},
+        now=now,
+    )
+    return person
 
 
 # --- mail: a link and the programme's name, nothing anyone wrote ---

@@ -25,7 +25,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from peermentor.domain.errors import DomainError
-from peermentor.services import audit
+from peermentor.services import audit, signup
 from peermentor.services.auth import NewSession, SessionLimits, actor_for, start_session
 from peermentor.store import accounts_repo, signup_repo
 from peermentor.store.models import User
@@ -51,6 +51,7 @@ class VerifiedIdentity:
     email: str
     email_verified: bool
     employee_id: str | None = None
+    name: str = ""  # the provider's display name, for someone who signs up with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,11 @@ def _refuse(
 
 
 def _first_account(
-    session: Session, identity: VerifiedIdentity, policy: SsoPolicy, now: datetime
+    session: Session,
+    identity: VerifiedIdentity,
+    policy: SsoPolicy,
+    now: datetime,
+    join_token: str | None = None,
 ) -> User:
     """The account a first sign-in links to, made for an imported person who has none;
     or the refusal, audited."""
@@ -114,6 +119,11 @@ def _first_account(
             raise _refuse(session, "account_conflict", _CONFLICT, now, user)
         if user is not None and user.person_id is None and user.role == "participant":
             user.person_id = person.id
+    if user is None and person is None and join_token:
+        # Not in the people data, but signing up through a programme's open link: the
+        # provider vouches for the address, so they become a person of their own.
+        name = identity.name.strip() or identity.email.split("@", 1)[0]
+        person = signup.person_from_company_account(session, join_token, name, identity.email, now)
     if user is None and person is None:
         raise _refuse(session, "not_in_people_data", NOT_KNOWN, now)
     if user is None:
@@ -145,8 +155,11 @@ def sign_in(
     policy: SsoPolicy,
     now: datetime,
     limits: SessionLimits = SessionLimits(),
+    join_token: str | None = None,
 ) -> NewSession:
-    """A new browser session for the identity, or SsoRefused (audited, committed)."""
+    """A new browser session for the identity, or SsoRefused (audited, committed).
+    `join_token`: the sign-up link the person came from, if any (someone not in the
+    people data may then sign up with their company account)."""
     email = identity.email.strip()
     if not _domain_allowed(email, policy.allowed_domains):
         raise _refuse(
@@ -159,7 +172,7 @@ def sign_in(
     user = accounts_repo.user_of_identity(session, identity.issuer, identity.subject)
     linked = user is not None
     if user is None:
-        user = _first_account(session, identity, policy, now)
+        user = _first_account(session, identity, policy, now, join_token)
     if not user.is_active:
         raise _refuse(
             session,

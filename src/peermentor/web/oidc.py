@@ -176,7 +176,17 @@ class OidcClient:
             email=str(claims.get("email") or ""),
             email_verified=claims.get("email_verified") in (True, "true"),  # some send a string
             employee_id=str(employee_id) if isinstance(employee_id, str | int) else None,
+            name=_display_name(claims),
         )
+
+
+def _display_name(claims: dict[str, Any]) -> str:
+    """The standard claims' name: `name`, else given and family names together."""
+    name = claims.get("name")
+    if isinstance(name, str) and name.strip():
+        return name.strip()
+    parts = [claims.get("given_name"), claims.get("family_name")]
+    return " ".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
 
 
 _NOT_COMPLETED = (

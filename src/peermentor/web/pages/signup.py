@@ -53,6 +53,7 @@ def _gone(request: Request, error: NotFound | TooManyAttempts) -> Response:
 
 def _form_page(
     request: Request,
+    session: Session,
     who: Caller | None,
     link: signup.SignupLink,
     token: str,
@@ -73,6 +74,15 @@ def _form_page(
         "sso_label": settings.oidc_button_label if settings.sso_enabled() else None,
         "passwords_for_admins_only": settings.password_sign_in == "admins",
         "domains": ", ".join("@" + d for d in link.domains),
+        # Where a signed-in person already stands in this programme (None: not yet).
+        "mine": next(
+            (
+                e
+                for e in (signup.my_enrolments(session, who.actor) if who else [])
+                if e.program_id == link.program_id and e.status != "unconfirmed"
+            ),
+            None,
+        ),
     }
     page = render(request, "signup/join.html", context, status_code=status_code)
     page.headers["cache-control"] = "no-store"
@@ -97,7 +107,7 @@ def join_page(
         link = signup.open_link(session, token)
     except NotFound as error:
         return _gone(request, error)
-    return _form_page(request, who, link, token)
+    return _form_page(request, session, who, link, token)
 
 
 @router.post("/join/{token}")
@@ -131,7 +141,14 @@ def sign_up(
     except ValidationError as error:
         session.rollback()
         return _form_page(
-            request, None, link, token, form=form, errors=_errors(error), status_code=status(error)
+            request,
+            session,
+            None,
+            link,
+            token,
+            form=form,
+            errors=_errors(error),
+            status_code=status(error),
         )
     return RedirectResponse("/join/sent", status_code=303)
 

@@ -12,6 +12,7 @@ content security policy lets forms post only to this one.
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -30,6 +31,8 @@ from peermentor.web.security import cookie_flags, set_session_cookie
 router = APIRouter(include_in_schema=False)
 FLOW_COOKIE = "pm_sso"
 FLOW_SECONDS = 600
+# Company sign-in started from a programme's sign-up link (web/pages/signup.py).
+JOIN_PATH = re.compile(r"/join/([A-Za-z0-9_-]+)")
 _STALE = (
     "This company sign-in was started too long ago, in another browser, or was not started "
     "here. Start again from the sign-in page."
@@ -115,7 +118,15 @@ def callback(
         flow = _flow(request, state)
         started = Start(url="", state=state, nonce=flow["nonce"], code_verifier=flow["verifier"])
         identity = client.finish(_callback_url(request), code, started)
-        new = sso_service.sign_in(session, identity, client.policy, moment, session_limits(request))
+        joining = JOIN_PATH.fullmatch(flow["next"])
+        new = sso_service.sign_in(
+            session,
+            identity,
+            client.policy,
+            moment,
+            session_limits(request),
+            join_token=joining.group(1) if joining else None,
+        )
     except (NotFound, sso_service.SsoRefused, sso_service.SsoNotCompleted) as refused:
         return _refused(request, refused)
     response = RedirectResponse(flow["next"], status_code=303)
