@@ -86,9 +86,7 @@ def test_run_match_review_swap_publish_and_health(client: TestClient) -> None:
         )
         if response.status_code == 200:
             assert "locked" in response.text
-            assert "Swapped and locked. The quality figures above are the match run&#39;s" in (
-                response.text
-            )
+            assert "Swapped and locked. The figures now are recomputed" in response.text
             break
         assert response.status_code == 422 and "hard rule" in response.text
     else:
@@ -265,3 +263,53 @@ def test_unpairing_asks_first_then_says_what_happened(client: TestClient) -> Non
     assert "Unpaired: both people are back in the pool" in done.text
     assert f"/pairings/{pairing_id}/unpair" not in done.text
     assert done.text.count(forms) < drafts
+
+
+def test_the_review_page_searches_sorts_and_recomputes_after_an_unpair(
+    client: TestClient,
+) -> None:
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf, name="Review")
+    upload(client, csrf, program_id, demo_people_csv(12, seed=5))
+    started = client.post(
+        f"/admin/programs/{program_id}/match", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    wait_for_job(client, started.headers["location"])
+    url = f"/admin/programs/{program_id}/review"
+    weakest = html.unescape(client.get(url).text)
+    scores = [float(s) for s in re.findall(r'<tr id="pairing-\d+">\s*<td>([\d.]+)</td>', weakest)]
+    assert len(scores) >= 5 and scores == sorted(scores)
+    strongest = html.unescape(client.get(url, params={"sort": "strongest"}).text)
+    assert "Pairings, strongest first" in strongest
+    assert [
+        float(s) for s in re.findall(r'<tr id="pairing-\d+">\s*<td>([\d.]+)</td>', strongest)
+    ] == (sorted(scores, reverse=True))
+    # One line per pairing for the admin; the members' own words fold away.
+    assert weakest.count("What each member reads") == len(scores)
+    assert re.search(r"<p>(Strong|Weak|Middling) on ", weakest)
+
+    # Search by name (part of it, any case) or by employee id.
+    name, employee_id = re.search(r"<strong>([^<]+)</strong> \((E\d{6}), ", weakest).groups()  # type: ignore[union-attr]
+    by_name = html.unescape(client.get(url, params={"q": name.split()[0].upper()}).text)
+    assert name in by_name and re.search(r"\d+ pairings? with “", by_name)
+    by_id = html.unescape(client.get(url, params={"q": employee_id.lower()}).text)
+    assert "1 pairing with “" in by_id and name in by_id
+    assert "Publish:" in by_id  # the hand edits stay on a filtered page
+    nobody = html.unescape(client.get(url, params={"q": "no such person zz"}).text)
+    assert "No pairing has a member named “no such person zz”" in nobody
+
+    # An unpair: the figures now count one pairing less; the two freed people are named.
+    before = re.search(r"(\d+) (?:person is|people are) in no pairing now", weakest)
+    alone = int(before.group(1)) if before else 0
+    pairing_id = re.search(r"/pairings/(\d+)/unpair", weakest).group(1)  # type: ignore[union-attr]
+    row = weakest[weakest.index(f'id="pairing-{pairing_id}"') :]
+    freed = re.findall(r"<strong>([^<]+)</strong> \(E\d{6}, ", row[: row.index("</tr>")])
+    client.post(
+        f"/admin/programs/{program_id}/pairings/{pairing_id}/unpair",
+        data={"csrf_token": csrf, "confirm": "yes"},
+    )
+    after = html.unescape(client.get(url).text)
+    assert "Now, after hand changes" in after and f"{len(scores) - 1} pairings (" in after
+    assert f"{alone + 2} people are in no pairing now" in after
+    for person in freed:
+        assert f"<li>{person} (" in after

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from peermentor.matching.admin_words import admin_summary
 from peermentor.matching.manual import evaluate_groups
 from peermentor.services import audit
 from peermentor.services.access import Actor, InvalidInput, NotFound
@@ -42,6 +43,7 @@ class PairingView:
     pinned: bool
     components: dict[str, Any]
     members: list[MemberView]
+    admin_line: str = ""  # strong and weak criteria, for the reviewing admin
 
 
 def _view(pairing: Pairing) -> PairingView:
@@ -63,17 +65,53 @@ def _view(pairing: Pairing) -> PairingView:
             )
             for m in pairing.members
         ],
+        admin_line=admin_summary(pairing.components or {}),
     )
 
 
 def current_pairings(
-    session: Session, actor: Actor, program_id: int, *, offset: int = 0, limit: int = 100
+    session: Session,
+    actor: Actor,
+    program_id: int,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    query: str = "",
+    strongest_first: bool = False,
 ) -> tuple[list[PairingView], int]:
-    """The draft (or, once published, the live) pairings, lowest score first: the
-    ones an admin most needs to look at."""
+    """The draft (or, once published, the live) pairings, lowest score first (the
+    ones an admin most needs to look at) or highest; `query`: those with a member of
+    that name or employee id."""
     program = get_program_by_id(session, actor, program_id)
-    rows, total = match_repo.current_page(session, program.id, offset, limit)
+    rows, total = match_repo.current_page(
+        session, program.id, offset, limit, query[:MAX_QUERY], strongest_first
+    )
     return [_view(p) for p in rows], total
+
+
+@dataclass(frozen=True)
+class FiguresNow:
+    """The pairings as they are after hand edits (the run's own figures stay the run's:
+    its bound and gap are about the matching it found)."""
+
+    pairings: int
+    triads: int
+    total_score: float
+    unpaired: list[tuple[str, str]]  # (employee id, name), the first UNPAIRED_SHOWN
+    unpaired_total: int
+
+
+UNPAIRED_SHOWN = 200
+MAX_QUERY = 200
+
+
+def figures_now(session: Session, actor: Actor, program_id: int) -> FiguresNow:
+    program = get_program_by_id(session, actor, program_id)
+    pairings, triads, total = match_repo.current_figures(session, program.id)
+    unpaired, unpaired_total = match_repo.enrolled_without_pairing(
+        session, program.id, UNPAIRED_SHOWN
+    )
+    return FiguresNow(pairings, triads, total, unpaired, unpaired_total)
 
 
 def latest_run(session: Session, actor: Actor, program_id: int) -> MatchRun | None:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from peermentor.matching.result import Pairing as EnginePairing
@@ -213,21 +213,88 @@ def delete_pairings(session: Session, pairings: Iterable[Pairing]) -> None:
 
 
 def current_page(
-    session: Session, program_id: int, offset: int, limit: int
+    session: Session,
+    program_id: int,
+    offset: int,
+    limit: int,
+    query: str = "",
+    strongest_first: bool = False,
 ) -> tuple[list[Pairing], int]:
-    """The draft or live pairings, lowest score first, members and people loaded; and
-    how many there are in all."""
+    """The draft or live pairings, lowest score first (or highest), members and people
+    loaded; and how many there are in all. `query` keeps the pairings with a member
+    whose name holds it or whose employee id is it (case-insensitive)."""
     condition = (Pairing.program_id == program_id) & Pairing.state.in_(CURRENT_STATES)
-    total = len(session.scalars(select(Pairing.id).where(condition)).all())
+    wanted = query.strip().casefold()
+    if wanted:
+        named = (
+            select(PairingMember.pairing_id)
+            .join(Person, Person.id == PairingMember.person_id)
+            .where(
+                func.lower(Person.name).contains(wanted, autoescape=True)
+                | (func.lower(Person.employee_id) == wanted)
+            )
+        )
+        condition = condition & Pairing.id.in_(named)
+    total = session.scalar(select(func.count()).select_from(Pairing).where(condition)) or 0
+    order = (Pairing.score.desc(), Pairing.id) if strongest_first else (Pairing.score, Pairing.id)
     rows = session.scalars(
         select(Pairing)
         .where(condition)
         .options(selectinload(Pairing.members).selectinload(PairingMember.person))
-        .order_by(Pairing.score, Pairing.id)
+        .order_by(*order)
         .offset(offset)
         .limit(limit)
     ).all()
-    return list(rows), total
+    return list(rows), int(total)
+
+
+def current_figures(session: Session, program_id: int) -> tuple[int, int, float]:
+    """(pairings, triads, total score) of the draft or live pairings as they are now,
+    after any hand edit."""
+    condition = (Pairing.program_id == program_id) & Pairing.state.in_(CURRENT_STATES)
+    count, total = session.execute(
+        select(func.count(), func.coalesce(func.sum(Pairing.score), 0.0)).where(condition)
+    ).one()
+    sizes = (
+        select(PairingMember.pairing_id)
+        .join(Pairing, Pairing.id == PairingMember.pairing_id)
+        .where(condition)
+        .group_by(PairingMember.pairing_id)
+        .having(func.count() == 3)
+        .subquery()
+    )
+    triads = session.scalar(select(func.count()).select_from(sizes)) or 0
+    return int(count), int(triads), float(total)
+
+
+def enrolled_without_pairing(
+    session: Session, program_id: int, limit: int
+) -> tuple[list[tuple[str, str]], int]:
+    """(employee id, name) of enrolled people who have not opted out and are in no
+    draft or live pairing now, by name (the first `limit`); and how many there are."""
+    paired = (
+        select(PairingMember.person_id)
+        .join(Pairing, Pairing.id == PairingMember.pairing_id)
+        .where(Pairing.program_id == program_id, Pairing.state.in_(CURRENT_STATES))
+    )
+    condition = (
+        (Enrolment.program_id == program_id)
+        & (Enrolment.status == "enrolled")
+        & Person.opt_out.is_(False)
+        & Person.id.not_in(paired)
+    )
+    base = select(Person.employee_id, Person.name).join(Enrolment, Enrolment.person_id == Person.id)
+    total = (
+        session.scalar(
+            select(func.count())
+            .select_from(Person)
+            .join(Enrolment, Enrolment.person_id == Person.id)
+            .where(condition)
+        )
+        or 0
+    )
+    rows = session.execute(base.where(condition).order_by(Person.name, Person.id).limit(limit))
+    return [(e, n) for e, n in rows], int(total)
 
 
 def current_pairing_of(session: Session, program_id: int, employee_id: str) -> Pairing | None:

@@ -126,28 +126,47 @@ def review(
     request: Request,
     page: int = 1,
     done: str = "",
+    q: str = "",
+    sort: str = "weakest",
     a: ProgrammeAdmin = Depends(programme_admin),
     session: Session = Depends(db_session),
 ) -> Response:
-    return _review_page(request, a, session, page=page, notice=REVIEW_NOTICES.get(done))
+    return _review_page(
+        request, a, session, page=page, query=q, sort=sort, notice=REVIEW_NOTICES.get(done)
+    )
 
 
 def _review_page(
-    request: Request, a: ProgrammeAdmin, session: Session, page: int = 1, **extra: Any
+    request: Request,
+    a: ProgrammeAdmin,
+    session: Session,
+    page: int = 1,
+    query: str = "",
+    sort: str = "weakest",
+    **extra: Any,
 ) -> Response:
     who, program = a.who, a.program
+    strongest = sort == "strongest"
     # Any number in the address gives a page: past the end, the last one (an offset
     # beyond the database's integers would otherwise be an error).
     page = min(max(1, page), MAX_PAGE)
-    pairings, total = match_review.current_pairings(
-        session, who.actor, program.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-    )
+
+    def one_page(number: int) -> tuple[list[Any], int]:
+        return match_review.current_pairings(
+            session,
+            who.actor,
+            program.id,
+            offset=(number - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+            query=query,
+            strongest_first=strongest,
+        )
+
+    pairings, total = one_page(page)
     last = max(1, -(-total // PAGE_SIZE))
     if page > last:
         page = last
-        pairings, total = match_review.current_pairings(
-            session, who.actor, program.id, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
-        )
+        pairings, total = one_page(page)
     run = match_review.latest_run(session, who.actor, program.id)
     unmatched = (
         [u["employee_id"] for u in (run.summary or {}).get("unmatched_people", [])[:200]]
@@ -162,10 +181,14 @@ def _review_page(
         "total": total,
         "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)),
+        "query": query,
+        "sort": "strongest" if strongest else "weakest",
         "run": run,
         "summary": run.summary if run else None,
+        "now": match_review.figures_now(session, who.actor, program.id) if run else None,
         "error": None,
-        "has_draft": any(p.state == "draft" for p in pairings),
+        # The hand-edit forms follow the run, not the page: a search may show no draft.
+        "has_draft": run is not None and run.status == "draft",
         "names": people_directory.names_of(session, who.actor, program.id, unmatched),
     } | extra
     return render(request, "admin/review.html", context, status_code=status_code)
@@ -176,8 +199,8 @@ REVIEW_NOTICES = {
     "locked": "Lock changed.",
     "unpaired": "Unpaired: both people are back in the pool; pair them by hand below, or "
     "leave them for the next run.",
-    "swapped": "Swapped and locked. The quality figures above are the match run's, from "
-    "before any hand edit.",
+    "swapped": "Swapped and locked. The figures now are recomputed; the bound and gap "
+    "stay the run's.",
     "paired": "Paired by hand and locked.",
     "published": "Published: the members are asked to accept or decline.",
 }
