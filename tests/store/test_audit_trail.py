@@ -47,6 +47,8 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "block.added",
     "block.removed",
     "program.cooldown_changed",
+    # tests/store/test_profiles.py
+    "profile.updated",
 }
 
 

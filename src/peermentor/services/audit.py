@@ -69,6 +69,8 @@ ACTIONS: dict[str, str] = {
     "block.added": "A participant blocked their partner(s) from being matched with them",
     "block.removed": "A participant removed one of their blocks",
     "program.cooldown_changed": "A programme's rematch cooldown changed (the new and old days)",
+    # Profiles (services/profiles.py): how many fields, never which words.
+    "profile.updated": "A participant changed their own profile (how many fields changed)",
 }
 TARGET_KINDS = frozenset(
     {
