@@ -42,6 +42,7 @@ from peermentor.web.pages import (
     circles,
     mail,
     participant,
+    profile,
 )
 from peermentor.web.pages import auth as auth_pages
 from peermentor.web.pages import sso as sso_pages
@@ -150,6 +151,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         circles,
         mail,
         participant,
+        profile,
     ):
         app.include_router(pages.router)
     app.include_router(calendar_feed.router)

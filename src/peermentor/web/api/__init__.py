@@ -23,6 +23,7 @@ from peermentor.web.api import (
     me,
     pairings,
     practice,
+    profile,
 )
 
 router = APIRouter(prefix="/api")
@@ -37,6 +38,7 @@ AREAS = (
     checkins,
     closing,
     me,
+    profile,
     admin,
     matching,
     circles,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
 from peermentor.services.nudges import NudgeView, nudges_for_pairings
+from peermentor.services.profiles import profile_incomplete
 from peermentor.services.workspace.overview import card_of, my_overview
 from peermentor.services.workspace.proposals import (
     accept_proposal,
@@ -44,6 +45,7 @@ from peermentor.web.pages.participant_common import (
     page,
     page_clock,
 )
+from peermentor.web.pages.profile import missing_words
 from peermentor.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -95,6 +97,8 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "notice": NOTICES.get(request.query_params.get("notice", "")),
+        # What the matching would like to know and the profile does not say yet.
+        "profile_missing": missing_words(profile_incomplete(session, who.actor)),
     }
     return render(request, "participant_home.html", context)
 
