@@ -51,7 +51,8 @@ SECTIONS = (
 # then its own few tables. The dashboard (and the pairing's overview, which shows the
 # dashboard's card) reads each of its tables once for all pairings.
 MOST_FOR_A_PAGE = 10
-MOST_FOR_THE_DASHBOARD = 16
+# One more: the caller's own record, to ask for what their profile is missing.
+MOST_FOR_THE_DASHBOARD = 17
 # The pairing's overview also shows the nudges due (services.nudges), read from the
 # pair's activity facts: a fixed number of statements more, whatever the history.
 NUDGE_FACTS = 14
