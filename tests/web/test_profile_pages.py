@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,14 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from peermentor.demo_org import demo_people_csv
-from peermentor.services.access import SYSTEM
+from peermentor.services.access import SYSTEM, Actor
 from peermentor.services.people import import_people
+from peermentor.services.profiles import update_my_profile
 from peermentor.services.users import create_program_admin, create_user
 from peermentor.store.audit_models import AuditEntry
 from peermentor.store.models import Person
 from tests.programs import pid
 from tests.web.conftest import ADMIN, sign_in
 
+NOW = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
 PASSWORD = "profile-password-1"
 LEAD = "lead.profiles@example.com"
 
@@ -247,3 +250,22 @@ def test_the_admins_see_which_profiles_are_incomplete(
     assert listed.count("Incomplete profile</span>") == len(incomplete)
     person = text_of(client.get(f"{url}/{cohort.person.id}").text)
     assert "Incomplete: no skills offered, career goals yet" in person
+
+
+def test_a_tag_holding_a_comma_stays_one_tag_when_the_form_is_saved(
+    client: TestClient, cohort: Cohort, session: Session
+) -> None:
+    # An import may bring one (a quoted CSV cell); the form shows it comma-joined.
+    actor = Actor(role="participant", person_id=cohort.person.id)
+    update_my_profile(session, actor, {"background": ["Sales, EMEA", "law degree"]}, NOW)
+    form = _form(client.get("/account/profile").text)
+    assert form["background"] == "Sales, EMEA, law degree"
+    response = client.post(
+        "/account/profile", data={"csrf_token": cohort.csrf, **form}, follow_redirects=False
+    )
+    assert response.headers["location"] == "/account/profile?notice=unchanged"
+    form["background"] += ", Sales"
+    client.post("/account/profile", data={"csrf_token": cohort.csrf, **form})
+    session.expire_all()
+    stored = session.get(Person, cohort.person.id)
+    assert stored is not None and stored.background == ["Sales, EMEA", "law degree", "Sales"]

@@ -48,6 +48,11 @@ def missing_words(fields: tuple[str, ...]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
+def _number(value: float) -> str:
+    """Hours as typed: 4 for 4.0, every digit of 4.25 (never 1e+06 for a million)."""
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
 def _form_of(profile: profiles.MyProfile) -> dict[str, str]:
     """The profile as the form's inputs show it."""
     form: dict[str, str] = {}
@@ -56,7 +61,7 @@ def _form_of(profile: profiles.MyProfile) -> dict[str, str]:
         if column in TAG_FIELDS:
             form[column] = f"{TAG_SEPARATOR} ".join(value)
         elif column == "hours_per_month":
-            form[column] = "" if value is None else f"{value:g}"
+            form[column] = "" if value is None else _number(value)
         elif column == "opt_out":
             form[column] = "yes" if value else ""
         else:
@@ -64,12 +69,25 @@ def _form_of(profile: profiles.MyProfile) -> dict[str, str]:
     return form
 
 
-def _changes(form: dict[str, str]) -> dict[str, object]:
+def split_tags(text: str, known: tuple[str, ...] = ()) -> list[str]:
+    """The tags of one comma-separated input, in order. A tag the person already has
+    that holds a comma itself (an import may bring one: "Sales, EMEA") stays one tag."""
+    whole = sorted((t for t in known if TAG_SEPARATOR in t and t in text), key=len, reverse=True)
+    marks = {f"\ue000{i}\ue000": tag for i, tag in enumerate(whole)}
+    for mark, tag in marks.items():
+        text = text.replace(tag, mark)
+    items = [item.strip() for item in text.split(TAG_SEPARATOR)]
+    for mark, tag in marks.items():
+        items = [item.replace(mark, tag) for item in items]
+    return items
+
+
+def _changes(form: dict[str, str], profile: profiles.MyProfile) -> dict[str, object]:
     """The form's text as the use case takes it: tags as lists."""
     changes: dict[str, object] = {}
     for column, text in form.items():
         if column in TAG_FIELDS:
-            changes[column] = [item.strip() for item in text.split(TAG_SEPARATOR)]
+            changes[column] = split_tags(text, getattr(profile, column))
         elif column == "opt_out":
             changes[column] = text == "yes"
         else:
@@ -143,7 +161,8 @@ def save_profile(
         "opt_out": "yes" if opt_out else "",
     }
     try:
-        changed = profiles.update_my_profile(session, who.actor, _changes(form), moment)
+        current = profiles.my_profile(session, who.actor)
+        changed = profiles.update_my_profile(session, who.actor, _changes(form, current), moment)
     except ValidationError as error:
         session.rollback()
         problems = error.problems if isinstance(error, ValidationErrors) else (error,)
