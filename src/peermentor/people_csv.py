@@ -30,7 +30,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, TextIO, TypeVar
 
@@ -322,6 +322,33 @@ class _FileParser:
         return self.shared.setdefault(value, value)  # type: ignore[return-value]
 
 
+def size_problems(fields: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """(column, message) for each value of `fields` the store cannot hold: over-long
+    text, too many or over-long list items, NUL characters, huge grades. Columns absent
+    from `fields` are not checked (a profile edit sends only what it changes)."""
+    for column, limit in MAX_TEXT_LENGTH.items():
+        value = fields.get(column) or ""
+        if len(value) > limit:
+            yield column, f"is {len(value):,} characters long; at most {limit:,}"
+        if "\x00" in value:
+            yield column, "contains a NUL character"
+    for column in LIST_COLUMNS:
+        items = fields.get(column, ())
+        if len(items) > MAX_LIST_ITEMS:
+            yield column, f"has {len(items)} values; at most {MAX_LIST_ITEMS}"
+        for item in items:
+            if len(item) > MAX_LIST_ITEM_LENGTH or "\x00" in item:
+                yield (
+                    column,
+                    f'"{item[:40]}…" is longer than '
+                    f"{MAX_LIST_ITEM_LENGTH} characters or holds a NUL",
+                )
+                break
+    level = fields.get("level")
+    if level is not None and not LEVEL_RANGE[0] <= level <= LEVEL_RANGE[1]:
+        yield "level", f'"{level}" is out of range for a job grade'
+
+
 class _RowReader:
     """Turns one row's stripped cells into a PersonRecord, reporting each bad cell."""
 
@@ -361,28 +388,8 @@ class _RowReader:
         return PersonRecord(**fields)
 
     def _check_sizes(self, fields: dict[str, Any]) -> None:
-        """What the store cannot hold: over-long text, huge grades, NUL characters."""
-        for column, limit in MAX_TEXT_LENGTH.items():
-            value = fields.get(column) or ""
-            if len(value) > limit:
-                self.fail(column, f"is {len(value):,} characters long; at most {limit:,}")
-            if "\x00" in value:
-                self.fail(column, "contains a NUL character")
-        for column in LIST_COLUMNS:
-            items = fields[column]
-            if len(items) > MAX_LIST_ITEMS:
-                self.fail(column, f"has {len(items)} values; at most {MAX_LIST_ITEMS}")
-            for item in items:
-                if len(item) > MAX_LIST_ITEM_LENGTH or "\x00" in item:
-                    self.fail(
-                        column,
-                        f'"{item[:40]}…" is longer than '
-                        f"{MAX_LIST_ITEM_LENGTH} characters or holds a NUL",
-                    )
-                    break
-        level = fields.get("level")
-        if level is not None and not LEVEL_RANGE[0] <= level <= LEVEL_RANGE[1]:
-            self.fail("level", f'"{level}" is out of range for a job grade')
+        for column, message in size_problems(fields):
+            self.fail(column, message)
 
     def fail(self, column: str, message: str) -> None:
         self.failed = True

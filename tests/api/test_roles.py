@@ -104,6 +104,9 @@ ROWS = [
     Row("POST", "/close", 200, 200),
     Row("POST", "/rematch", 200, 200, body={"reason": "different goals"}),
     Row("GET", "/api/me/overview", 200, 200, outsider=200, admin=200),
+    # Each their own profile; an admin's account has no person, so no profile.
+    Row("GET", "/api/me/profile", 200, 200, outsider=200),
+    Row("PUT", "/api/me/profile", 200, 200, outsider=200, body={"hours_per_month": 5}),
     # A token caller may not mint tokens (a browser session may: test_auth.py).
     Row("POST", "/api/me/tokens", NO, NO, body={"name": "cron"}),
     Row("GET", "/api/me/tokens", 200, 200, outsider=200, admin=200),

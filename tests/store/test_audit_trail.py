@@ -53,6 +53,8 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "signup.joined",
     "signup.approved",
     "signup.declined",
+    # tests/store/test_profiles.py
+    "profile.updated",
 }
 
 

@@ -70,6 +70,9 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     # one is a participant's, refused to an account with no person.
     ("GET", "/account/blocks"): SIGNED_IN,
     ("POST", "/account/blocks/remove"): PARTICIPANTS,
+    # Each their own profile; an account with no person (an admin's) is refused: 403.
+    ("GET", "/account/profile"): PARTICIPANTS,
+    ("POST", "/account/profile"): PARTICIPANTS,
     ("GET", "/"): SIGNED_IN,
     ("GET", "/admin/programs"): ANY_ADMIN,
     ("POST", "/admin/programs"): ANY_ADMIN,
@@ -229,6 +232,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
         ]
     },
     ("GET", "/api/me/overview"): SIGNED_IN,
+    ("GET", "/api/me/profile"): PARTICIPANTS,
+    ("PUT", "/api/me/profile"): PARTICIPANTS,
     ("POST", "/api/me/tokens"): SIGNED_IN,
     ("GET", "/api/me/tokens"): SIGNED_IN,
     # {token_id} is the member's own token: anyone else is told it does not exist.

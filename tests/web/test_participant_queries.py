@@ -51,8 +51,9 @@ SECTIONS = (
 # then its own few tables. The dashboard (and the pairing's overview, which shows the
 # dashboard's card) reads each of its tables once for all pairings.
 MOST_FOR_A_PAGE = 10
-# +1: the person's programmes with their sign-ups and pauses (one query for all).
-MOST_FOR_THE_DASHBOARD = 17
+# +2: the person's programmes with their sign-ups and pauses (one query for all),
+# and the caller's own record, to ask for what their profile is missing.
+MOST_FOR_THE_DASHBOARD = 18
 # The pairing's overview also shows the nudges due (services.nudges), read from the
 # pair's activity facts: a fixed number of statements more, whatever the history.
 NUDGE_FACTS = 14

@@ -42,6 +42,9 @@ SECRET = "PLANTED-c0ffee-5ecret"
 # written to the programme's admins: their leaving page, and no other page, shows them.
 REPORT_SECRET = "REPORTED-b10c-5ecret"
 ENDING_SECRET = "LEAVING-e4d1-5ecret"
+# Ana's goal in her own words (her profile): hers to read and change, and seen by her
+# programme's admins where they already saw it (her person page, the people export).
+GOAL_SECRET = "MY-GOAL-9a7e-5ecret"
 PASSWORD = "crawl-password-1"
 MAX_PAGES = 400
 
@@ -91,6 +94,7 @@ def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
             **values,
         )
     leave_repo.add_block(session, kim, ana, NOW)
+    world.people["ana"].goal_statement = GOAL_SECRET
     # A meeting in the planted pairing's calendar: its page and its invite are crawled.
     series = MeetingSeriesRow(
         pairing_id=world.pairing_id,
@@ -147,6 +151,7 @@ def crawl(session: Session, tmp_path: Path) -> Iterator[Crawl]:
             "program_id": str(world.program.id),
             "pairing_id": str(world.pairing_id),
             "series_id": str(series.id),
+            "person_id": str(ana),
         },
         world.program.name,
         tmp_path / "mail",
@@ -313,3 +318,31 @@ def test_a_report_reaches_its_programmes_admins_only(crawl: Crawl, role: str) ->
     if role == "member":
         assert "You have not blocked anyone." in bodies["/account/blocks"]
         assert REPORT_SECRET not in bodies["/account/data.json"]
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "anonymous",
+        "member",
+        "other_participant",
+        "program_admin",
+        "other_program_admin",
+        "org_admin",
+    ],
+)
+def test_a_goal_in_a_persons_words_reaches_them_and_their_programmes_admins_only(
+    crawl: Crawl, role: str
+) -> None:
+    """Ana's profile page and her own download show it; her programme's admins see it
+    where they did before profiles (her person page, the people export); nobody else."""
+    bodies = crawl_as(crawl.clients[role], _seeds(crawl.params))
+    seen = sorted(url for url, body in bodies.items() if GOAL_SECRET in body)
+    program = f"/admin/programs/{crawl.params['program_id']}"
+    as_admin = [f"{program}/people.csv", f"{program}/people/{crawl.params['person_id']}"]
+    expected = {
+        "member": ["/account/data.json", "/account/profile", "/api/me/profile"],
+        "program_admin": as_admin,
+        "org_admin": as_admin,  # an organisation admin is an admin of every programme
+    }
+    assert seen == expected.get(role, []), f"{role} saw the goal at {seen}"

@@ -75,6 +75,8 @@ ACTIONS: dict[str, str] = {
     "signup.joined": "A signed-in participant joined a programme through its link",
     "signup.approved": "A programme admin approved waiting sign-ups",
     "signup.declined": "A programme admin declined waiting sign-ups",
+    # Profiles (services/profiles.py): how many fields, never which words.
+    "profile.updated": "A participant changed their own profile (how many fields changed)",
 }
 TARGET_KINDS = frozenset(
     {

@@ -10,12 +10,14 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.errors import NotFound, ValidationError
 from peermentor.domain.people import PersonRecord
+from peermentor.domain.profiles import incomplete_fields
 from peermentor.people_csv import serialize_people_csv
 from peermentor.services.access import Actor
 from peermentor.services.programs import get_program_by_id
 from peermentor.store import people_directory as directory
 from peermentor.store.people_directory import SHOWS, PairingLine, PersonRow
 from peermentor.store.people_repo import person_to_record
+from peermentor.store.profiles_repo import incomplete_count
 
 PAGE_SIZE = 50
 MAX_SEARCH = 200
@@ -30,6 +32,8 @@ class PeoplePage:
     pages: int
     search: str
     show: str
+    incomplete: int = 0  # enrolled people whose profile is incomplete (whatever the filter)
+    enrolled: int = 0  # everyone enrolled in the programme
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class Profile:
     record: PersonRecord
     has_account: bool
     pairings: tuple[PairingLine, ...]
+    incomplete: tuple[str, ...] = ()  # the completeness fields the person left empty
 
 
 def list_people(
@@ -73,7 +78,8 @@ def list_people(
     if page > pages:
         page = pages
         rows, total = fetch(page)
-    return PeoplePage(tuple(rows), total, page, pages, search, show)
+    incomplete, enrolled = incomplete_count(session, program_id)
+    return PeoplePage(tuple(rows), total, page, pages, search, show, incomplete, enrolled)
 
 
 def person_profile(session: Session, actor: Actor, program_id: int, person_id: int) -> Profile:
@@ -82,11 +88,13 @@ def person_profile(session: Session, actor: Actor, program_id: int, person_id: i
     person = directory.enrolled_person(session, program_id, person_id)
     if person is None:
         raise NotFound("person", str(person_id))
+    record = person_to_record(person)
     return Profile(
         person_id=person.id,
-        record=person_to_record(person),
+        record=record,
         has_account=directory.has_account(session, person.id),
         pairings=tuple(directory.pairings_of(session, program_id, person.id)),
+        incomplete=incomplete_fields(record),
     )
 
 

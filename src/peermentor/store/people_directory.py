@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from peermentor.store.match_repo import LIVE_STATES
 from peermentor.store.models import Enrolment, Pairing, PairingMember, Person, User
+from peermentor.store.profiles_repo import incomplete_condition
 from peermentor.store.workspace_repo import optional_utc
 
 # What the list may be narrowed to; "all" is everyone enrolled.
-SHOWS = ("all", "unmatched", "paired", "opted_out", "no_account")
+SHOWS = ("all", "unmatched", "paired", "opted_out", "no_account", "incomplete")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class PersonRow:
     opted_out: bool
     has_account: bool
     pairing_state: str | None  # the live pairing's state in this programme, if any
+    incomplete: bool = False  # domain.profiles.is_incomplete: a completeness field is empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,8 @@ def _filters(program_id: int, search: str, show: str) -> list[ColumnElement[bool
         where.append(Person.opt_out.is_(True))
     elif show == "no_account":
         where.append(not_(_has_account()))
+    elif show == "incomplete":
+        where.append(incomplete_condition())
     return where
 
 
@@ -111,6 +115,7 @@ def people_page(
             Person.opt_out,
             _has_account().label("has_account"),
             _live_pairing(program_id).label("pairing_state"),
+            incomplete_condition().label("incomplete"),
         )
         .where(*where)
         .order_by(func.lower(Person.name), Person.id)

@@ -44,6 +44,7 @@ from peermentor.web.pages import (
     mail,
     my_programmes,
     participant,
+    profile,
     signup,
 )
 from peermentor.web.pages import auth as auth_pages
@@ -156,6 +157,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         circles,
         mail,
         participant,
+        profile,
     ):
         app.include_router(pages.router)
     app.include_router(calendar_feed.router)

@@ -23,6 +23,7 @@ from peermentor.web.api import (
     me,
     pairings,
     practice,
+    profile,
     signups,
 )
 
@@ -38,6 +39,7 @@ AREAS = (
     checkins,
     closing,
     me,
+    profile,
     admin,
     matching,
     circles,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from peermentor.domain.profiles import MISSING_WORDS
 from peermentor.services import people_directory as directory
 from peermentor.web.deps import PathId, ProgrammeAdmin, db_session, programme_admin
 from peermentor.web.render import render
@@ -21,6 +22,7 @@ SHOW_WORDS = {
     "paired": "In a pairing",
     "opted_out": "Opted out",
     "no_account": "No account yet",
+    "incomplete": "Incomplete profile",
 }
 
 
@@ -48,7 +50,8 @@ def person_page(
     session: Session = Depends(db_session),
 ) -> Response:
     profile = directory.person_profile(session, a.who.actor, a.program.id, person_id)
-    context = {"caller": a.who, "program": a.program, "profile": profile}
+    missing = [MISSING_WORDS[f] for f in profile.incomplete]
+    context = {"caller": a.who, "program": a.program, "profile": profile, "missing": missing}
     return render(request, "admin/person.html", context)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
 from peermentor.services.nudges import NudgeView, nudges_for_pairings
+from peermentor.services.profiles import profile_incomplete
 from peermentor.services.signup import my_enrolments
 from peermentor.services.workspace.overview import card_of, my_overview
 from peermentor.services.workspace.proposals import (
@@ -45,6 +46,7 @@ from peermentor.web.pages.participant_common import (
     page,
     page_clock,
 )
+from peermentor.web.pages.profile import missing_words
 from peermentor.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -102,6 +104,8 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
         "signups": [e for e in enrolments if e.status != "enrolled"],
         "programmes": [e for e in enrolments if e.status == "enrolled"],
         "today": clock.date(),
+        # What the matching would like to know and the profile does not say yet.
+        "profile_missing": missing_words(profile_incomplete(session, who.actor)),
     }
     return render(request, "participant_home.html", context)
 
