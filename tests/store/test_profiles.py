@@ -4,6 +4,8 @@ what changed."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, datetime
 
@@ -251,3 +253,36 @@ def test_a_profile_edit_changes_the_next_matchs_scores_and_explanations(
     assert score_after > score_before
     assert why_after != why_before
     assert any(skill in why_after for skill in offered)
+
+
+def test_a_later_import_keeps_what_the_person_saved_and_brings_hrs_changes(
+    session: Session,
+) -> None:
+    program_id = _cohort(session, n=6)
+    person = _first_person(session)
+    update_my_profile(
+        session, _actor(person), {"skills_sought": ["Negotiation"], "timezone": "Asia/Tokyo"}, NOW
+    )
+    untouched = session.scalars(select(Person).order_by(Person.id.desc())).first()
+    assert untouched is not None and untouched.id != person.id
+
+    # HR's next file: new job titles for everyone, and its own (older) skills.
+    rows = list(csv.DictReader(io.StringIO(demo_people_csv(6, seed=4))))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows([row | {"job_title": "Principal Analyst"} for row in rows])
+    changed = buffer.getvalue().splitlines()
+    summary = import_people(session, SYSTEM, "Cohort", ("\n".join(changed) + "\n").encode())
+    assert summary.updated == 6 and program_id
+    session.expire_all()
+    kept = session.get(Person, person.id)
+    assert kept is not None
+    assert kept.job_title == "Principal Analyst"  # HR's field: the file's
+    assert (kept.skills_sought, kept.timezone) == (["Negotiation"], "Asia/Tokyo")  # theirs
+    other = session.get(Person, untouched.id)
+    assert other is not None and other.job_title == "Principal Analyst"
+
+    # The same file again changes nothing, the kept profile included.
+    again = import_people(session, SYSTEM, "Cohort", ("\n".join(changed) + "\n").encode())
+    assert (again.updated, again.unchanged) == (0, 6)

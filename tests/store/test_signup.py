@@ -332,3 +332,37 @@ def test_a_refused_import_leaves_the_signed_up_person_as_they_were(
         import_people(session, SYSTEM, "Open cohort", bad.encode(), now=NOW)
     session.expire_all()
     assert person(session, "jo@example.com").employee_id == placeholder
+
+
+def test_a_signed_up_person_gives_their_own_name_and_years_until_hr_names_them(
+    session: Session, program_id: int
+) -> None:
+    from peermentor.services.access import Actor
+    from peermentor.services.profiles import my_profile, update_my_profile
+
+    token = open_signup(session, program_id, approval=False)
+    sign_up(session, token, "kai@example.com", name="Kai")
+    kai = person(session, "kai@example.com")
+    me = Actor(role="participant", user_id=None, person_id=kai.id)
+    assert my_profile(session, me).keeps_name_and_years
+    update_my_profile(session, me, {"name": "Kai Moana", "years_experience": "7.5"}, NOW)
+    with pytest.raises(ValidationError) as refused:
+        update_my_profile(session, me, {"years_experience": "200"}, NOW)
+    assert refused.value.field == "years_experience"
+    session.expire_all()
+    assert (person(session, "kai@example.com").name, kai.years_experience) == ("Kai Moana", 7.5)
+
+    # Once an import names them, HR's data keeps name and years again.
+    import_people(
+        session,
+        SYSTEM,
+        "Open cohort",
+        (PEOPLE + "E11,Kai M. Moana,kai@example.com,8\n").encode(),
+        now=NOW,
+    )
+    session.expire_all()
+    assert not my_profile(session, me).keeps_name_and_years
+    with pytest.raises(ValidationError) as hr:
+        update_my_profile(session, me, {"name": "Kai"}, NOW)
+    assert hr.value.field == "name" and "kept by HR" in hr.value.message
+    assert person(session, "kai@example.com").name == "Kai M. Moana"

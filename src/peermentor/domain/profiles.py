@@ -10,6 +10,8 @@ person. Pure: no database, no clock.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from peermentor.domain.people import CSV_COLUMNS, LIST_COLUMNS, PersonRecord
 
 # What the person may change, in the order the profile page shows them.
@@ -25,6 +27,9 @@ OWNED_FIELDS: tuple[str, ...] = (
     "hours_per_month",
     "opt_out",
 )
+# Someone who signed themselves up has no HR record yet: until an import names them,
+# their name and years of experience are theirs to give too.
+SELF_ENROLLED_FIELDS: tuple[str, ...] = ("name", "years_experience")
 # The owned fields that are lists of tags (shared vocabulary: suggestions).
 TAG_FIELDS: tuple[str, ...] = tuple(f for f in OWNED_FIELDS if f in LIST_COLUMNS)
 # Everything else of the record: HR's people data (do_not_match is the admins'; a
@@ -50,6 +55,8 @@ FIELD_LABELS: dict[str, str] = {
     "timezone": "Time zone",
     "hours_per_month": "Hours a month you can give",
     "opt_out": "Take a break from matching",
+    "name": "Your name",
+    "years_experience": "Years of work experience",
 }
 # How an admin's page names what is missing.
 MISSING_WORDS: dict[str, str] = {
@@ -62,7 +69,7 @@ MISSING_WORDS: dict[str, str] = {
 
 assert set(OWNED_FIELDS) <= set(CSV_COLUMNS)
 assert set(COMPLETENESS_FIELDS) <= set(TAG_FIELDS)
-assert set(FIELD_LABELS) == set(OWNED_FIELDS)
+assert set(FIELD_LABELS) == set(OWNED_FIELDS) | set(SELF_ENROLLED_FIELDS)
 assert set(MISSING_WORDS) == set(COMPLETENESS_FIELDS)
 
 
@@ -73,3 +80,14 @@ def incomplete_fields(person: PersonRecord) -> tuple[str, ...]:
 
 def is_incomplete(person: PersonRecord) -> bool:
     return bool(incomplete_fields(person))
+
+
+def keep_profile(from_file: PersonRecord, stored: PersonRecord) -> PersonRecord:
+    """An import's row for someone who keeps their own profile: HR's fields from the
+    file, the person's own fields as they saved them."""
+    return replace(from_file, **{f: getattr(stored, f) for f in OWNED_FIELDS})
+
+
+def owned_fields(self_enrolled: bool) -> tuple[str, ...]:
+    """What this person may change: a signed-up person's name and years as well."""
+    return SELF_ENROLLED_FIELDS + OWNED_FIELDS if self_enrolled else OWNED_FIELDS

@@ -10,6 +10,7 @@ from typing import BinaryIO
 from sqlalchemy.orm import Session
 
 from peermentor.domain.people import PersonRecord
+from peermentor.domain.profiles import keep_profile
 from peermentor.people_csv import CsvProblem, parse_people_csv, serialize_people_csv
 from peermentor.services import audit
 from peermentor.services.access import Actor, ServiceError, require_admin
@@ -181,6 +182,13 @@ def import_people(
     signup_repo.adopt(session, claimed)
     ids = people_repo.existing_ids(session, [p.employee_id for p in people])
     stored = people_repo.stored_records(session, ids.values())
+    # Someone who saved their own profile keeps what they wrote there: the file's row
+    # brings HR's fields only.
+    kept = people_repo.profiles_kept(session, ids.values())
+    people = [
+        keep_profile(p, stored[ids[p.employee_id]]) if ids.get(p.employee_id) in kept else p
+        for p in people
+    ]
     new = [p for p in people if p.employee_id not in ids]
     changed = [
         (ids[p.employee_id], p)

@@ -23,7 +23,9 @@ from peermentor.domain.profiles import (
     OWNED_FIELDS,
     TAG_FIELDS,
     incomplete_fields,
+    owned_fields,
 )
+from peermentor.domain.signup import MAX_YEARS
 from peermentor.people_csv import size_problems
 from peermentor.people_csv_cells import (
     CellError,
@@ -70,6 +72,8 @@ class MyProfile:
     # For each tag field, tags others in the person's programmes use (not theirs yet).
     suggestions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     incomplete: tuple[str, ...] = ()  # domain.profiles.COMPLETENESS_FIELDS left empty
+    # Signed up on their own, not in HR's data yet: their name and years are theirs.
+    keeps_name_and_years: bool = False
 
 
 def _person_id(actor: Actor) -> int:
@@ -133,6 +137,7 @@ def _profile(session: Session, person_id: int, record: PersonRecord) -> MyProfil
         opt_out=record.opt_out,
         suggestions=_suggestions(session, person_id, record),
         incomplete=incomplete_fields(record),
+        keeps_name_and_years=profiles_repo.is_self_enrolled(session, person_id),
     )
 
 
@@ -191,6 +196,25 @@ def _timezone(value: object) -> str:
     return read_timezone(text) if text else ""
 
 
+def _years(value: object) -> float:
+    if isinstance(value, bool):
+        raise ValidationError("a number of years, 0 or more", field="years_experience")
+    text = (
+        repr(float(value)) if isinstance(value, int | float) else _text("years_experience", value)
+    )
+    years = read_non_negative_number(text)
+    if years > MAX_YEARS:
+        raise ValidationError(f"a number of years from 0 to {MAX_YEARS}", field="years_experience")
+    return years
+
+
+def _name(value: object) -> str:
+    name = _text("name", value)
+    if not name:
+        raise ValidationError("your name, as colleagues know it", field="name")
+    return name
+
+
 def _read(column: str, value: object) -> object:
     """One submitted value as the record holds it, or ValidationError for the column."""
     try:
@@ -202,6 +226,10 @@ def _read(column: str, value: object) -> object:
             return _opt_out(value)
         if column == "timezone":
             return _timezone(value)
+        if column == "years_experience":
+            return _years(value)
+        if column == "name":
+            return _name(value)
         return _text(column, value)  # goal_statement
     except CellError as error:
         raise ValidationError(str(error), field=column) from None
@@ -209,13 +237,15 @@ def _read(column: str, value: object) -> object:
         raise ValidationError(str(error), field=column) from None
 
 
-def read_changes(changes: Mapping[str, object]) -> dict[str, object]:
+def read_changes(
+    changes: Mapping[str, object], owned: tuple[str, ...] = OWNED_FIELDS
+) -> dict[str, object]:
     """The submitted values as the record holds them; every refused one at once
     (ValidationErrors), each naming its field. A field HR keeps is refused by name."""
     values: dict[str, object] = {}
     problems: list[ValidationError] = []
     for column, value in changes.items():
-        if column in HR_FIELDS:
+        if column in HR_FIELDS and column not in owned:
             problems.append(
                 ValidationError(
                     "is kept by HR in the people data, not on your profile; ask your "
@@ -223,7 +253,7 @@ def read_changes(changes: Mapping[str, object]) -> dict[str, object]:
                     field=column,
                 )
             )
-        elif column not in OWNED_FIELDS:
+        elif column not in owned:
             problems.append(ValidationError("is not a field of your profile", field=column))
         else:
             try:
@@ -246,11 +276,12 @@ def update_my_profile(
     Nothing is written when any value is refused. An unchanged value is no change:
     input that changes nothing writes nothing and records nothing."""
     person_id, record = _record(session, actor)
-    values = read_changes(changes)
+    owned = owned_fields(profiles_repo.is_self_enrolled(session, person_id))
+    values = read_changes(changes, owned)
     changed = {c: v for c, v in values.items() if getattr(record, c) != v}
     if not changed:
         return ()
-    profiles_repo.set_owned_fields(session, person_id, changed, now)
+    profiles_repo.set_owned_fields(session, person_id, changed, now, owned)
     audit.record(
         session,
         actor,
@@ -261,4 +292,4 @@ def update_my_profile(
         now=now,
     )
     session.commit()
-    return tuple(c for c in OWNED_FIELDS if c in changed)
+    return tuple(c for c in owned if c in changed)

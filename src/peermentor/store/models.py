@@ -72,6 +72,9 @@ class Person(Base):
     # Signed up through a programme's link: the employee id is a placeholder until an
     # import names this person (by email) and gives them HR's.
     self_enrolled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # When the person last saved their own profile: from then on the fields they keep
+    # (domain/profiles.OWNED_FIELDS) are theirs, and an import leaves them as they are.
+    profile_saved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow

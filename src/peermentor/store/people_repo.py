@@ -97,6 +97,18 @@ def enrolled_under(session: Session, person_id: int, user_id: int) -> bool:
     return found is not None
 
 
+def profiles_kept(session: Session, ids: Iterable[int]) -> set[int]:
+    """The people among `ids` who have saved their own profile."""
+    found: set[int] = set()
+    for chunk in _chunks(list(ids)):
+        found.update(
+            session.scalars(
+                select(Person.id).where(Person.id.in_(chunk), Person.profile_saved_at.is_not(None))
+            )
+        )
+    return found
+
+
 def stored_records(session: Session, ids: Iterable[int]) -> dict[int, PersonRecord]:
     """people.id -> record, read as plain rows (no ORM objects to build and track)."""
     fields = list(PersonRecord.__dataclass_fields__)

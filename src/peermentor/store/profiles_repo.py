@@ -30,17 +30,29 @@ def record_of(session: Session, person_id: int) -> PersonRecord | None:
     return stored_records(session, [person_id]).get(person_id)
 
 
+def is_self_enrolled(session: Session, person_id: int) -> bool:
+    return bool(session.scalar(select(Person.self_enrolled).where(Person.id == person_id)))
+
+
 def set_owned_fields(
-    session: Session, person_id: int, values: Mapping[str, Any], now: datetime
+    session: Session,
+    person_id: int,
+    values: Mapping[str, Any],
+    now: datetime,
+    allowed: Sequence[str] = OWNED_FIELDS,
 ) -> None:
     """Write the given owned fields of one person (lists as lists); no commit."""
-    unknown = set(values) - set(OWNED_FIELDS)
+    unknown = set(values) - set(allowed)
     if unknown:
         raise ValueError(f"not a field a person keeps: {sorted(unknown)}")
     row = {
         column: list(value) if column in LIST_COLUMNS else value for column, value in values.items()
     }
-    session.execute(update(Person).where(Person.id == person_id).values(**row, updated_at=now))
+    session.execute(
+        update(Person)
+        .where(Person.id == person_id)
+        .values(**row, updated_at=now, profile_saved_at=now)
+    )
 
 
 def _programmes_of(person_id: int) -> Any:

@@ -67,6 +67,10 @@ class ProfileOut(Out):
         description=f"which of {', '.join(COMPLETENESS_FIELDS)} are still empty"
     )
     suggestions: SuggestionsOut
+    keeps_name_and_years: bool = Field(
+        description="signed up on my own, not in HR's data yet: I may change hr.name and "
+        "hr.years_experience (send them as name and years_experience)"
+    )
 
 
 class ProfileIn(Body):
@@ -130,6 +134,7 @@ def _out(p: profiles.MyProfile) -> ProfileOut:
         opt_out=p.opt_out,
         incomplete=list(p.incomplete),
         suggestions=SuggestionsOut(**{k: list(v) for k, v in p.suggestions.items()}),
+        keeps_name_and_years=p.keeps_name_and_years,
     )
 
 

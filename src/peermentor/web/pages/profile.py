@@ -39,6 +39,9 @@ HINTS = {
     "timezone": "An IANA name such as Europe/Paris, for working hours that overlap.",
     "hours_per_month": "A number, 0 or more; leave it empty if you do not know yet.",
     "opt_out": "While ticked, no match run pairs you with anyone.",
+    "name": "As your colleagues know you.",
+    "years_experience": "A number, like 4 or 2.5: you are matched with peers of similar "
+    "experience.",
 }
 
 
@@ -56,6 +59,9 @@ def _number(value: float) -> str:
 def _form_of(profile: profiles.MyProfile) -> dict[str, str]:
     """The profile as the form's inputs show it."""
     form: dict[str, str] = {}
+    if profile.keeps_name_and_years:
+        form["name"] = profile.name
+        form["years_experience"] = _number(profile.years_experience)
     for column in OWNED_FIELDS:
         value = getattr(profile, column)
         if column in TAG_FIELDS:
@@ -145,6 +151,8 @@ def save_profile(
     timezone: Annotated[str, Form()] = "",
     hours_per_month: Annotated[str, Form()] = "",
     opt_out: Annotated[str, Form()] = "",
+    name: Annotated[str | None, Form()] = None,
+    years_experience: Annotated[str | None, Form()] = None,
     who: Caller = Depends(csrf_protected),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -162,6 +170,8 @@ def save_profile(
     }
     try:
         current = profiles.my_profile(session, who.actor)
+        if current.keeps_name_and_years:  # signed up on their own: not HR's yet
+            form = {"name": name or "", "years_experience": years_experience or ""} | form
         changed = profiles.update_my_profile(session, who.actor, _changes(form, current), moment)
     except ValidationError as error:
         session.rollback()
