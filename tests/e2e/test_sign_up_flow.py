@@ -1,6 +1,6 @@
 """Self sign-up in Chromium, end to end: an admin opens a programme's sign-up; a person
 opens the link on a phone, signs up, confirms through the mail the worker delivers to
-the mail folder, keeps their profile, waits; the admin approves them and runs the
+the mail folder, fills in their profile, waits; the admin approves them and runs the
 match, which pairs them; they pause, and the next run leaves them out. Every page is
 screenshot and checked with axe-core."""
 
@@ -166,6 +166,23 @@ def test_a_person_signs_up_is_approved_matched_pauses_and_is_left_out(
         person.get_by_text(f"Your sign-up to {PROGRAM}: Waiting for the programme")
     ).to_be_visible()
     check_page(person, shots, "06 waiting for approval phone")
+
+    # The start page asks for the profile; the newcomer fills it in.
+    person.get_by_role("link", name="Fill in your profile").click()
+    expect(person.get_by_role("heading", level=1)).to_have_text("Your profile")
+    expect(person.get_by_label("Years of work experience")).to_have_value("5")
+    person.get_by_label("Skills you can offer").fill("negotiation, public speaking")
+    person.get_by_label("Skills you want to learn").fill("python, sql")
+    person.get_by_label("Career goals").fill("lead a team")
+    person.get_by_label("Challenges you face").fill("giving feedback")
+    person.get_by_label("Background").fill("retail")
+    person.get_by_role("button", name="Save your profile").click()
+    expect(person.get_by_role("status")).to_have_text(
+        "Your profile is saved. The next match uses it."
+    )
+    expect(person.get_by_label("Skills you want to learn")).to_have_value("python, sql")
+    expect(person.get_by_text("None yet: HR's people data gives you one")).to_be_visible()
+    check_page(person, shots, "06b profile saved phone")
 
     # The admin approves; the match pairs the newcomer.
     admin.reload()
