@@ -67,3 +67,29 @@ def test_account_pages_pass_the_accessibility_check(
     page.get_by_role("button", name="Sign in").click()
     page.goto(server.url + "account/password")
     check_page(page, shots, "change password")
+
+
+def test_on_a_phone_the_header_is_compact_and_sign_out_is_at_hand(
+    page: Page, server: Server, artifacts_dir: Path
+) -> None:
+    email, password, _ = server.peers[0]
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server.url + "login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    header = page.locator("header.site")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(header.get_by_role("link", name="Account")).to_be_visible()
+    # The email and the password link wait on the account page, one tap away.
+    expect(header.get_by_text(email)).to_be_hidden()
+    expect(header.get_by_role("link", name="Password")).to_be_hidden()
+    box = header.bounding_box()
+    assert box is not None and box["height"] <= 90, box  # at most two short lines
+    page.screenshot(path=str(artifacts_dir / "header-phone.png"))
+    page.get_by_role("link", name="Account").click()
+    expect(page.locator("main").get_by_text(email)).to_be_visible()
+    expect(page.get_by_role("link", name="Change your password")).to_be_visible()
+    # At desktop width both are in the header again.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    expect(header.get_by_text(email)).to_be_visible()
