@@ -136,3 +136,19 @@ def test_a_bad_limit_stops_the_start_naming_the_variable(
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError, match=variable):
         load_settings()
+
+
+def test_the_413_page_keeps_the_header_of_whoever_is_signed_in(
+    client: TestClient, probes: list[str]
+) -> None:
+    from tests.web.conftest import PEER, sign_in
+
+    sign_in(client, *PEER)
+    response = client.post(
+        "/probe",
+        content=b"x" * (3 * MiB),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 413 and "Too large" in response.text
+    assert PEER[0] in response.text and ">Sign out</button>" in response.text
+    assert probes == []

@@ -14,11 +14,13 @@ import re
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from peermentor.config import Settings
+from peermentor.web.refusals import message_page
 from peermentor.web.render import render
 
 UPLOAD_ROUTE = re.compile(r"/admin/programs/[^/]+/people")
@@ -62,7 +64,7 @@ class BodyLimit:
         limit = self.limit_for(scope)
         declared = _content_length(scope)
         if declared is not None and declared > limit:
-            await too_large(scope, limit)(scope, receive, send)
+            await (await too_large(scope, limit))(scope, receive, send)
             return
         received = 0
         exceeded = False
@@ -91,7 +93,7 @@ class BodyLimit:
             if not exceeded:
                 raise
         if exceeded and not started:
-            await too_large(scope, limit)(scope, receive, send)
+            await (await too_large(scope, limit))(scope, receive, send)
 
 
 def _content_length(scope: Scope) -> int | None:
@@ -104,13 +106,19 @@ def _content_length(scope: Scope) -> int | None:
     return None
 
 
-def too_large(scope: Scope, limit: int) -> Response:
-    """The 413: JSON in the API's error shape for /api, a page for everything else."""
+async def too_large(scope: Scope, limit: int) -> Response:
+    """The 413: JSON in the API's error shape for /api, a page for everything else,
+    under the header of whoever is signed in (so they can still find their way and sign
+    out); the session is looked up in the thread pool, off the event loop."""
     message = f"The request is larger than the limit of {size_text(limit)}."
     headers = {"connection": "close"}  # the unread rest of the body is not waited for
     if scope["path"].startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=413, headers=headers)
-    context: dict[str, Any] = {"title": "Too large", "message": message}
-    page = render(Request(scope), "message.html", context, status_code=413)
+    request = Request(scope)
+    if "app" in scope and hasattr(scope["app"].state, "store"):
+        page = await run_in_threadpool(message_page, request, "Too large", message, 413)
+    else:
+        context: dict[str, Any] = {"title": "Too large", "message": message}
+        page = render(request, "message.html", context, status_code=413)
     page.headers.update(headers)
     return page
