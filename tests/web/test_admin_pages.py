@@ -101,6 +101,7 @@ def test_run_match_review_swap_publish_and_health(client: TestClient) -> None:
     assert "Published: the members are asked to accept or decline." in published.text
     health = client.get(f"/admin/programs/{program_id}/health").text
     assert "Proposals waiting for an answer" in health
+    assert re.search(r"Declined proposals whose people wait for a new peer</th><td>0<", health)
     assert "Not enough data yet" in health
 
 

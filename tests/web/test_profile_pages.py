@@ -155,7 +155,7 @@ def test_an_account_without_a_person_is_refused_clearly(client: TestClient) -> N
     sign_in(client, *ADMIN)
     page = client.get("/account/profile")
     assert page.status_code == 403
-    assert "only a participant has a profile" in text_of(page.text)
+    assert "Only a participant has a profile" in text_of(page.text)
     api = client.get("/api/me/profile")
     assert api.status_code == 403 and "only a participant has a profile" in api.json()["detail"]
     assert 'href="/account/profile"' not in client.get("/account").text

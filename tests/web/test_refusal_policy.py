@@ -20,6 +20,7 @@ from peermentor.domain.outcomes_csv import OutcomesFileRefused, Problem
 from peermentor.services import access, auth, invitations, people, sso, throttle
 from peermentor.web import refusals
 from peermentor.web.api.common import api_router
+from peermentor.web.render import sentence
 from tests.web.conftest import PEER, sign_in
 from tests.web.test_participant_access import activate
 from tests.web.test_participant_flow import (
@@ -121,7 +122,9 @@ def test_page_and_api_answer_a_refusal_with_the_same_status(
 
     assert page.status_code == api.status_code == expected
     assert page.headers["content-type"].startswith("text/html")
-    assert refused.message.replace("'", "&#39;") in page.text
+    # The page says it as a sentence: capital first, full stop last.
+    shown = sentence(str(refused))
+    assert not shown[0].islower() and shown.replace("'", "&#39;") in page.text
     body = api.json()
     if isinstance(refused, errors.ValidationErrors):  # every refused value is listed
         assert [(d["loc"], d["msg"]) for d in body["detail"]] == [
@@ -222,7 +225,7 @@ def test_an_id_past_the_databases_integers_is_422_on_pages_and_api(
 def test_a_nul_character_in_a_form_names_its_field(pairings: Pairings, ana: Browser) -> None:
     response = ana.post(pairings.url("requests"), topic="Help\x00me")
     assert response.status_code == 422
-    assert "topic" in response.text and "cannot be stored" in response.text
+    assert "Topic: must not contain a NUL character, which cannot be stored." in response.text
 
 
 def test_a_participant_is_refused_a_programme_page_before_its_existence_is_told(

@@ -105,6 +105,13 @@ UNPAIRED_SHOWN = 200
 MAX_QUERY = 200
 
 
+def declined_waiting(session: Session, actor: Actor, program_id: int) -> int:
+    """Declined proposals whose members are not in a new pairing yet (for Needs
+    attention: a rematch takes them)."""
+    program = get_program_by_id(session, actor, program_id)
+    return match_repo.declined_waiting(session, program.id)
+
+
 def figures_now(session: Session, actor: Actor, program_id: int) -> FiguresNow:
     program = get_program_by_id(session, actor, program_id)
     pairings, triads, total = match_repo.current_figures(session, program.id)

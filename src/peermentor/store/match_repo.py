@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from peermentor.matching.result import Pairing as EnginePairing
 from peermentor.store import bulk
 from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person
+from peermentor.store.workspace_models import PairingResponse
 
 LIVE_STATES = ("proposed", "active", "paused")
 CURRENT_STATES = ("draft", *LIVE_STATES)
@@ -265,6 +266,30 @@ def current_figures(session: Session, program_id: int) -> tuple[int, int, float]
     )
     triads = session.scalar(select(func.count()).select_from(sizes)) or 0
     return int(count), int(triads), float(total)
+
+
+def declined_waiting(session: Session, program_id: int) -> int:
+    """Proposals a member declined (the pairing dissolved) with a member who is in no
+    draft or live pairing since: the people an admin still has to rematch."""
+    placed = (
+        select(PairingMember.person_id)
+        .join(Pairing, Pairing.id == PairingMember.pairing_id)
+        .where(Pairing.program_id == program_id, Pairing.state.in_(CURRENT_STATES))
+    )
+    declined = select(PairingResponse.pairing_id).where(PairingResponse.accepted.is_(False))
+    waiting = (
+        select(PairingMember.pairing_id)
+        .join(Pairing, Pairing.id == PairingMember.pairing_id)
+        .where(
+            Pairing.program_id == program_id,
+            Pairing.state == "dissolved",
+            Pairing.id.in_(declined),
+            PairingMember.person_id.not_in(placed),
+        )
+        .distinct()
+        .subquery()
+    )
+    return int(session.scalar(select(func.count()).select_from(waiting)) or 0)
 
 
 def enrolled_without_pairing(

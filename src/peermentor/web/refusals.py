@@ -47,7 +47,7 @@ from peermentor.services.people import ImportRejected
 from peermentor.services.sso import SsoNotCompleted, SsoRefused
 from peermentor.services.throttle import TooManyAttempts
 from peermentor.web.deps import caller_outside_routes
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +131,7 @@ def message_page(request: Request, title: str, message: str, status_code: int) -
         return render(
             request,
             "message.html",
-            {"title": title, "message": message, "caller": who},
+            {"title": title, "message": sentence(message), "caller": who},
             status_code=status_code,
         )
 

@@ -10,6 +10,19 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 
+def sentence(text: str) -> str:
+    """A refusal's words as a sentence a page shows: capital first, full stop last
+    ("topic: must not be empty" -> "Topic: must not be empty.")."""
+    text = text.strip()
+    if not text:
+        return text
+    end = "" if text.endswith((".", "?", "!")) else "."
+    first = text.split(" ", 1)[0]
+    if any(c in first for c in "_.@/0123456789"):  # a field's or a file's name: as it is
+        return text + end
+    return text[:1].upper() + text[1:] + end
+
+
 def _csp_nonce(request: Request) -> dict[str, str]:
     # Set per request by web/headers.py; every <script> in a template carries it.
     return {"csp_nonce": getattr(request.state, "csp_nonce", "")}

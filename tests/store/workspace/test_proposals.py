@@ -145,3 +145,25 @@ def test_a_pairing_published_without_a_proposal_time_uses_its_publish_time(
     assert get_pairing(session, participant(ana), pid, later(days=window, hours=1)).proposal_overdue
     accept_proposal(session, participant(ana), pid, NOW)
     assert accept_proposal(session, participant(kim), pid, NOW).state == "active"
+
+
+def test_a_declined_proposal_needs_attention_until_its_people_are_paired_again(
+    proposed: World, session: Session
+) -> None:
+    from peermentor.services.match_review import declined_waiting
+
+    program_id = session.get(Pairing, proposed.pairing_id).program_id  # type: ignore[union-attr]
+    assert declined_waiting(session, ADMIN, program_id) == 0
+    decline_proposal(session, proposed.kim, proposed.pairing_id, NOW, reason="no time")
+    assert declined_waiting(session, ADMIN, program_id) == 1
+    # A new pairing for both (a rematch's draft): nobody waits any more.
+    pairing = session.get(Pairing, proposed.pairing_id)
+    assert pairing is not None
+    people = [m.person_id for m in pairing.members]
+    run = MatchRun(program_id=program_id, status="draft", created_at=NOW)
+    session.add(run)
+    session.flush()
+    create_draft_pairing(session, program_id, people, 0.5, {}, {}, run.id)
+    assert declined_waiting(session, ADMIN, program_id) == 0
+    with pytest.raises(Forbidden):
+        declined_waiting(session, proposed.ana, program_id)

@@ -19,8 +19,8 @@ from peermentor.services.access import InvalidInput
 from peermentor.store import circles_repo as repo
 from peermentor.web.deps import Caller, PathId, ProgramId, db_session, now
 from peermentor.web.pages.admin_programs import admin, admin_form
-from peermentor.web.pages.circles import _form_error, _sentence
-from peermentor.web.render import render
+from peermentor.web.pages.circles import _form_error
+from peermentor.web.render import render, sentence
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -93,8 +93,8 @@ def _attempt(
         field, message = _form_error(error)
         keep: dict[str, Any] = {"form_id": form_id, "form": form}
         if field in form:
-            return redisplay(422, errors={field: _sentence(message)}, **keep)
-        return redisplay(422, problem=_sentence(message), **keep)
+            return redisplay(422, errors={field: sentence(message)}, **keep)
+        return redisplay(422, problem=sentence(message), **keep)
     return RedirectResponse(success, status_code=303)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain.checkins import MIN_AGGREGATE_GROUP, NotEnoughData
 from peermentor.domain.errors import ValidationError
 from peermentor.domain.nudges import SETTING_NAMES
+from peermentor.services import match_review
 from peermentor.services.access import InvalidInput
 from peermentor.services.insight_health import fast_health
 from peermentor.services.nudges import (
@@ -48,6 +49,7 @@ def health(
             "caller": a.who,
             "program": a.program,
             "health": fast.health,
+            "declined_waiting": match_review.declined_waiting(session, a.who.actor, a.program.id),
             "as_of": fast.as_of,
             "not_enough": NotEnoughData,
             "minimum": MIN_AGGREGATE_GROUP,

@@ -39,7 +39,7 @@ from peermentor.web.deps import (
     programme_admin_changing,
 )
 from peermentor.web.refusals import field_name, status
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 
 router = APIRouter(prefix="/admin/programs/{program_id}/leaving", include_in_schema=False)
 FormText = Annotated[str, Form()]
@@ -87,7 +87,7 @@ def _show(
         endings = ending_counts_for_admins(session, a.who.actor, a.program.id, start, end)
         follow_up = endings_for_admins(session, a.who.actor, a.program.id, start, end)
     except ValidationError as error:
-        errors[field_name(error.field or "start")] = error.message.capitalize() + "."
+        errors[field_name(error.field or "start")] = sentence(error.message)
         status_code = max(status_code, 422)
     reports = report_queue(session, a.who.actor, a.program.id)
     context = {
@@ -145,7 +145,7 @@ def close(
         close_report(session, a.who.actor, a.program.id, int(report_id), note, moment)
     except ValidationError as error:
         session.rollback()
-        errors = {field_name(error.field or "note"): error.message.capitalize() + "."}
+        errors = {field_name(error.field or "note"): sentence(error.message)}
         return _show(request, a, session, moment, status(error), errors=errors, form=form)
     return RedirectResponse(
         f"/admin/programs/{a.program.id}/leaving?saved=closed#reports", status_code=303
@@ -165,7 +165,7 @@ def save_cooldown(
         set_cooldown(session, a.who.actor, a.program.id, days, moment)
     except ValidationError as error:
         session.rollback()
-        errors = {"cooldown_days": error.message.capitalize() + "."}
+        errors = {"cooldown_days": sentence(error.message)}
         form = {"cooldown_days": cooldown_days}
         return _show(request, a, session, moment, status(error), errors=errors, form=form)
     return RedirectResponse(

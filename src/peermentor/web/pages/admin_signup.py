@@ -22,7 +22,7 @@ from peermentor.web.deps import (
     programme_admin_changing,
 )
 from peermentor.web.refusals import field_name, status
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 
 router = APIRouter(prefix="/admin/programs/{program_id}/signups", include_in_schema=False)
 FormText = Annotated[str, Form()]
@@ -100,7 +100,7 @@ def save_settings(
     except (ValidationError, MailNotConfigured) as error:
         session.rollback()
         name = field_name(error.field or "open")
-        errors = {name: error.message[:1].upper() + error.message[1:].rstrip(".") + "."}
+        errors = {name: sentence(error.message)}
         form = (
             {} if name == "new_link" else {"open": open, "approval": approval, "domains": domains}
         )
@@ -135,7 +135,7 @@ def decide(
         )
     except ValidationError as error:
         session.rollback()
-        errors = {error.field or "person_ids": error.message[:1].upper() + error.message[1:] + "."}
+        errors = {error.field or "person_ids": sentence(error.message)}
         return _show(request, a, session, status(error), errors=errors, form={"chosen": chosen})
     verb = "approved" if decision == "approve" else "declined"
     return RedirectResponse(

@@ -18,7 +18,7 @@ from peermentor.services import circle_notes as notes_service
 from peermentor.services.access import InvalidInput
 from peermentor.web.deps import Caller, PathId, caller, csrf_protected, db_session, now
 from peermentor.web.pages.participant_exchange import DIMENSIONS
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 
 router = APIRouter(include_in_schema=False)
 
@@ -39,10 +39,6 @@ def _form_error(error: Exception) -> tuple[str | None, str]:
     text = str(error)
     field, sep, message = text.partition(": ")
     return (field, message) if sep and field.isidentifier() else (None, text)
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def show_member_page(
@@ -89,15 +85,15 @@ def _attempt(
         keep: dict[str, Any] = {"form_id": form_id, "form": form}
         if isinstance(error, NotReady | InvalidTransition):
             return show_member_page(
-                request, who, session, circle_id, 409, problem=_sentence(str(error)), **keep
+                request, who, session, circle_id, 409, problem=sentence(str(error)), **keep
             )
         field, message = _form_error(error)
         if field in form:
             return show_member_page(
-                request, who, session, circle_id, 422, errors={field: _sentence(message)}, **keep
+                request, who, session, circle_id, 422, errors={field: sentence(message)}, **keep
             )
         return show_member_page(
-            request, who, session, circle_id, 422, problem=_sentence(message), **keep
+            request, who, session, circle_id, 422, problem=sentence(message), **keep
         )
     return RedirectResponse(f"/circles/{circle_id}?notice={notice}", status_code=303)
 

@@ -18,7 +18,7 @@ from peermentor.web.deps import Caller, Clock, ProgramId, caller, csrf_protected
 from peermentor.web.pages.participant_common import form_date, whole_number
 from peermentor.web.pages.participant_leaving import CAPACITIES
 from peermentor.web.refusals import field_name, status
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 
 router = APIRouter(prefix="/programmes/{program_id}", include_in_schema=False)
 
@@ -87,7 +87,7 @@ def save_availability(
         )
     except ValidationError as error:
         session.rollback()
-        errors = {field_name(error.field or "paused_until"): error.message.capitalize() + "."}
+        errors = {field_name(error.field or "paused_until"): sentence(error.message)}
         form = {"paused_until": paused_until, "capacity": capacity}
         return _show(request, who, session, program_id, status(error), errors=errors, form=form)
     return RedirectResponse("/?notice=availability", status_code=303)

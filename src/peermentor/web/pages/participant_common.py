@@ -42,7 +42,7 @@ from peermentor.web.deps import (
     pairing_member,
     pairing_member_changing,
 )
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 
 # The notices a redirect may ask for, by key: the query string names one of these and
 # never carries text of its own, so a link cannot make the page say something else.
@@ -313,25 +313,21 @@ def attempt(
                 one = refusals.field_name(problem.field or "")
                 one = (aliases or {}).get(one, one)
                 if one in form:
-                    named.setdefault(one, _sentence(problem.message))
+                    named.setdefault(one, sentence(problem.message))
             if named:
                 return redisplay(status, keep | {"errors": named})
         if isinstance(error, ValidationError):
             field = refusals.field_name(error.field or "")
             field = (aliases or {}).get(field, field)
             if field in form:
-                return redisplay(status, keep | {"errors": {field: _sentence(error.message)}})
+                return redisplay(status, keep | {"errors": {field: sentence(error.message)}})
             # Not a field the person typed (a hidden id, a rule on the whole form):
             # say it above the page, where it is seen whichever form was sent.
-            return redisplay(status, keep | {"problem": _sentence(error.message)})
+            return redisplay(status, keep | {"problem": sentence(error.message)})
         if status == 409:
-            return redisplay(status, keep | {"problem": _sentence(str(error))})
+            return redisplay(status, keep | {"problem": sentence(str(error))})
         raise  # the message page of its status (web/app.py)
     return success()
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def whole_number(field: str, text: str) -> int:

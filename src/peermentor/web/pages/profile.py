@@ -16,7 +16,7 @@ from peermentor.services import profiles
 from peermentor.web import refusals
 from peermentor.web.deps import Caller, Clock, caller, csrf_protected, db_session
 from peermentor.web.pages.account import NO_STORE
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 
 router = APIRouter(prefix="/account/profile", include_in_schema=False)
 
@@ -126,10 +126,6 @@ def _show(
     return page
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
 @router.get("")
 def profile_page(
     request: Request, who: Caller = Depends(caller), session: Session = Depends(db_session)
@@ -179,7 +175,7 @@ def save_profile(
         errors: dict[str, str] = {}
         for problem in problems:
             name = refusals.field_name(problem.field or "")
-            errors.setdefault(name if name in form else "", _sentence(problem.message))
+            errors.setdefault(name if name in form else "", sentence(problem.message))
         return _show(request, who, session, refusals.status(error), form, errors)
     notice = "saved" if changed else "unchanged"
     return RedirectResponse(f"/account/profile?notice={notice}", status_code=303)

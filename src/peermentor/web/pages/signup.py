@@ -22,7 +22,7 @@ from peermentor.web.deps import (
     optional_caller,
 )
 from peermentor.web.refusals import field_name, status, with_headers
-from peermentor.web.render import render
+from peermentor.web.render import render, sentence
 from peermentor.web.security import (
     anonymous_csrf_token,
     check_anonymous_csrf,
@@ -35,10 +35,7 @@ FormText = Annotated[str, Form()]
 
 def _errors(error: ValidationError) -> dict[str, str]:
     problems = error.problems if isinstance(error, ValidationErrors) else (error,)
-    return {
-        field_name(p.field or "email"): p.message[:1].upper() + p.message[1:] + "."
-        for p in problems
-    }
+    return {field_name(p.field or "email"): sentence(p.message) for p in problems}
 
 
 def _gone(request: Request, error: NotFound | TooManyAttempts) -> Response:
