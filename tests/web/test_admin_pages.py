@@ -141,7 +141,33 @@ def test_dry_run_stores_nothing(client: TestClient) -> None:
     )
     done = wait_for_job(client, started.headers["location"])
     assert "Done." in done and "Total score" in done
+    assert "beside run" not in done  # nothing stored yet to compare with
     assert "No pairings yet" in client.get(f"/admin/programs/{program_id}/review").text
+
+    # After a stored run, a dry run with other weights is shown beside it.
+    ran = client.post(
+        f"/admin/programs/{program_id}/match", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    wait_for_job(client, ran.headers["location"])
+    again = client.post(
+        f"/admin/programs/{program_id}/settings",
+        data={
+            "csrf_token": csrf,
+            "action": "dry-run",
+            "odd_mode": "triad",
+            "mode": "default",
+            "weight_two_way_value": "4",
+        },
+        follow_redirects=False,
+    )
+    compared = html.unescape(wait_for_job(client, again.headers["location"]))
+    run_id = re.search(r"beside run (\d+) \(draft\), the last one stored", compared)
+    assert run_id, compared
+    assert f'<th scope="col">Run {run_id.group(1)}</th>' in compared
+    row = re.search(
+        r'<th scope="row">Pairings</th><td>(\d+) \(\d+ triads\)</td><td>(\d+) ', compared
+    )
+    assert row and int(row.group(1)) >= 8 and int(row.group(2)) >= 8, compared
 
 
 def test_participant_is_refused_admin_pages(client: TestClient) -> None:

@@ -393,7 +393,21 @@ def dry_run(
     """What a match with changed settings would give; nothing is stored."""
     program = get_program_by_id(session, actor, program_id)
     result = _trial(session, program, _settings_with(program, changes), progress)
-    return MatchOutcome(run_id=0, program=program.name, published=False, result=result).summary()
+    found = MatchOutcome(run_id=0, program=program.name, published=False, result=result).summary()
+    # Beside the last stored run (draft or published), so the figures mean something.
+    last = match_repo.latest_kept_run(session, program.id)
+    if last is not None and last.summary:
+        keys = ("pairings", "triads", "matched_people", "unmatched", "total_score", "gap")
+        found["compared_with"] = {
+            "run_id": last.id,
+            "status": last.status,
+            **{k: last.summary.get(k) for k in keys},
+            "worst_pair": ((last.summary.get("quality") or {}).get("worst_pair") or {}).get(
+                "score"
+            ),
+            "blocking_pairs": last.summary.get("blocking_pairs"),
+        }
+    return found
 
 
 def why_not(session: Session, actor: Actor, program_id: int, first: str, second: str) -> str:
