@@ -44,7 +44,7 @@ def test_admin_uploads_fixes_matches_swaps_and_publishes(
     broken = tmp_path / "people-broken.csv"
     broken.write_text("\n".join(lines) + "\n")
     page.get_by_label(re.compile("People CSV")).set_input_files(str(broken))
-    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("button", name="Upload and import").click()
     expect(page.get_by_role("alert")).to_contain_text("Nothing was imported")
     problems = page.locator("#problems tbody tr")
     expect(problems.first).to_contain_text("years_experience")
@@ -55,7 +55,7 @@ def test_admin_uploads_fixes_matches_swaps_and_publishes(
     fixed = tmp_path / "people.csv"
     fixed.write_text(good)
     page.get_by_label(re.compile("People CSV")).set_input_files(str(fixed))
-    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_role("button", name="Upload and import").click()
     # The demo organisation uses the same employee ids: they are updated, not duplicated.
     expect(page.get_by_role("status")).to_contain_text("Imported 40 people")
     expect(page.get_by_role("status")).to_contain_text("40 newly enrolled")

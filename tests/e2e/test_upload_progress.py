@@ -45,7 +45,7 @@ def test_upload_shows_rows_read_and_stored_then_the_result(
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Upload {width}")
 
         page.get_by_label(re.compile("People CSV")).set_input_files(str(people_file(tmp_path)))
-        page.get_by_role("button", name="Upload and check").click()
+        page.get_by_role("button", name="Upload and import").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Import of people-5000.csv")
         status = page.get_by_role("status")
         # The job page is shown at once, with its bar; which stage it shows first

@@ -220,3 +220,33 @@ def test_on_sqlite_a_progress_write_that_would_wait_for_the_write_lock_is_skippe
         assert job is not None and (job.stage, job.detail) == ("writing", "half stored")
     assert not reporter.lost
     engine.dispose()
+
+
+def test_a_checked_upload_keeps_its_file_for_a_day_and_hands_it_to_its_import(
+    session: Session, store: Store
+) -> None:
+    from peermentor.config import Settings
+    from peermentor.services.jobs import PREVIEW, purge_finished_jobs
+
+    data = b"employee_id,name,email,years_experience\n" * 3000
+    kept, forgotten = queued(session, PREVIEW), queued(session, PREVIEW)
+    for job_id in (kept, forgotten):
+        jobs_repo.add_file(session, job_id, io.BytesIO(data))
+        assert jobs_repo.claim(session, job_id, "w", T0, LEASE)
+        assert jobs_repo.finish(session, job_id, "w", T0, {}, keep_file=True)
+    session.commit()
+    assert jobs_repo.has_file(session, kept) and jobs_repo.has_file(session, forgotten)
+
+    importing = queued(session, "import")
+    assert jobs_repo.move_file(session, kept, importing) >= 1
+    copy = io.BytesIO()
+    assert jobs_repo.copy_file(session, importing, copy) == len(data) and copy.getvalue() == data
+    assert not jobs_repo.has_file(session, kept)
+
+    settings = Settings(database_url="sqlite:///unused.db")
+    purge_finished_jobs(store, settings, T0 + timedelta(hours=23))
+    assert jobs_repo.has_file(session, forgotten)  # within the day: still there
+    purge_finished_jobs(store, settings, T0 + timedelta(hours=25))
+    assert not jobs_repo.has_file(session, forgotten)  # a day later: gone
+    assert jobs_repo.get(session, forgotten) is not None  # the job's page stays
+    assert jobs_repo.has_file(session, importing)  # an import's file is not a preview's

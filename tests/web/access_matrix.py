@@ -78,6 +78,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/admin/programs"): ANY_ADMIN,
     ("GET", "/admin/programs/{program_id}"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/people"): ADMINS_OF_PROGRAMME,
+    # Applies a check the caller made (a bad or another's job id: 409, nothing imported).
+    ("POST", "/admin/programs/{program_id}/people/apply"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/people.csv"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/people"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/people/{person_id}"): ADMINS_OF_PROGRAMME,

@@ -340,3 +340,51 @@ def test_the_review_page_searches_sorts_and_recomputes_after_an_unpair(
     assert f"{alone + 2} people are in no pairing now" in after
     for person in freed:
         assert f"<li>{person} (" in after
+
+
+def test_an_upload_is_previewed_then_applied_without_a_second_upload(
+    client: TestClient,
+) -> None:
+    import csv
+    import io
+
+    csrf = sign_in(client, *ADMIN)
+    program_id = create_programme(client, csrf, name="Preview")
+    first = demo_people_csv(20, seed=8)
+    upload(client, csrf, program_id, first)
+    rows = list(csv.DictReader(io.StringIO(first)))
+    rows[1]["job_title"] = "Head of Everything"
+    extra = dict(rows[0]) | {"employee_id": "N1", "name": "Nova Quist", "email": "nova@example.com"}
+    rows.append(extra)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+
+    checked = client.post(
+        f"/admin/programs/{program_id}/people",
+        data={"csrf_token": csrf, "action": "preview"},
+        files={"file": ("next.csv", buffer.getvalue().encode(), "text/csv")},
+        follow_redirects=False,
+    )
+    overview = html.unescape(wait_for_job(client, checked.headers["location"]))
+    assert "What importing next.csv would do" in overview
+    words = re.sub(r"<[^>]+>", "", overview)
+    assert "21 rows: 1 new, 1 changed, 19 left as they are. Nothing is written yet." in words
+    assert "<li>Nova Quist (N1)</li>" in overview
+    assert f"<li>{rows[1]['name']} ({rows[1]['employee_id']}): job title</li>" in overview
+    assert "20 people enrolled" in overview  # nothing written yet
+
+    job = re.search(r'name="job" value="(\d+)"', overview).group(1)  # type: ignore[union-attr]
+    applied = client.post(
+        f"/admin/programs/{program_id}/people/apply",
+        data={"csrf_token": csrf, "job": job},
+        follow_redirects=False,
+    )
+    result = wait_for_job(client, applied.headers["location"])
+    assert "Imported 21 people: 1 new, 1 updated, 19 unchanged; 1 newly enrolled." in result
+    assert "21 people enrolled" in result
+    again = client.post(
+        f"/admin/programs/{program_id}/people/apply", data={"csrf_token": csrf, "job": job}
+    )
+    assert again.status_code == 409 and "not kept any more" in again.text

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain import errors
 from peermentor.domain.errors import DomainError
 from peermentor.domain.outcomes_csv import OutcomesFileRefused, Problem
-from peermentor.services import access, auth, invitations, people, sso, throttle
+from peermentor.services import access, auth, invitations, jobs, people, sso, throttle
 from peermentor.web import refusals
 from peermentor.web.api.common import api_router
 from peermentor.web.render import sentence
@@ -51,6 +51,7 @@ EXAMPLES: dict[type[DomainError], Callable[[], DomainError]] = {
     invitations.MailNotConfigured: lambda: invitations.MailNotConfigured(invitations.MAIL_NEEDED),
     people.ImportRejected: lambda: people.ImportRejected([]),
     OutcomesFileRefused: lambda: OutcomesFileRefused([Problem(3, "date", "not a date")]),
+    jobs.PreviewGone: lambda: jobs.PreviewGone("This checked file is not kept any more."),
     sso.SsoRefused: lambda: sso.SsoRefused("This company account may not sign in here."),
     sso.SsoNotCompleted: lambda: sso.SsoNotCompleted("The sign-in did not complete."),
 }

@@ -8,7 +8,7 @@ from typing import Any
 
 from peermentor.services import matching, people
 from peermentor.services.job_runner import Handler, JobContext, Reporter
-from peermentor.services.jobs import DRY_RUN, IMPORT, MATCH
+from peermentor.services.jobs import DRY_RUN, IMPORT, MATCH, PREVIEW
 from peermentor.services.programs import get_program_by_id, program_id_named
 
 _VERB = {"reading": "read", "writing": "stored"}
@@ -67,4 +67,23 @@ def import_people(context: JobContext) -> dict[str, Any]:
     return {"filename": filename, "summary": asdict(summary)}
 
 
-HANDLERS: dict[str, Handler] = {MATCH: run_match, DRY_RUN: dry_run, IMPORT: import_people}
+def preview_people(context: JobContext) -> dict[str, Any]:
+    name = _program_name(context)
+    filename = str(context.payload.get("filename", "the file"))
+    with context.spooled_file() as data, context.session() as session:
+        try:
+            preview = people.preview_import(
+                session, context.actor, name, data, rows_progress(context.progress)
+            )
+        except people.ImportRejected as rejected:
+            problems = [asdict(problem) for problem in rejected.problems]
+            return {"filename": filename, "problems": problems}
+    return {"filename": filename, "preview": asdict(preview)}
+
+
+HANDLERS: dict[str, Handler] = {
+    MATCH: run_match,
+    DRY_RUN: dry_run,
+    IMPORT: import_people,
+    PREVIEW: preview_people,
+}

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from peermentor.runtime import Store
 from peermentor.services.access import SYSTEM, Actor, ServiceError
 from peermentor.services.auth import actor_for
-from peermentor.services.jobs import overall_progress
+from peermentor.services.jobs import KEEPS_FILE, overall_progress
 from peermentor.store import jobs_repo
 from peermentor.store.jobs_models import Job
 from peermentor.store.models import User
@@ -272,7 +272,10 @@ class Runner:
         except Exception as error:
             log.exception("job %s (%s) failed", job.id, job.kind)
             return self._fail(job, str(error) or type(error).__name__, retry=True)
-        return self._end(lambda s, now: jobs_repo.finish(s, job.id, self.worker, now, result))
+        keep = job.kind in KEEPS_FILE
+        return self._end(
+            lambda s, now: jobs_repo.finish(s, job.id, self.worker, now, result, keep_file=keep)
+        )
 
     def _fail(self, job: Job, message: str, *, retry: bool) -> str:
         retry_at = None

@@ -15,17 +15,21 @@ from sqlalchemy.orm import Session
 
 from peermentor.config import Settings
 from peermentor.runtime import Store
-from peermentor.services.access import Actor, require_admin
+from peermentor.services.access import Actor, ServiceError, require_admin
 from peermentor.services.programs import get_program_by_id
 from peermentor.store import jobs_repo
 from peermentor.store.jobs_models import Job
 
-MATCH, DRY_RUN, IMPORT = "match", "dry_run", "import"
+MATCH, DRY_RUN, IMPORT, PREVIEW = "match", "dry_run", "import", "import_preview"
+# A checked upload keeps its file for the import that applies it, at most a day.
+KEEPS_FILE = frozenset({PREVIEW})
+KEEP_PREVIEW_FILE = timedelta(days=1)
 # The stages a job's progress bar is divided into, by kind.
 STAGES: dict[str, tuple[str, ...]] = {
     MATCH: ("features", "scores+candidates", "solve", "bound", "explanations"),
     DRY_RUN: ("features", "scores+candidates", "solve", "bound", "explanations"),
     IMPORT: ("reading", "writing"),
+    PREVIEW: ("reading",),
 }
 
 
@@ -62,6 +66,8 @@ def _title(job: Job) -> str:
     program = job.payload.get("program", "")
     if job.kind == IMPORT:
         return f"Import of {job.payload.get('filename', 'the file')} into {program}"
+    if job.kind == PREVIEW:
+        return f"Check of {job.payload.get('filename', 'the file')} for {program}"
     if job.kind == DRY_RUN:
         return f"Dry run of {program}"
     return f"Match of {program}"
@@ -140,6 +146,51 @@ def start_import(
     return _enqueue(session, actor, IMPORT, program_id, {"filename": filename}, file)
 
 
+def start_preview(
+    session: Session, actor: Actor, program_id: int, filename: str, file: BinaryIO
+) -> int:
+    """Check the upload and say what importing it would change; the file is kept for
+    the import that applies it (start_import_of_preview)."""
+    file.seek(0)
+    return _enqueue(session, actor, PREVIEW, program_id, {"filename": filename}, file)
+
+
+class PreviewGone(ServiceError):
+    """The checked upload is not there to apply any more."""
+
+
+def start_import_of_preview(
+    session: Session, actor: Actor, program_id: int, preview_job_id: int
+) -> int:
+    """Import the file a finished check (of this caller, into this programme) kept."""
+    require_admin(actor)
+    program = get_program_by_id(session, actor, program_id)
+    found = jobs_repo.get(session, preview_job_id) if 1 <= preview_job_id <= MAX_JOB_ID else None
+    if (
+        found is None
+        or found.kind != PREVIEW
+        or found.owner_user_id != actor.user_id
+        or found.program_id != program.id
+        or found.state != "done"
+        or not jobs_repo.has_file(session, found.id)
+    ):
+        raise PreviewGone(
+            "This checked file is not kept any more (it is applied, or older than a day). "
+            "Upload it again."
+        )
+    job = jobs_repo.enqueue(
+        session,
+        kind=IMPORT,
+        payload={"program": program.name, "filename": found.payload.get("filename", "")},
+        owner_user_id=actor.user_id,
+        program_id=program.id,
+        now=datetime.now(UTC),
+    )
+    jobs_repo.move_file(session, found.id, job.id)
+    session.commit()
+    return job.id
+
+
 KEEP_FINISHED = timedelta(days=30)
 
 
@@ -148,5 +199,7 @@ def purge_finished_jobs(store: Store, settings: Settings, now: datetime) -> int:
     names rows and addresses of its file; nobody follows a month-old job page)."""
     with store.sessions() as session:
         count = jobs_repo.purge_finished(session, now - KEEP_FINISHED)
+        # A checked upload nobody applied: its file (people's data) goes after a day.
+        jobs_repo.drop_files(session, PREVIEW, now - KEEP_PREVIEW_FILE)
         session.commit()
     return count

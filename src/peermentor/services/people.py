@@ -153,22 +153,25 @@ def _check_access(session: Session, actor: Actor, program_name: str) -> None:
         require_program_admin(session, actor, existing)
 
 
-def import_people(
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What an import would do, worked out and checked; nothing written but the
+    adoption of signed-up people (in the caller's transaction, undone with it)."""
+
+    people: list[PersonRecord]
+    new: list[PersonRecord]
+    changed: list[tuple[int, PersonRecord]]
+    stored: dict[int, PersonRecord]
+    claimed: list[tuple[int, str]]
+
+
+def _plan(
     session: Session,
     actor: Actor,
     program_name: str,
     data: bytes | BinaryIO,
-    progress: ImportProgress | None = None,
-    now: datetime | None = None,
-) -> ImportSummary:
-    """Validate the whole file, then upsert by employee_id and enrol everyone in it.
-
-    `data` is the file's bytes or a seekable binary file (an upload spooled to disk).
-
-    Nothing is written unless every row is valid; the caller's transaction is
-    committed here only on success.
-    """
-    now = now or datetime.now(UTC)
+    progress: ImportProgress | None,
+) -> _Plan:
     _check_access(session, actor, program_name)
     parsed = parse_people_csv(
         data, progress=(lambda done, total: progress("reading", done, total)) if progress else None
@@ -210,7 +213,27 @@ def import_people(
     if problems:
         session.rollback()
         raise ImportRejected(sorted(problems, key=lambda p: (p.row or 0, p.column or "")))
+    return _Plan(people, new, changed, stored, claimed)
 
+
+def import_people(
+    session: Session,
+    actor: Actor,
+    program_name: str,
+    data: bytes | BinaryIO,
+    progress: ImportProgress | None = None,
+    now: datetime | None = None,
+) -> ImportSummary:
+    """Validate the whole file, then upsert by employee_id and enrol everyone in it.
+
+    `data` is the file's bytes or a seekable binary file (an upload spooled to disk).
+
+    Nothing is written unless every row is valid; the caller's transaction is
+    committed here only on success.
+    """
+    now = now or datetime.now(UTC)
+    plan = _plan(session, actor, program_name, data, progress)
+    people, new, changed, claimed = plan.people, plan.new, plan.changed, plan.claimed
     try:
         program = get_or_create_program(session, actor, program_name)
         people_repo.update_people(session, changed, now)
@@ -249,6 +272,65 @@ def import_people(
         unchanged=len(people) - len(new) - len(changed),
         newly_enrolled=enrolled,
     )
+
+
+PREVIEW_NAMES = 50  # people named in each list of a preview; the counts cover everyone
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedPerson:
+    employee_id: str
+    name: str
+    fields: list[str]  # the columns whose value the file changes
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What an import of the file would do, before it is applied."""
+
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    signed_up_named: int
+    added: list[tuple[str, str]]  # (employee id, name), the first PREVIEW_NAMES
+    changes: list[ChangedPerson]  # the first PREVIEW_NAMES
+
+
+def preview_import(
+    session: Session,
+    actor: Actor,
+    program_name: str,
+    data: bytes | BinaryIO,
+    progress: ImportProgress | None = None,
+) -> ImportPreview:
+    """The same checks as import_people (ImportRejected with every problem), then what
+    it would add, change and leave alone; nothing is written."""
+    try:
+        plan = _plan(session, actor, program_name, data, progress)
+        changes = [
+            ChangedPerson(
+                record.employee_id,
+                record.name,
+                [
+                    f
+                    for f in PersonRecord.__dataclass_fields__
+                    if getattr(record, f) != getattr(plan.stored[pk], f)
+                ],
+            )
+            for pk, record in plan.changed[:PREVIEW_NAMES]
+        ]
+        return ImportPreview(
+            rows=len(plan.people),
+            created=len(plan.new),
+            updated=len(plan.changed),
+            unchanged=len(plan.people) - len(plan.new) - len(plan.changed),
+            signed_up_named=len(plan.claimed),
+            added=[(p.employee_id, p.name) for p in plan.new[:PREVIEW_NAMES]],
+            changes=changes,
+        )
+    finally:
+        session.rollback()  # the adoption of signed-up people was only to check
 
 
 def _records(session: Session, program_id: int) -> list[PersonRecord]:

@@ -172,7 +172,12 @@ def mark_committed(session: Session, job_id: int, worker: str) -> bool:
 
 
 def finish(
-    session: Session, job_id: int, worker: str, now: datetime, result: dict[str, Any] | None
+    session: Session,
+    job_id: int,
+    worker: str,
+    now: datetime,
+    result: dict[str, Any] | None,
+    keep_file: bool = False,
 ) -> bool:
     done = session.execute(
         update(Job)
@@ -190,8 +195,25 @@ def finish(
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         return False
-    session.execute(delete(JobFile).where(JobFile.job_id == job_id))
+    if not keep_file:
+        session.execute(delete(JobFile).where(JobFile.job_id == job_id))
     return True
+
+
+def move_file(session: Session, from_job: int, to_job: int) -> int:
+    """The file of one job becomes another's (a checked upload handed to its import),
+    without a byte read; returns how many chunks moved."""
+    moved = session.execute(update(JobFile).where(JobFile.job_id == from_job).values(job_id=to_job))
+    return int(moved.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def drop_files(session: Session, kind: str, before: datetime) -> int:
+    """The files still kept by finished jobs of `kind` last touched before `before`."""
+    old = select(Job.id).where(
+        Job.kind == kind, Job.state.in_(("done", "failed")), Job.updated_at < before
+    )
+    gone = session.execute(delete(JobFile).where(JobFile.job_id.in_(old)))
+    return int(gone.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def fail(

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 
 from peermentor.services.job_handlers import HANDLERS
 from peermentor.services.job_runner import Runner
-from peermentor.services.jobs import IMPORT, JobView
+from peermentor.services.jobs import IMPORT, PREVIEW, JobView
 from peermentor.services.worker import worker_name
 
 
@@ -30,7 +30,7 @@ def started(request: Request, job_id: int) -> RedirectResponse:
 
 def done_url(job: JobView) -> str:
     """Where the job's page sends the admin once it is over."""
-    if job.kind == IMPORT:
+    if job.kind in (IMPORT, PREVIEW):
         return f"/admin/programs/{job.program_id}?upload={job.id}"
     if job.kind == "dry_run":
         return f"/admin/programs/{job.program_id}/settings"

@@ -116,7 +116,8 @@ def job_page(
     if job is None:
         raise NotFound("no such job")
     done_url = web_jobs.done_url(job)
-    if job.kind == jobs_service.IMPORT and job.status == "done":  # its result: the programme page
+    uploads = (jobs_service.IMPORT, jobs_service.PREVIEW)
+    if job.kind in uploads and job.status == "done":  # its result: the programme page
         return RedirectResponse(done_url, status_code=303)
     return render(request, "admin/job.html", {"caller": who, "job": job, "done_url": done_url})
 

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.services import invitations
+from peermentor.services import jobs as jobs_service
 from peermentor.services import people as people_service
 from peermentor.services import programs as programs_service
 from peermentor.services.access import Forbidden, InvalidInput
@@ -145,13 +146,40 @@ def program_overview(
             problems=outcome.problems,
             filename=outcome.filename,
         )
+    if outcome.preview is not None:
+        return _overview(
+            request,
+            a,
+            session,
+            preview=outcome.preview,
+            preview_job=outcome.job_id,
+            filename=outcome.filename,
+        )
     return _overview(request, a, session, imported=outcome.summary)
+
+
+@router.post("/programs/{program_id}/people/apply")
+def apply_checked_upload(
+    request: Request,
+    job: Annotated[str, Form()] = "",
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Import the file a check kept (its preview was just shown): no second upload."""
+    try:
+        job_id = jobs_service.start_import_of_preview(
+            session, a.who.actor, a.program.id, jobs_service.job_number(job)
+        )
+    except jobs_service.PreviewGone as gone:
+        return _overview(request, a, session, status_code=status(gone), upload_error=str(gone))
+    return web_jobs.started(request, job_id)
 
 
 @router.post("/programs/{program_id}/people")
 def upload_people(
     request: Request,
     file: UploadFile | None = None,
+    action: Annotated[str, Form()] = "",
     a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -174,6 +202,7 @@ def upload_people(
         program_id=program.id,
         filename=file.filename or "the file",
         upload=file.file,
+        preview=action == "preview",
     )
     return web_jobs.started(request, job_id)
 

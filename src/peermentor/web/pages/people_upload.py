@@ -8,7 +8,7 @@ itself stays all or nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy.orm import Session
 
@@ -26,12 +26,21 @@ class UploadOutcome:
     filename: str
     summary: people_service.ImportSummary | None = None
     problems: list[CsvProblem] | None = None
+    preview: dict[str, Any] | None = None  # a check's: what importing it would change
+    job_id: int = 0
 
 
 def start_import(
-    session: Session, actor: Actor, *, program_id: int, filename: str, upload: BinaryIO
+    session: Session,
+    actor: Actor,
+    *,
+    program_id: int,
+    filename: str,
+    upload: BinaryIO,
+    preview: bool = False,
 ) -> int:
-    return jobs_service.start_import(session, actor, program_id, filename, upload)
+    start = jobs_service.start_preview if preview else jobs_service.start_import
+    return start(session, actor, program_id, filename, upload)
 
 
 def finished_upload(
@@ -39,7 +48,8 @@ def finished_upload(
 ) -> UploadOutcome | None:
     """The outcome of the caller's finished upload into this programme, else None."""
     job = jobs_service.job_of(session, jobs_service.job_number(job_id), user_id)
-    if job is None or job.kind != jobs_service.IMPORT or job.status != "done":
+    kinds = (jobs_service.IMPORT, jobs_service.PREVIEW)
+    if job is None or job.kind not in kinds or job.status != "done":
         return None
     if job.program_id != program_id or not isinstance(job.result, dict):
         return None
@@ -47,5 +57,7 @@ def finished_upload(
     if "problems" in job.result:
         problems = [CsvProblem(**problem) for problem in job.result["problems"]]
         return UploadOutcome(program_id, filename, problems=problems)
+    if "preview" in job.result:
+        return UploadOutcome(program_id, filename, preview=job.result["preview"], job_id=job.id)
     summary = people_service.ImportSummary(**job.result["summary"])
     return UploadOutcome(program_id, filename, summary=summary)
