@@ -55,9 +55,17 @@ def test_admin_uploads_fixes_matches_swaps_and_publishes(
     fixed = tmp_path / "people.csv"
     fixed.write_text(good)
     page.get_by_label(re.compile("People CSV")).set_input_files(str(fixed))
-    page.get_by_role("button", name="Upload and import").click()
+    # First a preview: what the file would add and change, nothing written.
+    page.get_by_role("button", name="Preview what changes").click()
+    expect(page.get_by_role("heading", name="What importing people.csv would do")).to_be_visible(
+        timeout=30_000
+    )
+    expect(page.get_by_role("status")).to_contain_text("40 would join this programme")
+    expect(page.get_by_text("0 people enrolled")).to_be_visible()
+    check_page(page, shots, "03b upload previewed")
+    page.get_by_role("button", name="Apply the import").click()
     # The demo organisation uses the same employee ids: they are updated, not duplicated.
-    expect(page.get_by_role("status")).to_contain_text("Imported 40 people")
+    expect(page.get_by_role("status")).to_contain_text("Imported 40 people", timeout=30_000)
     expect(page.get_by_role("status")).to_contain_text("40 newly enrolled")
     check_page(page, shots, "04 upload accepted")
 

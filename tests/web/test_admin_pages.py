@@ -370,7 +370,10 @@ def test_an_upload_is_previewed_then_applied_without_a_second_upload(
     overview = html.unescape(wait_for_job(client, checked.headers["location"]))
     assert "What importing next.csv would do" in overview
     words = re.sub(r"<[^>]+>", "", overview)
-    assert "21 rows: 1 new, 1 changed, 19 left as they are. Nothing is written yet." in words
+    assert (
+        "21 rows: 1 new, 1 changed, 19 left as they are; 1 would join this programme. "
+        "Nothing is written yet."
+    ) in words
     assert "<li>Nova Quist (N1)</li>" in overview
     assert f"<li>{rows[1]['name']} ({rows[1]['employee_id']}): job title</li>" in overview
     assert "20 people enrolled" in overview  # nothing written yet

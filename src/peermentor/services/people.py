@@ -292,6 +292,7 @@ class ImportPreview:
     created: int
     updated: int
     unchanged: int
+    newly_enrolled: int  # people of the file not yet in this programme (the new included)
     signed_up_named: int
     added: list[tuple[str, str]]  # (employee id, name), the first PREVIEW_NAMES
     changes: list[ChangedPerson]  # the first PREVIEW_NAMES
@@ -308,6 +309,13 @@ def preview_import(
     it would add, change and leave alone; nothing is written."""
     try:
         plan = _plan(session, actor, program_name, data, progress)
+        program = find_program(session, program_name)
+        stored_ids = people_repo.existing_ids(session, [p.employee_id for p in plan.people])
+        already = (
+            people_repo.enrolled_among(session, program.id, stored_ids.values())
+            if program
+            else set()
+        )
         changes = [
             ChangedPerson(
                 record.employee_id,
@@ -325,6 +333,7 @@ def preview_import(
             created=len(plan.new),
             updated=len(plan.changed),
             unchanged=len(plan.people) - len(plan.new) - len(plan.changed),
+            newly_enrolled=len(plan.people) - len(already),
             signed_up_named=len(plan.claimed),
             added=[(p.employee_id, p.name) for p in plan.new[:PREVIEW_NAMES]],
             changes=changes,

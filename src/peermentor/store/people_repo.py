@@ -97,6 +97,20 @@ def enrolled_under(session: Session, person_id: int, user_id: int) -> bool:
     return found is not None
 
 
+def enrolled_among(session: Session, program_id: int, ids: Iterable[int]) -> set[int]:
+    """Which of these people have an enrolment (in any state) in the programme."""
+    found: set[int] = set()
+    for chunk in _chunks(list(ids)):
+        found.update(
+            session.scalars(
+                select(Enrolment.person_id).where(
+                    Enrolment.program_id == program_id, Enrolment.person_id.in_(chunk)
+                )
+            )
+        )
+    return found
+
+
 def profiles_kept(session: Session, ids: Iterable[int]) -> set[int]:
     """The people among `ids` who have saved their own profile."""
     found: set[int] = set()
