@@ -77,3 +77,22 @@ def test_the_balance_says_nothing_yet_before_anything_happened(
     page = text_of(ana.get(pairings.url()))
     assert "Nothing given or taken yet" in page
     assert "about balanced" not in page and "index +0.00" not in page
+
+
+def test_a_gap_leads_to_a_request_for_help_with_it(pairings: Pairings, ana: Browser) -> None:
+    page = ana.submit(pairings.url("gaps"), title="Public speaking", category="skill")
+    assert "may offer help" not in page  # no promise the page cannot keep
+    link = re.search(
+        r'href="(/pairings/\d+/requests\?gap=(\d+))#ask-topic">Ask for help with this', page
+    )
+    assert link, page
+    form = ana.get(link.group(1))
+    assert 'value="Help with: Public speaking"' in form
+    assert re.search(rf'<option value="{link.group(2)}" selected>Public speaking', form)
+    asked = ana.submit(
+        pairings.url("requests"), topic="Help with: Public speaking", gap_id=link.group(2)
+    )
+    assert "Public speaking" in text_of(asked)
+    # Someone else's gap id in the address starts a blank form.
+    blank = ana.get(pairings.url("requests") + "?gap=999999")
+    assert 'value="Help with:' not in blank

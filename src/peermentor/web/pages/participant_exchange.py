@@ -57,6 +57,15 @@ def _redisplay(show: Any, request: Request, m: Member) -> Any:
 def _show_requests(request: Request, m: Member, status: int = 200, **extra: Any) -> Response:
     board = requests_of(m.session, m.ws, m.clock)
     gaps = gap_boards_of(m.session, m.ws)
+    # "Ask for help with this" under one of my gaps: the form starts about that gap.
+    wanted = request.query_params.get("gap", "")
+    mine = gaps.get(m.ws.me)
+    chosen = next((g for g in (mine.gaps if mine else ()) if str(g.gap_id) == wanted), None)
+    if chosen is not None and "form_id" not in extra:
+        extra = extra | {
+            "form_id": "ask",
+            "form": {"topic": f"Help with: {chosen.title}", "gap_id": str(chosen.gap_id)},
+        }
     context = {
         "heading": "Guidance requests",
         "board": board,
