@@ -139,3 +139,39 @@ def test_a_hand_pairing_belongs_to_the_run_under_review(matched: Session) -> Non
     publish_program_draft(matched, SYSTEM, program_id)
     rows = {row[0]: row for row in export_rows(matched, SYSTEM, program_id, run.id)}
     assert {rows[m][2] for m in members} == {str(pairing_id)}
+
+
+def test_a_locked_pairing_is_not_swapped_until_it_is_unlocked(matched: Session) -> None:
+    program_id = pid(matched, "Cohort")
+    views, _ = current_pairings(matched, SYSTEM, program_id)
+    pairs = [v for v in views if len(v.members) == 2]
+    kept = pairs[0]
+    set_locked(matched, SYSTEM, program_id, kept.id, True)
+    for other in pairs[1:]:
+        with pytest.raises(InvalidInput, match="locked; unlock it first"):
+            swap(
+                matched,
+                SYSTEM,
+                program_id,
+                kept.members[0].employee_id,
+                other.members[0].employee_id,
+            )
+    views, _ = current_pairings(matched, SYSTEM, program_id)
+    assert any(v.id == kept.id and v.pinned for v in views)  # untouched
+
+    set_locked(matched, SYSTEM, program_id, kept.id, False)
+    for other in pairs[1:]:
+        try:
+            swap(
+                matched,
+                SYSTEM,
+                program_id,
+                kept.members[0].employee_id,
+                other.members[0].employee_id,
+            )
+        except InvalidInput as refused:  # a hard rule may still say no, never the lock
+            assert "locked" not in str(refused)
+            continue
+        break
+    else:
+        pytest.fail("no allowed swap once unlocked")

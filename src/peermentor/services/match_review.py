@@ -214,6 +214,12 @@ def swap(
         if pairing is None:
             raise InvalidInput(f"{employee_id} is not in a pairing of {program.name!r}")
         _draft(session, program, pairing.id)
+        if pairing.pinned:
+            # Locked means "keep these people together": a swap would undo that quietly.
+            raise InvalidInput(
+                f"{employee_id} is in pairing {pairing.id}, which is locked; unlock it first "
+                "to swap someone out of it"
+            )
     assert a is not None and b is not None
     if a.id == b.id:
         raise InvalidInput(f"{first} and {second} are already in the same pairing")
