@@ -165,8 +165,13 @@ def test_a_new_person_confirms_waits_for_approval_and_is_then_in_the_pool(
     found = signup.setup(session, SYSTEM, program_id, BASE)
     assert [w.email for w in found.waiting] == ["cy@example.com"]
 
-    assert signup.decide(session, SYSTEM, program_id, [cy.id], approve=True, now=NOW) == 1
+    assert (
+        signup.decide(session, SYSTEM, program_id, [cy.id], approve=True, now=NOW, base_url=BASE)
+        == 1
+    )
     assert status_of(session, program_id, cy.id) == "enrolled"
+    told = mails_to(session, cy.id)[-1]
+    assert told.subject == "You are in: Open cohort" and f"{BASE}/" in told.text_body
     assert "cy@example.com" in pool(session, program_id)
     # Deciding again changes nothing: it is not waiting any more.
     assert signup.decide(session, SYSTEM, program_id, [cy.id], approve=False, now=NOW) == 0
@@ -274,6 +279,7 @@ def test_a_declined_sign_up_stays_declined(session: Session, program_id: int) ->
         signup.decide(session, SYSTEM, program_id, [], approve=False, now=NOW)
     assert signup.decide(session, SYSTEM, program_id, [gus.id], approve=False, now=NOW) == 1
     assert status_of(session, program_id, gus.id) == "declined"
+    assert mails_to(session, gus.id)[-1].subject == "Your sign-up to Open cohort"
     sign_up(session, token, "gus@example.com", now=NOW + timedelta(minutes=5))
     assert status_of(session, program_id, gus.id) == "declined"
     assert "gus@example.com" not in pool(session, program_id)

@@ -18,6 +18,7 @@ CLOSING = "closing.reminder"
 DIGEST = "digest"
 ENDED_EARLY = "pairing.ended_early"
 PARTNER_PAUSED = "pairing.partner_paused"
+SIGNUP_DECIDED = "signup.decided"
 
 # kind -> what the account page calls it.
 KINDS: dict[str, str] = {
@@ -43,6 +44,7 @@ KINDS: dict[str, str] = {
     "circle.feedback_released": "Your circle's anonymous feedback is released",
     ENDED_EARLY: "Your partner ends your pairing early",
     PARTNER_PAUSED: "Your partner takes a break",
+    SIGNUP_DECIDED: "Your sign-up to a programme is approved or declined",
 }
 
 # An invitation is how a person gets in at all: it cannot be stopped.

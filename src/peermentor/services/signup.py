@@ -149,9 +149,10 @@ def decide(
     *,
     approve: bool,
     now: datetime,
+    base_url: str = "",
 ) -> int:
-    """Approve or decline waiting sign-ups at once; returns how many were decided (one
-    already decided by someone else is left as it is)."""
+    """Approve or decline waiting sign-ups at once, each person mailed the answer;
+    returns how many were decided (one decided by someone else already is left)."""
     program = get_program_by_id(session, actor, program_id)
     chosen = list(dict.fromkeys(person_ids))
     if not chosen:
@@ -166,11 +167,13 @@ def decide(
             actor,
             "signup.approved" if approve else "signup.declined",
             program_id=program.id,
-            details={"people": moved},
+            details={"people": len(moved)},
             now=now,
         )
+        for person_id in moved:  # each is told, in the same commit as the decision
+            outbox.queue(session, _decision_mail(program.name, person_id, approve, base_url), now)
     session.commit()
-    return moved
+    return len(moved)
 
 
 # --- the person's side ---
@@ -400,6 +403,31 @@ def _confirm_mail(link: SignupLink, person_id: int, name: str, url: str, now: da
             "Confirm and choose a password",
             url,
         ),
+    )
+
+
+def _decision_mail(program: str, person_id: int, approved: bool, base_url: str) -> Outgoing:
+    home = base_url.rstrip("/") + "/"
+    if approved:
+        subject = f"You are in: {program}"
+        words = [
+            f"Your sign-up to the peer-mentoring programme {program} is approved: you are "
+            "in its next match.",
+            "Your start page shows your peer, and why you two were matched, once the "
+            "match is published. Keep your profile current: the matching reads it.",
+        ]
+    else:
+        subject = f"Your sign-up to {program}"
+        words = [
+            f"The admins of the peer-mentoring programme {program} did not take your "
+            "sign-up this time.",
+            "If you would like to know why, or to be considered later, ask them.",
+        ]
+    return Outgoing(
+        kinds.SIGNUP_DECIDED,
+        person_id,
+        f"{kinds.SIGNUP_DECIDED}:{person_id}:{program}",
+        simple_message(subject, words, "Your peer mentoring", home),
     )
 
 

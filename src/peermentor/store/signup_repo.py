@@ -127,21 +127,31 @@ def move(
     from_status: str,
     to_status: str,
     now: datetime,
-) -> int:
+) -> list[int]:
     """Only the rows still in `from_status` move (two admins deciding at once decide
-    each sign-up once); returns how many moved."""
+    each sign-up once); returns the people moved."""
     if not person_ids:
-        return 0
-    result = session.execute(
-        update(Enrolment)
-        .where(
-            Enrolment.program_id == program_id,
-            Enrolment.person_id.in_(list(person_ids)),
-            Enrolment.status == from_status,
+        return []
+    waiting = list(
+        session.scalars(
+            select(Enrolment.person_id).where(
+                Enrolment.program_id == program_id,
+                Enrolment.person_id.in_(list(person_ids)),
+                Enrolment.status == from_status,
+            )
         )
-        .values(status=to_status, enrolled_at=now)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if waiting:
+        session.execute(
+            update(Enrolment)
+            .where(
+                Enrolment.program_id == program_id,
+                Enrolment.person_id.in_(waiting),
+                Enrolment.status == from_status,
+            )
+            .values(status=to_status, enrolled_at=now)
+        )
+    return waiting
 
 
 def enrolments_of(session: Session, person_id: int) -> list[tuple[int, str, str, date | None]]:

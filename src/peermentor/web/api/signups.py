@@ -130,9 +130,20 @@ def change_settings(
     summary="Approve or decline waiting sign-ups, many at once",
 )
 def decide(
-    program_id: PathId, body: DecisionIn, who: ProgrammeAdminChange, session: Db, now: Clock
+    program_id: PathId,
+    body: DecisionIn,
+    request: Request,
+    who: ProgrammeAdminChange,
+    session: Db,
+    now: Clock,
 ) -> DecidedOut:
     moved = signup.decide(
-        session, who.actor, program_id, body.person_ids, approve=body.approve, now=now
+        session,
+        who.actor,
+        program_id,
+        body.person_ids,
+        approve=body.approve,
+        now=now,
+        base_url=request.app.state.settings.base_url,
     )
     return DecidedOut(decided=moved)

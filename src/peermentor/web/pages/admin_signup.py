@@ -131,7 +131,13 @@ def decide(
                 field="confirm",
             )
         moved = signup.decide(
-            session, a.who.actor, a.program.id, chosen, approve=decision == "approve", now=moment
+            session,
+            a.who.actor,
+            a.program.id,
+            chosen,
+            approve=decision == "approve",
+            now=moment,
+            base_url=request.app.state.settings.base_url,
         )
     except ValidationError as error:
         session.rollback()
