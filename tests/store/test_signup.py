@@ -172,6 +172,7 @@ def test_a_new_person_confirms_waits_for_approval_and_is_then_in_the_pool(
     assert status_of(session, program_id, cy.id) == "enrolled"
     told = mails_to(session, cy.id)[-1]
     assert told.subject == "You are in: Open cohort" and f"{BASE}/" in told.text_body
+    assert told.text_body.startswith("Hello Cy Dee,")
     assert "cy@example.com" in pool(session, program_id)
     # Deciding again changes nothing: it is not waiting any more.
     assert signup.decide(session, SYSTEM, program_id, [cy.id], approve=False, now=NOW) == 0

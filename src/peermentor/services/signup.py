@@ -170,8 +170,12 @@ def decide(
             details={"people": len(moved)},
             now=now,
         )
+        names = signup_repo.names_of(session, moved)
         for person_id in moved:  # each is told, in the same commit as the decision
-            outbox.queue(session, _decision_mail(program.name, person_id, approve, base_url), now)
+            mail = _decision_mail(
+                program.name, person_id, names.get(person_id, ""), approve, base_url
+            )
+            outbox.queue(session, mail, now)
     session.commit()
     return len(moved)
 
@@ -406,7 +410,9 @@ def _confirm_mail(link: SignupLink, person_id: int, name: str, url: str, now: da
     )
 
 
-def _decision_mail(program: str, person_id: int, approved: bool, base_url: str) -> Outgoing:
+def _decision_mail(
+    program: str, person_id: int, name: str, approved: bool, base_url: str
+) -> Outgoing:
     home = base_url.rstrip("/") + "/"
     if approved:
         subject = f"You are in: {program}"
@@ -427,7 +433,9 @@ def _decision_mail(program: str, person_id: int, approved: bool, base_url: str) 
         kinds.SIGNUP_DECIDED,
         person_id,
         f"{kinds.SIGNUP_DECIDED}:{person_id}:{program}",
-        simple_message(subject, words, "Your peer mentoring", home),
+        simple_message(
+            subject, [f"Hello {name}," if name else "Hello,", *words], "Your peer mentoring", home
+        ),
     )
 
 

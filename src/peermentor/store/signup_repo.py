@@ -154,6 +154,11 @@ def move(
     return waiting
 
 
+def names_of(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
+    rows = session.execute(select(Person.id, Person.name).where(Person.id.in_(list(person_ids))))
+    return {pk: name for pk, name in rows}
+
+
 def enrolments_of(session: Session, person_id: int) -> list[tuple[int, str, str, date | None]]:
     """(programme id, name, status, paused until) of every enrolment of the person,
     in one query (the start page reads it on every visit)."""
