@@ -373,3 +373,36 @@ def test_a_signed_up_person_gives_their_own_name_and_years_until_hr_names_them(
         update_my_profile(session, me, {"name": "Kai"}, NOW)
     assert hr.value.field == "name" and "kept by HR" in hr.value.message
     assert person(session, "kai@example.com").name == "Kai M. Moana"
+
+
+def test_a_sign_up_never_confirmed_is_forgotten_after_its_link_ran_out(
+    session: Session, program_id: int
+) -> None:
+    from sqlalchemy.orm import sessionmaker
+
+    from peermentor.config import Settings
+    from peermentor.runtime import Store
+    from peermentor.services.auth import INVITATION_LIFETIME
+    from peermentor.store.models import User
+
+    token = open_signup(session, program_id)
+    sign_up(session, token, "stranger@example.com", name="Typed By Someone")
+    sign_up(session, token, "ada@example.com", name="Ada")  # imported, no account yet
+    sign_up(session, token, "lena@example.com", name="Lena")
+    lena = person(session, "lena@example.com")
+    auth.accept_invitation(session, confirm_link(mails_to(session, lena.id)[0]), PASSWORD, NOW)
+    factory = sessionmaker(
+        bind=session.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    store = Store(engine=session.connection().engine, sessions=factory)
+    settings = Settings(database_url="sqlite:///unused.db")
+
+    assert signup.forget_unconfirmed(store, settings, NOW + INVITATION_LIFETIME) == 0
+    later = NOW + INVITATION_LIFETIME + timedelta(days=1, minutes=1)
+    assert signup.forget_unconfirmed(store, settings, later) == 1  # the stranger's only
+    session.expire_all()
+    assert session.scalar(select(Person).where(Person.email == "stranger@example.com")) is None
+    assert session.scalar(select(User).where(User.email == "stranger@example.com")) is None
+    ada = person(session, "ada@example.com")  # imported: kept, in her programme as before
+    assert status_of(session, program_id, ada.id) == "enrolled"
+    assert status_of(session, program_id, lena.id) == "pending"  # confirmed: kept

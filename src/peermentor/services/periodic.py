@@ -19,12 +19,14 @@ from peermentor.services.jobs import purge_finished_jobs
 from peermentor.services.mail_sources import queue_due_mail
 from peermentor.services.nudges import release_task
 from peermentor.services.outbox import deliver_due
+from peermentor.services.signup import forget_unconfirmed
 
 Task = Callable[[Store, Settings, datetime], int]
 
 # In order: sources first (they queue mail), delivery last (it sends what was queued).
 TASKS: tuple[Task, ...] = (
     purge_finished_jobs,
+    forget_unconfirmed,
     release_task,
     rounds_task,
     queue_due_mail,

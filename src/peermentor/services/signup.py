@@ -14,10 +14,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from peermentor.config import Settings
 from peermentor.domain import signup as rules
 from peermentor.domain.errors import NotAllowed, NotFound, ValidationError, ValidationErrors
 from peermentor.domain.signup import SignupSettings
@@ -25,6 +26,7 @@ from peermentor.mail import kinds
 from peermentor.mail.compose import simple_message
 from peermentor.mail.message import Outgoing
 from peermentor.people_csv_cells import CellError, read_email, read_non_negative_number
+from peermentor.runtime import Store
 from peermentor.services import audit, outbox, throttle
 from peermentor.services.access import SYSTEM, Actor
 from peermentor.services.auth import INVITATION_LIFETIME, InvitationRefused, invite_person
@@ -459,6 +461,18 @@ def _sign_in_to_join(
             url,
         ),
     )
+
+
+def forget_unconfirmed(store: Store, settings: Settings, now: datetime) -> int:
+    """Periodic task: a sign-up whose confirmation link ran out (and a day more) is
+    forgotten, with the person when the sign-up was all there was of them: nobody
+    keeps the names and addresses strangers typed into a form."""
+    with store.sessions() as session:
+        gone = signup_repo.forget_unconfirmed(
+            session, now - INVITATION_LIFETIME - timedelta(days=1)
+        )
+        session.commit()
+    return gone
 
 
 def waiting_count(session: Session, program_id: int) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain.signup import (
@@ -19,7 +19,7 @@ from peermentor.domain.signup import (
     status_after_confirming,
 )
 from peermentor.store.leave_models import Availability
-from peermentor.store.models import Enrolment, Person, Program
+from peermentor.store.models import Enrolment, Person, Program, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +152,39 @@ def move(
             .values(status=to_status, enrolled_at=now)
         )
     return waiting
+
+
+def forget_unconfirmed(session: Session, before: datetime) -> int:
+    """Sign-ups never confirmed since `before`: the enrolment goes; a person known only
+    from their own sign-up goes with their unused account (nothing else of theirs can
+    exist: they never signed in). Returns how many sign-ups went."""
+    stale = session.execute(
+        select(Enrolment.id, Enrolment.person_id).where(
+            Enrolment.status == UNCONFIRMED, Enrolment.enrolled_at < before
+        )
+    ).all()
+    if not stale:
+        return 0
+    session.execute(delete(Enrolment).where(Enrolment.id.in_([e for e, _ in stale])))
+    people = {p for _, p in stale}
+    alone = set(
+        session.scalars(
+            select(Person.id).where(
+                Person.id.in_(people),
+                Person.self_enrolled.is_(True),
+                Person.id.not_in(select(Enrolment.person_id)),
+                Person.id.not_in(
+                    select(User.person_id).where(
+                        User.person_id.is_not(None), User.password_hash.is_not(None)
+                    )
+                ),
+            )
+        )
+    )
+    if alone:
+        session.execute(delete(User).where(User.person_id.in_(alone), User.password_hash.is_(None)))
+        session.execute(delete(Person).where(Person.id.in_(alone)))
+    return len(stale)
 
 
 def names_of(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
