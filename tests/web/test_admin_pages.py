@@ -340,6 +340,12 @@ def test_the_review_page_searches_sorts_and_recomputes_after_an_unpair(
     assert f"{alone + 2} people are in no pairing now" in after
     for person in freed:
         assert f"<li>{person} (" in after
+    # Published, the row says what is live, not "after hand changes".
+    client.post(
+        f"/admin/programs/{program_id}/publish", data={"csrf_token": csrf, "confirm": "yes"}
+    )
+    live = html.unescape(client.get(url).text)
+    assert "Live now" in live and "Now, after hand changes" not in live
 
 
 def test_an_upload_is_previewed_then_applied_without_a_second_upload(
