@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from peermentor.domain.people import PersonRecord
 from peermentor.services.access import Actor, Forbidden, InvalidInput
-from peermentor.store import leave_repo
+from peermentor.services.chains import bridge_chains
+from peermentor.store import leave_repo, people_repo
 from peermentor.store.models import Enrolment, Program
 
 DEFAULT_COOLDOWN_DAYS = 30
@@ -74,7 +75,8 @@ def filter_pool(
 ) -> list[PersonRecord]:
     """The people a run may match: not paused, not cooling down after leaving, not in a
     live pairing unless open to one more (and then never with a current partner);
-    each record carries the blocks it is part of as do-not-match entries."""
+    each record carries the blocks it is part of as do-not-match entries, and a
+    management chain that runs through someone outside the pool (services/chains.py)."""
     now = now or datetime.now(UTC)
     paused = leave_repo.paused_employee_ids(session, program.id, now.date())
     cutoff = now - timedelta(days=cooldown_days(program))
@@ -92,7 +94,7 @@ def filter_pool(
     for a, b in leave_repo.blocked_pairs(session):
         blocked.setdefault(a, set()).add(b)
         blocked.setdefault(b, set()).add(a)
-    pool = []
+    pool: list[PersonRecord] = []
     for p in records:
         e = p.employee_id
         if e in paused or e in cooling:
@@ -104,7 +106,7 @@ def filter_pool(
         if extra:
             p = replace(p, do_not_match=(*p.do_not_match, *sorted(extra)))
         pool.append(p)
-    return pool
+    return bridge_chains(pool, lambda ids: people_repo.managers_of(session, ids))
 
 
 def _aware(at: datetime) -> datetime:

@@ -257,3 +257,16 @@ def enrolled_people(session: Session, program_id: int) -> Iterator[Person]:
         .execution_options(yield_per=CHUNK)
     )
     yield from session.scalars(statement)
+
+
+def managers_of(session: Session, employee_ids: Iterable[str]) -> dict[str, str | None]:
+    """employee id -> their manager's employee id, for the ids the people data holds
+    (in any programme); an id it does not hold is absent."""
+    ids = sorted(set(employee_ids))
+    found: dict[str, str | None] = {}
+    for chunk in _chunks(ids):
+        rows = session.execute(
+            select(Person.employee_id, Person.manager_id).where(Person.employee_id.in_(chunk))
+        )
+        found.update({e: m for e, m in rows})
+    return found
