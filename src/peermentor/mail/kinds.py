@@ -19,6 +19,8 @@ DIGEST = "digest"
 ENDED_EARLY = "pairing.ended_early"
 PARTNER_PAUSED = "pairing.partner_paused"
 SIGNUP_DECIDED = "signup.decided"
+SELF_MATCH_ASKED = "selfmatch.asked"
+SELF_MATCH_ANSWERED = "selfmatch.answered"
 
 # kind -> what the account page calls it.
 KINDS: dict[str, str] = {
@@ -45,6 +47,8 @@ KINDS: dict[str, str] = {
     ENDED_EARLY: "Your partner ends your pairing early",
     PARTNER_PAUSED: "Your partner takes a break",
     SIGNUP_DECIDED: "Your sign-up to a programme is approved or declined",
+    SELF_MATCH_ASKED: "Someone asks you to be their peer",
+    SELF_MATCH_ANSWERED: "Your request to be someone's peer is answered",
 }
 
 # An invitation is how a person gets in at all: it cannot be stopped.

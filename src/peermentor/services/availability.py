@@ -27,7 +27,7 @@ def cooldown_days(program: Program) -> int:
     return int((program.settings or {}).get("cooldown_days", DEFAULT_COOLDOWN_DAYS))
 
 
-def _require_enrolled(session: Session, actor: Actor, program_id: int) -> int:
+def require_enrolled(session: Session, actor: Actor, program_id: int) -> int:
     if actor.person_id is None:
         raise Forbidden("only a participant may set their own availability")
     enrolled = (
@@ -51,7 +51,7 @@ def set_availability(
 ) -> None:
     """The participant's own say: paused until a date (None: not paused), and 1 or 2
     pairings at once. Partners in a live pairing are told of a pause by mail."""
-    person_id = _require_enrolled(session, actor, program_id)
+    person_id = require_enrolled(session, actor, program_id)
     if capacity not in (1, 2):
         raise InvalidInput("1 or 2 pairings at once", field="capacity")
     if paused_until is not None and paused_until < now.date():
@@ -140,7 +140,7 @@ def why_apart(
 
 def my_availability(session: Session, actor: Actor, program_id: int) -> tuple[date | None, int]:
     """The caller's own pause date (None: not paused) and capacity in a programme."""
-    person_id = _require_enrolled(session, actor, program_id)
+    person_id = require_enrolled(session, actor, program_id)
     row = leave_repo.availability(session, program_id, person_id)
     return (row.paused_until, row.capacity) if row else (None, 1)
 

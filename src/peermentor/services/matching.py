@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from peermentor.csv_safety import escape_cell
+from peermentor.domain.errors import NotReady
 from peermentor.domain.people import PersonRecord
+from peermentor.domain.self_match import SelfMatchSettings
 from peermentor.matching.result import MatchResult
 from peermentor.matching.run_inputs import RunInputs
 from peermentor.matching.settings import MatchSettings
@@ -151,6 +153,9 @@ def run_match(
     """Match the programme's pool around the pinned pairings; replace the draft."""
     now = now or datetime.now(UTC)
     program = get_program_by_id(session, actor, program_id)
+    refusal = SelfMatchSettings.of(program.settings).run_refusal(now.date())
+    if refusal:  # people are choosing: a run now would take the ones they are about to ask
+        raise NotReady(refusal)
     settings = program_match_settings(program)
     if mode is not None:
         try:

@@ -19,6 +19,7 @@ from peermentor.services.jobs import purge_finished_jobs
 from peermentor.services.mail_sources import queue_due_mail
 from peermentor.services.nudges import release_task
 from peermentor.services.outbox import deliver_due
+from peermentor.services.self_match import expire_task as expire_requests
 from peermentor.services.signup import forget_unconfirmed
 
 Task = Callable[[Store, Settings, datetime], int]
@@ -29,6 +30,7 @@ TASKS: tuple[Task, ...] = (
     forget_unconfirmed,
     release_task,
     rounds_task,
+    expire_requests,
     queue_due_mail,
     deliver_due,
     insight_task,  # figures, not mail: after delivery, so a slow refresh delays no mail

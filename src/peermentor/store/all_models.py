@@ -11,6 +11,7 @@ from peermentor.store import (
     mail_models,
     models,
     outcomes_models,
+    self_match_models,
     workspace_models,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "mail_models",
     "models",
     "outcomes_models",
+    "self_match_models",
     "workspace_models",
 ]

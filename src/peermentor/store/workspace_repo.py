@@ -256,3 +256,13 @@ def proposals(session: Session, members: dict[int, tuple[str, ...]]) -> list[Pai
         )
         for pid, group in members.items()
     ]
+
+
+def mark_proposed(session: Session, pairing_id: int, state: str, now: datetime) -> None:
+    """One draft becomes `state`, asked now (a pairing two people chose themselves)."""
+    session.execute(
+        update(PairingRow)
+        .where(PairingRow.id == pairing_id, PairingRow.state == "draft")
+        .values(state=state, proposed_at=to_store(now), published_at=to_store(now))
+        .execution_options(synchronize_session="fetch")
+    )

@@ -28,6 +28,7 @@ from peermentor.store.workspace_repo import (
     insert_draft,
     lifecycle_of,
     mark_drafts_proposed,
+    mark_proposed,
     member_id,
     save_lifecycle,
 )
@@ -111,6 +112,32 @@ def propose_drafts(session: Session, program_id: int, now: datetime) -> int:
         if not MIN_MEMBERS <= size <= MAX_MEMBERS:
             raise ValidationError("members", f"pairing {pairing_id} has {size} members, not 2 or 3")
     return mark_drafts_proposed(session, program_id, lifecycle.PairingState.PROPOSED.value, now)
+
+
+def create_chosen_pairing(
+    session: Session,
+    program_id: int,
+    person_ids: Sequence[int],
+    score: float,
+    components: dict[str, Any],
+    explanations: dict[int, str],
+    now: datetime,
+) -> int:
+    """A pairing its members chose (one asked, the other said yes): proposed and
+    accepted by both at `now` through the same lifecycle steps as a published one, so
+    it is active at once with the history and answers of any other. Does not commit."""
+    require_aware("now", now)
+    pairing_id = create_draft_pairing(
+        session, program_id, person_ids, score, components, explanations
+    )
+    mark_proposed(session, pairing_id, lifecycle.PairingState.PROPOSED.value, now)
+    head = find_head(session, pairing_id)
+    before = lifecycle_of(session, head)
+    after = before
+    for person in person_ids:
+        after = lifecycle.accept(after, member_id(person), now)
+    save_lifecycle(session, pairing_id, before, after)
+    return pairing_id
 
 
 def get_pairing(session: Session, actor: Actor, pairing_id: int, now: datetime) -> PairingView:
