@@ -465,3 +465,17 @@ def expire_task(store: Store, settings: Settings, now: datetime) -> int:
         _tell_askers(session, closed, now)
         session.commit()
     return len(closed)
+
+
+def choosing_open_in(session: Session, actor: Actor, now: datetime) -> set[int]:
+    """The programmes the caller is enrolled in where people may choose today (for
+    the start page's link)."""
+    from peermentor.services.signup import my_enrolments
+
+    out = set()
+    for e in my_enrolments(session, actor):
+        program = programs_repo.program(session, e.program_id)
+        if e.status == "enrolled" and program is not None:
+            if settings_of(program).open_on(now.date()):
+                out.add(e.program_id)
+    return out
