@@ -475,7 +475,6 @@ def choosing_open_in(session: Session, actor: Actor, now: datetime) -> set[int]:
     out = set()
     for e in my_enrolments(session, actor):
         program = programs_repo.program(session, e.program_id)
-        if e.status == "enrolled" and program is not None:
-            if settings_of(program).open_on(now.date()):
-                out.add(e.program_id)
+        if e.status == "enrolled" and program and settings_of(program).open_on(now.date()):
+            out.add(e.program_id)
     return out
