@@ -75,6 +75,8 @@ ACTIONS: dict[str, str] = {
     "signup.joined": "A signed-in participant joined a programme through its link",
     "signup.approved": "A programme admin approved waiting sign-ups",
     "signup.declined": "A programme admin declined waiting sign-ups",
+    "program.self_match_changed": "How a programme matches changed: by admins, by choice, or both",
+    "selfmatch.paired": "Two people chose each other: one asked, the other accepted",
     # Profiles (services/profiles.py): how many fields, never which words.
     "profile.updated": "A participant changed their own profile (how many fields changed)",
 }

@@ -14,7 +14,7 @@ names either side of a request (the pairing a yes makes is audited, as any is).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -83,6 +83,9 @@ class ChoosingForAdmins:
     closed_without_pair: int  # declined, withdrawn, expired or lapsed, all together
 
 
+_YEAR = timedelta(days=366)  # later than any reply time: deadline() then gives the window's
+
+
 def settings_of(program: Program) -> SelfMatchSettings:
     return SelfMatchSettings.of(program.settings)
 
@@ -120,6 +123,8 @@ def change_settings(
     if after.mode == rules.ADMIN and before.mode != rules.ADMIN:
         closed = self_match_repo.close_all_open(session, program.id, rules.LAPSED, now)
         _tell_askers(session, closed, now)
+    if after.window_ends is not None:  # what was asked before ends with the window too
+        self_match_repo.cap_open_deadlines(session, program.id, after.deadline(now + _YEAR))
     audit.record(
         session,
         actor,
@@ -127,7 +132,14 @@ def change_settings(
         target_kind="program",
         target_id=program.id,
         program_id=program.id,
-        details=after.stored() | {"previous_mode": before.mode},
+        details={  # the audit keeps numbers and flags, never words
+            "choosing": after.mode != rules.ADMIN,
+            "run_after_window": after.mode == rules.BOTH,
+            "window_days": (after.window_ends - now.date()).days if after.window_ends else None,
+            "reply_days": after.reply_days,
+            "suggestions": after.suggestions,
+            "was_choosing": before.mode != rules.ADMIN,
+        },
         now=now,
     )
     session.commit()

@@ -197,6 +197,20 @@ def _chunks(ids: list[int], size: int = 2_000) -> Iterable[list[int]]:
         yield ids[start : start + size]
 
 
+def cap_open_deadlines(session: Session, program_id: int, latest: datetime) -> None:
+    """No open request of the programme runs past `latest` (a window's close)."""
+    session.execute(
+        update(SelfMatchRequest)
+        .where(
+            SelfMatchRequest.program_id == program_id,
+            SelfMatchRequest.status == OPEN,
+            SelfMatchRequest.expires_at > latest,
+        )
+        .values(expires_at=latest)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def counts(session: Session, program_id: int) -> dict[str, int]:
     """How many requests are in each state: participation for the admins, never who."""
     rows = session.execute(
