@@ -33,6 +33,7 @@ TOP_LEVEL = [
     "pairings",
     "circles",
     "leaving",
+    "self_match_requests",
     "account",
     "sessions",
     "api_tokens",

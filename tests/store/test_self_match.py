@@ -118,6 +118,13 @@ def test_a_declined_pair_is_not_suggested_again_and_the_asker_is_not_told_it_was
     assert [m.subject for m in told] == ["Your request in Cohort was not taken up"]
     with pytest.raises(NotReady):  # answered once
         self_match.answer(session, actor_of(session, b), request_id, True, NOW)
+    # Their own data download says the same: the asker's reads as on their page.
+    from peermentor.store.personal_data_repo import person_data
+
+    asked_by_a = person_data(session, person(session, a))["self_match_requests"]
+    assert [(r["asked_by_me"], r["status"]) for r in asked_by_a] == [(True, "Not taken up")]
+    asked_of_b = person_data(session, person(session, b))["self_match_requests"]
+    assert [(r["asked_by_me"], r["status"]) for r in asked_of_b] == [(False, "declined")]
 
 
 def test_only_the_asked_person_answers_and_only_the_asker_withdraws(session: Session) -> None:

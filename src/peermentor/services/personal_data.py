@@ -69,6 +69,7 @@ def _document(
             "pairings": [],
             "circles": None,
             "leaving": None,
+            "self_match_requests": [],
         }
     if user is not None:
         doc |= repo.account_data(session, user)

@@ -119,7 +119,31 @@ def person_data(session: Session, person: Person) -> dict[str, Any]:
         "pairings": [_pairing_data(session, person.id, pid) for pid in pairing_ids],
         "circles": person_circle_data(session, person.id, datetime.now(UTC)),
         "leaving": person_leaving_data(session, person.id),
+        "self_match_requests": _self_match_requests(session, person.id),
     }
+
+
+def _self_match_requests(session: Session, me: int) -> list[dict[str, Any]]:
+    """The requests they asked and were asked. What became of one they asked reads as
+    they read it on their page: a no, a lapse and an expiry alike."""
+    from peermentor.domain.self_match import asker_words
+    from peermentor.store.self_match_repo import all_of
+
+    out = []
+    for r in all_of(session, me):
+        mine = r.asker_id == me
+        out.append(
+            {
+                "program_id": r.program_id,
+                "asked_by_me": mine,
+                "other": r.asked_name if mine else r.asker_name,
+                "status": asker_words(r.status) if mine else r.status,
+                "asked_at": _value(r.asked_at),
+                "expires_at": _value(r.expires_at),
+                "pairing_id": r.pairing_id,
+            }
+        )
+    return out
 
 
 def _pairing_data(session: Session, me: int, pairing_id: int) -> dict[str, Any]:

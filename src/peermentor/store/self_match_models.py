@@ -29,8 +29,6 @@ class SelfMatchRequest(Base):
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    pairing_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pairings.id", ondelete="SET NULL")
-    )
+    pairing_id: Mapped[int | None] = mapped_column(ForeignKey("pairings.id", ondelete="SET NULL"))
 
     __table_args__ = (CheckConstraint(_STATUS_CHECK, name="status"),)

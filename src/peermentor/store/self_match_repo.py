@@ -67,6 +67,14 @@ def requests_of(session: Session, program_id: int, person_id: int) -> list[Reque
     )
 
 
+def all_of(session: Session, person_id: int) -> list[RequestRow]:
+    """Every request the person asked or was asked, in any programme."""
+    return _rows(
+        session,
+        or_(SelfMatchRequest.asker_id == person_id, SelfMatchRequest.asked_id == person_id),
+    )
+
+
 def request(session: Session, request_id: int, *, lock: bool = False) -> SelfMatchRequest | None:
     statement = select(SelfMatchRequest).where(SelfMatchRequest.id == request_id)
     if lock:
