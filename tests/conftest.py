@@ -9,12 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from peermentor.store.db import make_engine, normalise_url
 from peermentor.store.migrate import upgrade
+
+# No per-example deadline: speed is measured in benchmarks, never in tests, and on two
+# shared cores a first example that imports NumPy can pass 200 ms and fail a sound test.
+hypothesis_settings.register_profile("peermentor", deadline=None)
+hypothesis_settings.load_profile("peermentor")
 
 POSTGRES_URL = os.environ.get(
     "PEERMENTOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -55,6 +55,9 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "signup.declined",
     # tests/store/test_profiles.py
     "profile.updated",
+    # tests/store/test_self_match.py
+    "program.self_match_changed",
+    "selfmatch.paired",
 }
 
 
