@@ -238,3 +238,20 @@ def test_nothing_of_another_programme_is_checked_before_access(
     file = HEADER + "E7,Lee Chan,bo@example.com,3,false\n"
     with pytest.raises(Forbidden):
         import_people(session, org, "Theirs", file.encode())
+
+
+def test_resetting_an_admins_password_from_the_command_line_ends_their_logins(
+    session: Session,
+) -> None:
+    from peermentor.services.auth import resolve_session, start_session
+    from peermentor.services.users import create_admin
+
+    now = datetime.now(UTC)
+    user, _ = create_admin(session, SYSTEM, "boss@example.com", "first-b0ss-key")
+    session.commit()
+    opened = start_session(session, user, now)
+    session.commit()
+    assert resolve_session(session, opened.token, now) is not None
+    create_admin(session, SYSTEM, "boss@example.com", "another-b0ss-key")  # the reset
+    session.commit()
+    assert resolve_session(session, opened.token, now) is None

@@ -70,9 +70,13 @@ def create_admin(session: Session, actor: Actor, email: str, password: str) -> t
     if user is None:
         user = create_user(session, actor, email, password, role="org_admin")
     else:
+        from peermentor.services.auth import revoke_every_login
+
         user.role = "org_admin"
         user.password_hash = hash_password(password)
         user.is_active = True
+        # A reset password ends every login opened with the old one, as a change does.
+        revoke_every_login(session, user.id, datetime.now(UTC))
     _granted(session, actor, "role.org_admin_granted", user, {"created": created})
     return user, created
 
