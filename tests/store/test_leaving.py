@@ -203,3 +203,28 @@ def test_blocks_and_pauses_always_hold(session: Session, data: st.DataObject) ->
         leave_repo.remove_block(session, person(session, x).id, person(session, y).id)
     for e in paused:
         leave_repo.set_availability(session, program_id, person(session, e).id, None, 1, NOW)
+
+
+def test_erasing_a_member_ends_their_live_pairing_and_frees_the_partner(
+    session: Session,
+) -> None:
+    from peermentor.services.matching import pool_of
+    from peermentor.services.personal_data import erase_person
+    from peermentor.services.programs import get_program_by_id
+
+    program_id = cohort(session)
+    pairing_id, (a, b) = live_pairing(session, program_id)
+    erasure = erase_person(session, SYSTEM, a, NOW)
+    assert erasure.counts["live_pairings_ended"] == 1
+    pairing = session.get(Pairing, pairing_id)
+    assert pairing is not None and pairing.state == "dissolved" and pairing.ended_at
+    program = get_program_by_id(session, SYSTEM, program_id)
+    assert b in {p.employee_id for p in pool_of(session, program, NOW)}
+    told = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.person_id == person(session, b).id,
+            OutboxMessage.kind == "pairing.ended_early",
+        )
+    ).all()
+    assert [m.subject for m in told] == ["Your pairing has ended"]
+    assert "left the programme" in told[0].text_body

@@ -100,6 +100,40 @@ def end_early(
     return row
 
 
+def end_pairings_of_erased(session: Session, person_id: int, now: datetime) -> int:
+    """Before a person is erased: each live pairing they are in ends (a proposal is
+    withdrawn, an active or paused pairing dissolved, through the lifecycle), so no
+    partner is left in a pairing with nobody, out of every later match. Each partner
+    is told kindly, without why. Returns how many ended; no commit."""
+    from peermentor.services.workspace.access import find_head
+
+    ended = 0
+    for pairing_id, partners in match_repo.live_pairings_of(session, person_id):
+        head = find_head(session, pairing_id, lock=True)
+        before = lifecycle_of(session, head)
+        if before.state is lifecycle.PairingState.PROPOSED:
+            after = lifecycle.withdraw(before, now)
+        else:
+            after = lifecycle.dissolve(before, now)
+        save_lifecycle(session, pairing_id, before, after)
+        ended += 1
+        for partner in partners:
+            outbox.queue(
+                session,
+                _mail(
+                    kinds.ENDED_EARLY,
+                    partner,
+                    f"{kinds.ENDED_EARLY}:{partner}:{pairing_id}",
+                    "Your pairing has ended",
+                    "Your partner has left the programme, so your pairing has ended. It "
+                    "says nothing about you. You are back in the pool and will be offered "
+                    "a new peer in the next rematch.",
+                ),
+                now,
+            )
+    return ended
+
+
 def tell_partners_of_pause(
     session: Session, program_id: int, person_id: int, until: date, now: datetime
 ) -> None:

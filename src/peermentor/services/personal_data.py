@@ -145,6 +145,10 @@ def erase_person(session: Session, actor: Actor, employee_id: str, now: datetime
     require_org_admin(actor)
     person = _person(session, employee_id)
     person_id = person.id
+    from peermentor.services.leaving import end_pairings_of_erased
+
+    # Their live pairings end first (each ending is in that pairing's own history).
+    ended = end_pairings_of_erased(session, person_id, now)
     counts = erasure.erase(session, person)
     # The entry names the erased row by id only (that id no longer points at anyone)
     # and keeps the counts of what went, never what it held.
@@ -158,4 +162,4 @@ def erase_person(session: Session, actor: Actor, employee_id: str, now: datetime
         now=now,
     )
     session.commit()
-    return Erasure(employee_id=employee_id, counts=counts)
+    return Erasure(employee_id=employee_id, counts=counts | {"live_pairings_ended": ended})

@@ -377,3 +377,21 @@ def current_export_rows(session: Session, program_id: int) -> list[ExportRow]:
 
 def run_export_rows(session: Session, run_id: int) -> list[ExportRow]:
     return _export_rows(session, Pairing.match_run_id == run_id)
+
+
+def live_pairings_of(session: Session, person_id: int) -> list[tuple[int, list[int]]]:
+    """(pairing id, the other members' person ids) of every live pairing the person is
+    in, in any programme."""
+    mine = select(PairingMember.pairing_id).where(PairingMember.person_id == person_id)
+    rows = session.execute(
+        select(Pairing.id, PairingMember.person_id)
+        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
+        .where(Pairing.id.in_(mine.scalar_subquery()), Pairing.state.in_(LIVE_STATES))
+        .order_by(Pairing.id, PairingMember.id)
+    )
+    out: dict[int, list[int]] = {}
+    for pairing_id, member in rows:
+        out.setdefault(pairing_id, [])
+        if member != person_id:
+            out[pairing_id].append(member)
+    return list(out.items())
