@@ -343,3 +343,37 @@ def test_someone_not_in_the_people_data_signs_up_with_the_company_account_from_a
     actions = [a for a, _ in _actions(session)]
     assert actions.count("signup.requested") == 1 and "sso.linked" in actions
     assert ("signup.requested", {"new_person": True, "company_account": True}) in _actions(session)
+
+
+def test_with_participant_passwords_off_the_invitation_mail_says_company_sign_in(
+    make_client: Callable[..., TestClient], session: Session, tmp_path: Path
+) -> None:
+    from dataclasses import replace
+
+    from peermentor.services.invitations import InvitationMessage
+    from peermentor.store.mail_models import OutboxMessage
+
+    kim = session.scalar(select(Person).where(Person.employee_id == "E1"))
+    message = InvitationMessage(
+        to="kim@example.com",
+        name="Kim",
+        program="Cohort",
+        link="https://testserver/invite/secret-link",
+        expires_at=datetime.now(UTC),
+        person_id=kim.id,
+    )
+    for mode, words in (
+        ("admins", "sign in with your company account"),
+        ("everyone", "set your password"),
+    ):
+        browser = make_client(password_sign_in=mode, mail_dir=str(tmp_path / mode))
+        mailer = browser.app.state.invitation_mailer  # type: ignore[attr-defined]
+        mailer.send_invitation(replace(message, link=f"{message.link}-{mode}"))
+        mail = session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.person_id == kim.id)
+            .order_by(OutboxMessage.id.desc())
+        ).first()
+        assert mail is not None and words in mail.text_body
+        if mode == "admins":
+            assert "password" not in mail.text_body.lower()

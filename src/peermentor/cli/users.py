@@ -83,7 +83,7 @@ def invite(
     settings = settings_or_exit()
     store = open_store_or_exit(settings)
     now = datetime.now(UTC)
-    mailer = invitations.OutboxMailer(store) if settings.mail_enabled() else None
+    mailer = invitations.mailer_for(store, settings)
     try:
         with store.sessions() as session:
             outcome = invitations.invite_program(

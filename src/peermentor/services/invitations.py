@@ -19,6 +19,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from peermentor.config import Settings
 from peermentor.mail import kinds
 from peermentor.mail.compose import simple_message
 from peermentor.mail.message import Outgoing
@@ -56,19 +57,27 @@ class OutboxMailer:
     link until the message is sent, then it is blanked; a newer invitation cancels and
     blanks an older one that has not gone yet."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, company_sign_in: str | None = None) -> None:
         self.store = store
+        # The company button's label when participants have no passwords
+        # (PEERMENTOR_PASSWORD_SIGN_IN=admins): the link then leads to that sign-in.
+        self.company_sign_in = company_sign_in
 
     def send_invitation(self, message: InvitationMessage) -> None:
         now = message.expires_at - INVITATION_LIFETIME
         with self.store.sessions() as session:
             outbox.replace_waiting(session, message.person_id, kinds.INVITATION)
-            outbox.queue(session, invitation_mail(message), now)
+            outbox.queue(session, invitation_mail(message, self.company_sign_in), now)
             session.commit()
 
 
-def invitation_mail(message: InvitationMessage) -> Outgoing:
+def invitation_mail(message: InvitationMessage, company_sign_in: str | None = None) -> Outgoing:
     link_digest = hashlib.sha256(message.link.encode()).hexdigest()[:16]
+    if company_sign_in:
+        how = f"Open the link below and sign in with your company account ({company_sign_in})."
+        button = company_sign_in
+    else:
+        how, button = "Open the link below to set your password and sign in.", "Set your password"
     return Outgoing(
         kinds.INVITATION,
         message.person_id,
@@ -77,12 +86,11 @@ def invitation_mail(message: InvitationMessage) -> Outgoing:
             f"You are invited to {message.program} on peermentor",
             [
                 f"Hello {message.name},",
-                f"You are invited to the peer-mentoring programme {message.program}. "
-                "Open the link below to set your password and sign in.",
+                f"You are invited to the peer-mentoring programme {message.program}. {how}",
                 f"The link is for you only and works once, until "
                 f"{message.expires_at:%d %B %Y %H:%M} UTC.",
             ],
-            "Set your password",
+            button,
             message.link,
         ),
     )
@@ -114,6 +122,14 @@ class InvitationRound:
     not_invited: list[NotInvited] = field(default_factory=list)
     already_signed_up: int = 0
     opted_out: int = 0
+
+
+def mailer_for(store: Store, settings: Settings) -> OutboxMailer | None:
+    """The outbox mailer when mail is set up, worded for how participants sign in."""
+    if not settings.mail_enabled():
+        return None
+    admins_only = settings.password_sign_in == "admins"
+    return OutboxMailer(store, settings.oidc_button_label if admins_only else None)
 
 
 def may_see_links(actor: Actor) -> bool:

@@ -21,7 +21,7 @@ from peermentor import __version__
 from peermentor.config import Settings, load_settings
 from peermentor.domain.errors import DomainError, ValidationError
 from peermentor.runtime import Store, open_store
-from peermentor.services.invitations import OutboxMailer
+from peermentor.services.invitations import mailer_for
 from peermentor.web import api
 from peermentor.web.deps import LoginRequired
 from peermentor.web.docs import install_docs
@@ -135,7 +135,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.jobs_inline = False
     if settings.mail_enabled():
         # SMTP, or the local mail folder: invitations go by mail, never as links on a page.
-        app.state.invitation_mailer = OutboxMailer(store)
+        app.state.invitation_mailer = mailer_for(store, settings)
     install_body_limit(app, settings)
     # Company sign-in: the provider is asked for its metadata at the first sign-in.
     app.state.oidc = OidcClient(settings) if settings.sso_enabled() else None
