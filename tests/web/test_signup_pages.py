@@ -249,3 +249,33 @@ def test_someone_waiting_for_the_match_pauses_from_their_start_page(
     # Not enrolled there: refused, and an admin has no availability at all.
     other = client.get("/programmes/999999/availability")
     assert other.status_code == 403
+
+
+def test_a_sign_up_declined_by_mistake_can_be_approved_after_all(
+    client: TestClient, session: Session, program_id: int
+) -> None:
+    open_signup(client, program_id)
+    # The form and the decline are exercised above; here the declined state is set.
+    eve = Person(
+        employee_id="self-eve", name="Eve Fay", email="eve@example.com", years_experience=3
+    )
+    session.add(eve)
+    session.flush()
+    session.add(Enrolment(program_id=program_id, person_id=eve.id, status="declined"))
+    session.commit()
+    csrf = sign_in(client, *LEAD)
+    page = client.get(f"/admin/programs/{program_id}/signups")
+    assert "Declined (1)" in page.text and "Eve Fay" in page.text
+    refused = client.post(
+        f"/admin/programs/{program_id}/signups/decide",
+        data={"csrf_token": csrf, "decision": "approve-declined"},
+    )
+    assert refused.status_code == 422 and status_of(session, "eve@example.com") == "declined"
+    approved = client.post(
+        f"/admin/programs/{program_id}/signups/decide",
+        data={"csrf_token": csrf, "decision": "approve-declined", "person_id": str(eve.id)},
+    )
+    assert "1 sign-up approved." in approved.text and "Declined (" not in approved.text
+    assert status_of(session, "eve@example.com") == "enrolled"
+    told = session.scalars(select(OutboxMessage).where(OutboxMessage.person_id == eve.id)).all()
+    assert [m.subject for m in told] == ["You are in: Open cohort"]

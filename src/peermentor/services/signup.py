@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -68,6 +68,7 @@ class SignupSetup:
     counts: dict[str, int]
     waiting: list[SignupRow]  # pending approval
     unconfirmed: int
+    declined: list[SignupRow] = field(default_factory=list)  # may be approved after all
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ def setup(session: Session, actor: Actor, program_id: int, base_url: str) -> Sig
         counts=counts,
         waiting=signup_repo.signups(session, program.id, [rules.PENDING]),
         unconfirmed=counts.get(rules.UNCONFIRMED, 0),
+        declined=signup_repo.signups(session, program.id, [rules.DECLINED]),
     )
 
 
@@ -152,17 +154,23 @@ def decide(
     approve: bool,
     now: datetime,
     base_url: str = "",
+    after_all: bool = False,
 ) -> int:
     """Approve or decline waiting sign-ups at once, each person mailed the answer;
-    returns how many were decided (one decided by someone else already is left)."""
+    returns how many were decided (one decided by someone else already is left).
+    `after_all`: approve sign-ups that were declined (a no by mistake can be undone;
+    a yes cannot be turned into a no here, the person is enrolled)."""
     program = get_program_by_id(session, actor, program_id)
     chosen = list(dict.fromkeys(person_ids))
     if not chosen:
         raise ValidationError("choose at least one sign-up", field="person_ids")
     if len(chosen) > MAX_DECISIONS:
         raise ValidationError(f"at most {MAX_DECISIONS} at once", field="person_ids")
+    if after_all and not approve:
+        raise ValidationError("a declined sign-up can only be approved", field="person_ids")
     to = rules.ENROLLED if approve else rules.DECLINED
-    moved = signup_repo.move(session, program.id, chosen, rules.PENDING, to, now)
+    source = rules.DECLINED if after_all else rules.PENDING
+    moved = signup_repo.move(session, program.id, chosen, source, to, now)
     if moved:
         audit.record(
             session,

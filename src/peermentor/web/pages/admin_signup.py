@@ -123,11 +123,11 @@ def decide(
 ) -> Response:
     chosen = [int(p) for p in person_id or [] if p.isdigit() and 1 <= int(p) <= MAX_ID]
     try:
-        if decision not in ("approve", "decline"):
+        if decision not in ("approve", "decline", "approve-declined"):
             raise ValidationError("choose approve or decline", field="person_ids")
         if decision == "decline" and confirm != "yes":
             raise ValidationError(
-                "tick the box to confirm: a declined sign-up cannot be approved later",
+                "tick the box to confirm: each declined person is mailed 'not this time'",
                 field="confirm",
             )
         moved = signup.decide(
@@ -135,15 +135,16 @@ def decide(
             a.who.actor,
             a.program.id,
             chosen,
-            approve=decision == "approve",
+            approve=decision != "decline",
             now=moment,
             base_url=request.app.state.settings.base_url,
+            after_all=decision == "approve-declined",
         )
     except ValidationError as error:
         session.rollback()
         errors = {error.field or "person_ids": sentence(error.message)}
         return _show(request, a, session, status(error), errors=errors, form={"chosen": chosen})
-    verb = "approved" if decision == "approve" else "declined"
+    verb = "declined" if decision == "decline" else "approved"
     return RedirectResponse(
         f"/admin/programs/{a.program.id}/signups?{verb}={moved}", status_code=303
     )
