@@ -53,6 +53,9 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "signup.joined",
     "signup.approved",
     "signup.declined",
+    # tests/web/test_self_match_pages.py and tests/api/test_self_match_api.py
+    "program.self_match_changed",
+    "selfmatch.paired",
     # tests/store/test_profiles.py
     "profile.updated",
 }

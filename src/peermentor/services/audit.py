@@ -75,6 +75,11 @@ ACTIONS: dict[str, str] = {
     "signup.joined": "A signed-in participant joined a programme through its link",
     "signup.approved": "A programme admin approved waiting sign-ups",
     "signup.declined": "A programme admin declined waiting sign-ups",
+    # Self-matching (services/self_match.py): never who asked or declined whom.
+    "program.self_match_changed": (
+        "How a programme matches changed: by admins, by choosing, or both (mode, window)"
+    ),
+    "selfmatch.paired": "Two people who chose each other became a live pairing",
     # Profiles (services/profiles.py): how many fields, never which words.
     "profile.updated": "A participant changed their own profile (how many fields changed)",
 }

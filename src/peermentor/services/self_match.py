@@ -127,11 +127,25 @@ def change_settings(
         target_kind="program",
         target_id=program.id,
         program_id=program.id,
-        details=after.stored() | {"previous_mode": before.mode},
+        details=_audit_details(after, before, now.date()),
         now=now,
     )
     session.commit()
     return after
+
+
+def _audit_details(after: SelfMatchSettings, before: SelfMatchSettings, today: date) -> dict:
+    """The change as the audit log keeps details (numbers and flags, never text): the
+    mode as two flags (admin: no choosing, a run; self: choosing, no run; both: both)."""
+    return {
+        "choosing": after.mode != rules.ADMIN,
+        "admin_run": after.mode != rules.SELF,
+        "window_days": (after.window_ends - today).days if after.window_ends else None,
+        "reply_days": after.reply_days,
+        "suggestions": after.suggestions,
+        "was_choosing": before.mode != rules.ADMIN,
+        "was_admin_run": before.mode != rules.SELF,
+    }
 
 
 def _program_for(session: Session, actor: Actor, program_id: int) -> tuple[Program, int]:
