@@ -11,9 +11,12 @@ from typing import Annotated, Literal
 
 from fastapi import Depends
 from pydantic import Field
+from sqlalchemy.orm import Session
 
 from peermentor.domain import self_match as rules
 from peermentor.services import self_match
+from peermentor.services.access import Forbidden
+from peermentor.services.availability import require_enrolled
 from peermentor.web.api.common import (
     Body,
     BodyId,
@@ -25,11 +28,37 @@ from peermentor.web.api.common import (
     programme_admin_reading,
     programme_admin_writing,
 )
-from peermentor.web.deps import Caller, caller, csrf_protected
+from peermentor.web.deps import Caller, caller, csrf_protected, db_session
 
 router = api_router("choosing a peer")
-Signed = Annotated[Caller, Depends(caller)]
+
+
+def _enrolled(session: Session, who: Caller, program_id: int) -> Caller:
+    if who.actor.person_id is None:
+        raise Forbidden("only a participant may choose a peer")
+    require_enrolled(session, who.actor, program_id)
+    return who
+
+
+def participant_reading(
+    program_id: PathId, who: Caller = Depends(caller), session: Session = Depends(db_session)
+) -> Caller:
+    """A participant enrolled in the programme in the path."""
+    return _enrolled(session, who, program_id)
+
+
+def participant_writing(
+    program_id: PathId,
+    who: Caller = Depends(csrf_protected),
+    session: Session = Depends(db_session),
+) -> Caller:
+    """The same, on a change (CSRF checked for cookies), before the body is read."""
+    return _enrolled(session, who, program_id)
+
+
 SignedChange = Annotated[Caller, Depends(csrf_protected)]
+Participant = Annotated[Caller, Depends(participant_reading)]
+ParticipantChange = Annotated[Caller, Depends(participant_writing)]
 ProgrammeAdmin = Annotated[Caller, Depends(programme_admin_reading)]
 ProgrammeAdminChange = Annotated[Caller, Depends(programme_admin_writing)]
 Mode = Literal["admin", "self", "both"]
@@ -139,7 +168,7 @@ def _admin_out(found: self_match.ChoosingForAdmins) -> SelfMatchOut:
     response_model=ChoosingOut,
     summary="My suggestions and requests in a programme where people choose their peer",
 )
-def my_choosing(program_id: PathId, who: Signed, session: Db, now: Clock) -> ChoosingOut:
+def my_choosing(program_id: PathId, who: Participant, session: Db, now: Clock) -> ChoosingOut:
     c = self_match.my_choosing(session, who.actor, program_id, now)
     return ChoosingOut(
         program_id=c.program_id,
@@ -169,7 +198,9 @@ def my_choosing(program_id: PathId, who: Signed, session: Db, now: Clock) -> Cho
     status_code=201,
     summary="Ask someone to be my peer (one open request at a time)",
 )
-def ask(program_id: PathId, body: AskIn, who: SignedChange, session: Db, now: Clock) -> AskedOut:
+def ask(
+    program_id: PathId, body: AskIn, who: ParticipantChange, session: Db, now: Clock
+) -> AskedOut:
     return AskedOut(request_id=self_match.ask(session, who.actor, program_id, body.person_id, now))
 
 
