@@ -81,7 +81,7 @@ class SuggestionOut(Out):
     for_them: str = Field(description="the same, as they would read it")
 
 
-class RequestOut(Out):
+class ChoosingRequestOut(Out):
     request_id: int
     person_id: int = Field(description="the other person: the one asked, or who asked")
     name: str
@@ -98,11 +98,11 @@ class ChoosingOut(Out):
     open: bool = Field(description="people may ask and answer today")
     why_not: str = Field(description="why you cannot ask now; empty when you can")
     suggestions: list[SuggestionOut]
-    sent: list[RequestOut]
-    received: list[RequestOut]
+    sent: list[ChoosingRequestOut]
+    received: list[ChoosingRequestOut]
 
 
-class AskIn(Body):
+class ChoosingAskIn(Body):
     person_id: BodyId
 
 
@@ -139,10 +139,10 @@ def _settings_out(s: rules.SelfMatchSettings) -> SelfMatchSettingsOut:
     )
 
 
-def _request_out(r: self_match.RequestView) -> RequestOut:
+def _request_out(r: self_match.RequestView) -> ChoosingRequestOut:
     # The asker reads declined, expired and lapsed alike: nobody learns who declined.
     hidden = r.mine and r.status in rules.CLOSED_UNTAKEN
-    return RequestOut(
+    return ChoosingRequestOut(
         request_id=r.id,
         person_id=r.other_id,
         name=r.other_name,
@@ -199,7 +199,7 @@ def my_choosing(program_id: PathId, who: Participant, session: Db, now: Clock) -
     summary="Ask someone to be my peer (one open request at a time)",
 )
 def ask(
-    program_id: PathId, body: AskIn, who: ParticipantChange, session: Db, now: Clock
+    program_id: PathId, body: ChoosingAskIn, who: ParticipantChange, session: Db, now: Clock
 ) -> AskedOut:
     return AskedOut(request_id=self_match.ask(session, who.actor, program_id, body.person_id, now))
 
