@@ -267,3 +267,9 @@ def test_admin_settings_refuse_a_window_without_a_day_and_a_run_while_choosing(
     # A run while people choose is refused with the window's sentence.
     run = client.post(f"/admin/programs/{program_id}/match", data={"csrf_token": csrf})
     assert f"the self-match window is open until {ends}" in run.text.replace("&#39;", "'")
+    # A participant reads the window's last day, and may ask.
+    client.post("/logout", data={"csrf_token": csrf})
+    sign_in(client, account_for(session, first_person(session, program_id)), PASSWORD)
+    page = client.get(f"/programmes/{program_id}/choose")
+    assert f"You may choose your peer until {ends}" in page.text
+    assert ASK.findall(page.text)
