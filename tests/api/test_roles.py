@@ -128,6 +128,23 @@ ROWS = [
         admin=200,
         body={"person_ids": [999999], "approve": True},
     ),
+    # Choosing one's own peer: the world's programme is matched by its admins, so an
+    # enrolled participant reads why not and is refused a request (409); an admin's
+    # account has no person. {request} is no choosing request: not found for everyone.
+    Row("GET", "/api/programs/{program}/choosing", 200, 200, outsider=200),
+    Row(
+        "POST",
+        "/api/programs/{program}/choosing/requests",
+        409,
+        409,
+        outsider=409,
+        body={"person_id": 999999},
+    ),
+    Row("POST", "/api/choosing/requests/{request}/accept", GONE, GONE, GONE, GONE),
+    Row("POST", "/api/choosing/requests/{request}/decline", GONE, GONE, GONE, GONE),
+    Row("POST", "/api/choosing/requests/{request}/withdraw", GONE, GONE, GONE, GONE),
+    Row("GET", "/api/programs/{program}/self-match", NO, NO, admin=200),
+    Row("PUT", "/api/programs/{program}/self-match", NO, NO, admin=200, body={"mode": "self"}),
     Row("POST", "/api/pairings/{pairing}/withdraw", NO, NO, admin=200, world="proposed"),
     Row("POST", "/api/pairings/{pairing}/dissolve", NO, NO, admin=200, body={"reason": "x"}),
     # Circles (tests/store/circles/factories.furnish_circle): ana, kim, ..., outsider in

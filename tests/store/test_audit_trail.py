@@ -55,7 +55,7 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "signup.declined",
     # tests/store/test_profiles.py
     "profile.updated",
-    # tests/store/test_self_match.py
+    # tests/store/test_self_match.py, tests/web/test_self_match_pages.py, tests/api/...
     "program.self_match_changed",
     "selfmatch.paired",
 }

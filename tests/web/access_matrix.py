@@ -115,6 +115,18 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     # Each participant's own availability in a programme they are enrolled in.
     ("GET", "/programmes/{program_id}/availability"): PARTICIPANTS,
     ("POST", "/programmes/{program_id}/availability"): PARTICIPANTS,
+    # Choosing one's own peer: each their own page in a programme they are enrolled in
+    # (the walk's programme is matched by admins: the page says so, asking is refused
+    # 409). {request_id} 1 is nobody's request here: everyone is told it does not exist.
+    ("GET", "/programmes/{program_id}/choose"): PARTICIPANTS,
+    ("POST", "/programmes/{program_id}/choose/ask"): PARTICIPANTS,
+    **{
+        ("POST", f"/programmes/{{program_id}}/choose/requests/{{request_id}}/{verb}"): (
+            dict.fromkeys(ROLES, DENY) | {"anonymous": LOGIN}
+        )
+        for verb in ("accept", "decline", "withdraw")
+    },
+    ("POST", "/admin/programs/{program_id}/settings/self-match"): ADMINS_OF_PROGRAMME,
     ("GET", "/admin/programs/{program_id}/signups"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/signups/settings"): ADMINS_OF_PROGRAMME,
     ("POST", "/admin/programs/{program_id}/signups/decide"): ADMINS_OF_PROGRAMME,
@@ -247,6 +259,16 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/programs/{program_id}/signups"): ADMINS_OF_PROGRAMME,
     ("PUT", "/api/programs/{program_id}/signups/settings"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/programs/{program_id}/signups/decisions"): ADMINS_OF_PROGRAMME,
+    ("GET", "/api/programs/{program_id}/choosing"): PARTICIPANTS,
+    ("POST", "/api/programs/{program_id}/choosing/requests"): PARTICIPANTS,
+    **{
+        ("POST", f"/api/choosing/requests/{{request_id}}/{verb}"): (
+            dict.fromkeys(ROLES, DENY) | {"anonymous": LOGIN}
+        )
+        for verb in ("accept", "decline", "withdraw")
+    },
+    ("GET", "/api/programs/{program_id}/self-match"): ADMINS_OF_PROGRAMME,
+    ("PUT", "/api/programs/{program_id}/self-match"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/pairings/{pairing_id}/withdraw"): ADMINS_OF_PROGRAMME,
     ("POST", "/api/pairings/{pairing_id}/dissolve"): ADMINS_OF_PROGRAMME,
     # --- circles: walked with their own roles in test_circles_access.py ---

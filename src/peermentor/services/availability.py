@@ -27,9 +27,13 @@ def cooldown_days(program: Program) -> int:
     return int((program.settings or {}).get("cooldown_days", DEFAULT_COOLDOWN_DAYS))
 
 
-def require_enrolled(session: Session, actor: Actor, program_id: int) -> int:
+def require_enrolled(
+    session: Session, actor: Actor, program_id: int, doing: str = "set their own availability"
+) -> int:
+    """The caller's person id when they are enrolled in the programme; `doing` names
+    the use case in the refusal an account without a person reads."""
     if actor.person_id is None:
-        raise Forbidden("only a participant may set their own availability")
+        raise Forbidden(f"only a participant may {doing}")
     enrolled = (
         session.query(Enrolment)
         .filter_by(program_id=program_id, person_id=actor.person_id, status="enrolled")

@@ -147,7 +147,7 @@ def change_settings(
 
 
 def _program_for(session: Session, actor: Actor, program_id: int) -> tuple[Program, int]:
-    person_id = require_enrolled(session, actor, program_id)
+    person_id = require_enrolled(session, actor, program_id, "choose a peer")
     program = programs_repo.program(session, program_id)
     if program is None:
         raise NotFound("no such programme")

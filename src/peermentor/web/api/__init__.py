@@ -14,6 +14,7 @@ from peermentor.web.api import (
     admin,
     charter,
     checkins,
+    choosing,
     circles,
     closing,
     exchange,
@@ -44,6 +45,7 @@ AREAS = (
     matching,
     circles,
     signups,
+    choosing,
 )
 for _area in AREAS:
     router.include_router(_area.router)

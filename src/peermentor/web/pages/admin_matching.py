@@ -3,15 +3,18 @@ hand edits, publish."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from peermentor.domain import self_match as self_rules
+from peermentor.domain.errors import ValidationError
 from peermentor.matching.settings import CRITERIA, DEFAULT_WEIGHTS
 from peermentor.services import jobs as jobs_service
-from peermentor.services import match_review, people_directory
+from peermentor.services import match_review, people_directory, self_match
 from peermentor.services import matching as matching_service
 from peermentor.services.access import InvalidInput, NotFound
 from peermentor.web import jobs as web_jobs
@@ -26,8 +29,8 @@ from peermentor.web.deps import (
     programme_admin_changing,
 )
 from peermentor.web.pages.admin_programs import admin
-from peermentor.web.refusals import status
-from peermentor.web.render import render
+from peermentor.web.refusals import field_name, status
+from peermentor.web.render import render, sentence
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 PAGE_SIZE = 100
@@ -57,7 +60,9 @@ def _settings_from_form(form: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _settings_page(request: Request, a: ProgrammeAdmin, **extra: Any) -> Response:
+def _settings_page(
+    request: Request, a: ProgrammeAdmin, session: Session, moment: datetime, **extra: Any
+) -> Response:
     settings = matching_service.program_match_settings(a.program)
     status_code = int(extra.pop("status_code", 200))
     context = {
@@ -66,19 +71,86 @@ def _settings_page(request: Request, a: ProgrammeAdmin, **extra: Any) -> Respons
         "settings": settings,
         "criteria": CRITERIA,
         "error": None,
-        "saved": False,
+        "saved": request.query_params.get("saved") == "settings",
+        # How people are matched (services/self_match.py): counts only, never names.
+        "choosing": self_match.for_admins(session, a.who.actor, a.program.id, moment),
+        "mode_words": list(self_rules.MODE_WORDS.items()),
+        "self_match_saved": request.query_params.get("saved") == "self-match",
+        "max_reply_days": self_rules.MAX_REPLY_DAYS,
+        "max_suggestions": self_rules.MAX_SUGGESTIONS,
+        "sm_form": {},
+        "sm_errors": {},
     } | extra
     return render(request, "admin/settings.html", context, status_code=status_code)
 
 
 @router.get("/programs/{program_id}/settings")
-def settings_form(request: Request, a: ProgrammeAdmin = Depends(programme_admin)) -> Response:
-    return _settings_page(request, a)
+def settings_form(
+    request: Request,
+    moment: Clock,
+    a: ProgrammeAdmin = Depends(programme_admin),
+    session: Session = Depends(db_session),
+) -> Response:
+    return _settings_page(request, a, session, moment)
+
+
+def _whole(field: str, raw: str) -> int:
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 6:
+        raise ValidationError("a whole number", field=field)
+    return int(text)
+
+
+@router.post("/programs/{program_id}/settings/self-match")
+def save_self_match(
+    request: Request,
+    moment: Clock,
+    mode: FormText = "",
+    window_ends: FormText = "",
+    reply_days: FormText = "",
+    suggestions: FormText = "",
+    a: ProgrammeAdmin = Depends(programme_admin_changing),
+    session: Session = Depends(db_session),
+) -> Response:
+    """How people are matched: by the admins, by choosing, or both (a window first)."""
+    try:
+        ends = None
+        if window_ends.strip():
+            try:
+                ends = date.fromisoformat(window_ends.strip())
+            except ValueError:
+                raise ValidationError("a date (YYYY-MM-DD)", field="window_ends") from None
+        self_match.change_settings(
+            session,
+            a.who.actor,
+            a.program.id,
+            mode=mode,
+            window_ends=ends,
+            reply_days=_whole("reply_days", reply_days),
+            suggestions=_whole("suggestions", suggestions),
+            now=moment,
+        )
+    except ValidationError as error:
+        session.rollback()
+        form = {
+            "mode": mode,
+            "window_ends": window_ends,
+            "reply_days": reply_days,
+            "suggestions": suggestions,
+        }
+        errors = {field_name(error.field or "mode"): sentence(error.message)}
+        return _settings_page(
+            request, a, session, moment, status_code=status(error), sm_form=form, sm_errors=errors
+        )
+    return RedirectResponse(
+        f"/admin/programs/{a.program.id}/settings?saved=self-match#self-match", status_code=303
+    )
 
 
 @router.post("/programs/{program_id}/settings")
 async def save_settings(
     request: Request,
+    moment: Clock,
     a: ProgrammeAdmin = Depends(programme_admin_changing),
     session: Session = Depends(db_session),
 ) -> Response:
@@ -91,8 +163,10 @@ async def save_settings(
             return web_jobs.started(request, job_id)
         matching_service.save_match_settings(session, who.actor, program_id, changes)
     except InvalidInput as error:
-        return _settings_page(request, a, error=str(error), status_code=status(error))
-    return _settings_page(request, a, saved=True)
+        return _settings_page(
+            request, a, session, moment, error=str(error), status_code=status(error)
+        )
+    return _settings_page(request, a, session, moment, saved=True)
 
 
 @router.post("/programs/{program_id}/match")

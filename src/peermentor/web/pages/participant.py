@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from peermentor.domain.balance import NUDGE_THRESHOLD
 from peermentor.services.nudges import NudgeView, nudges_for_pairings
 from peermentor.services.profiles import profile_incomplete
+from peermentor.services.self_match import choosing_open_in
 from peermentor.services.signup import my_enrolments
 from peermentor.services.workspace.overview import card_of, my_overview
 from peermentor.services.workspace.proposals import (
@@ -104,6 +105,8 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
         "signups": [e for e in enrolments if e.status != "enrolled"],
         "programmes": [e for e in enrolments if e.status == "enrolled"],
         "today": clock.date(),
+        # Where people choose their own peer today: a link to choose.
+        "choosing": choosing_open_in(session, who.actor, clock),
         # What the matching would like to know and the profile does not say yet.
         "profile_missing": missing_words(profile_incomplete(session, who.actor)),
     }

@@ -77,6 +77,7 @@ NOTICES = {
     "closing": "Your closing reflection is saved.",
     "ended": "The cycle is closed.",
     "rematch": "You asked for a rematch. You are back in the pool for the next match.",
+    "chosen": "You accepted: you two are peers now. This is your shared workspace.",
     "meeting-scheduled": "Scheduled: the calendar invites are on their way.",
     "meeting-cancelled": "Cancelled: the calendars are told.",
     "availability": "Your availability is saved.",
