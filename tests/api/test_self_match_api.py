@@ -129,7 +129,7 @@ def test_an_admin_opens_choosing_and_two_people_pair_by_the_api(
     ).all()
     assert {e.action for e in entries} == {"program.self_match_changed", "selfmatch.paired"}
     changed = next(e for e in entries if e.action == "program.self_match_changed")
-    assert changed.details["choosing"] is True and changed.details["admin_run"] is False
+    assert changed.details["choosing"] is True and changed.details["run_after_window"] is False
 
 
 def test_a_decline_reads_not_taken_up_to_the_asker(api: Choosers) -> None:
