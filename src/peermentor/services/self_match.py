@@ -13,8 +13,10 @@ names either side of a request (the pairing a yes makes is audited, as any is).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +37,9 @@ from peermentor.services.programs import get_program_by_id
 from peermentor.store import programs_repo, self_match_repo
 from peermentor.store.models import Person, Program
 from peermentor.store.self_match_repo import Closed, RequestRow
+
+if TYPE_CHECKING:
+    from peermentor.services.signup import MyEnrolment
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,14 +484,11 @@ def expire_task(store: Store, settings: Settings, now: datetime) -> int:
     return len(closed)
 
 
-def choosing_open_in(session: Session, actor: Actor, now: datetime) -> set[int]:
-    """The programmes the caller is enrolled in where people may choose today (for
-    the start page's link)."""
-    from peermentor.services.signup import my_enrolments
-
-    out = set()
-    for e in my_enrolments(session, actor):
-        program = programs_repo.program(session, e.program_id)
-        if e.status == "enrolled" and program and settings_of(program).open_on(now.date()):
-            out.add(e.program_id)
-    return out
+def choosing_open_in(enrolments: Sequence[MyEnrolment], now: datetime) -> set[int]:
+    """Of the caller's enrolments (the start page has read them, settings and all),
+    the programmes where people may choose today: no query of its own."""
+    return {
+        e.program_id
+        for e in enrolments
+        if e.status == "enrolled" and SelfMatchSettings.of(e.program_settings).open_on(now.date())
+    }

@@ -15,6 +15,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -78,6 +79,7 @@ class MyEnrolment:
     status: str
     words: str
     paused_until: date | None = None  # the person's own pause in the programme
+    program_settings: dict[str, Any] = field(default_factory=dict)  # how it matches, ...
 
 
 def signup_url(base_url: str, token: str) -> str:
@@ -354,8 +356,8 @@ def my_enrolments(session: Session, actor: Actor) -> list[MyEnrolment]:
     if actor.person_id is None:
         return []
     return [
-        MyEnrolment(pid, name, status, STATUS_WORDS.get(status, status), paused)
-        for pid, name, status, paused in signup_repo.enrolments_of(session, actor.person_id)
+        MyEnrolment(pid, name, status, STATUS_WORDS.get(status, status), paused, stored)
+        for pid, name, status, paused, stored in signup_repo.enrolments_of(session, actor.person_id)
     ]
 
 

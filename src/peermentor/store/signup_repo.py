@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -192,11 +193,19 @@ def names_of(session: Session, person_ids: Sequence[int]) -> dict[int, str]:
     return {pk: name for pk, name in rows}
 
 
-def enrolments_of(session: Session, person_id: int) -> list[tuple[int, str, str, date | None]]:
-    """(programme id, name, status, paused until) of every enrolment of the person,
-    in one query (the start page reads it on every visit)."""
+def enrolments_of(
+    session: Session, person_id: int
+) -> list[tuple[int, str, str, date | None, dict[str, Any]]]:
+    """(programme id, name, status, paused until, programme settings) of every
+    enrolment of the person, in one query (the start page reads it on every visit)."""
     rows = session.execute(
-        select(Program.id, Program.name, Enrolment.status, Availability.paused_until)
+        select(
+            Program.id,
+            Program.name,
+            Enrolment.status,
+            Availability.paused_until,
+            Program.settings,
+        )
         .join(Enrolment, Enrolment.program_id == Program.id)
         .outerjoin(
             Availability,
@@ -205,7 +214,7 @@ def enrolments_of(session: Session, person_id: int) -> list[tuple[int, str, str,
         .where(Enrolment.person_id == person_id)
         .order_by(Program.name)
     )
-    return [(pid, name, status, paused) for pid, name, status, paused in rows]
+    return [(pid, name, status, paused, stored or {}) for pid, name, status, paused, stored in rows]
 
 
 def signed_up_by_email(session: Session, emails: Sequence[str]) -> dict[str, tuple[int, str]]:

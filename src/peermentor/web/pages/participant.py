@@ -106,7 +106,7 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
         "programmes": [e for e in enrolments if e.status == "enrolled"],
         "today": clock.date(),
         # Where people choose their own peer today: a link to choose.
-        "choosing": choosing_open_in(session, who.actor, clock),
+        "choosing": choosing_open_in(enrolments, clock),
         # What the matching would like to know and the profile does not say yet.
         "profile_missing": missing_words(profile_incomplete(session, who.actor)),
     }
