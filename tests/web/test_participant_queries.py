@@ -55,8 +55,9 @@ MOST_FOR_A_PAGE = 10
 # and the caller's own record, to ask for what their profile is missing.
 MOST_FOR_THE_DASHBOARD = 18
 # The pairing's overview also shows the nudges due (services.nudges), read from the
-# pair's activity facts: a fixed number of statements more, whatever the history.
-NUDGE_FACTS = 14
+# pair's activity facts: a fixed number of statements more, whatever the history. The
+# exchange and role-play schedule the card has read are not read again for them.
+NUDGE_FACTS = 7
 # The closing page also shows the cycle in numbers (sessions, requests, feedback,
 # role-plays, gaps, each table once): a fixed number more, whatever the history.
 CYCLE_SUMMARY = 4

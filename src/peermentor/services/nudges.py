@@ -10,10 +10,11 @@ due and links to the page where it is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from html import escape
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ from peermentor.runtime import Store
 from peermentor.services import audit
 from peermentor.services.access import SYSTEM, Actor, NotFound, require_admin
 from peermentor.services.programs import require_program_admin
-from peermentor.services.workspace.access import find_pairing, open_workspace, timing_of
+from peermentor.services.workspace.access import Workspace, find_pairing, open_workspace, timing_of
 from peermentor.services.workspace.balance import report_of
 from peermentor.store import leave_repo
 from peermentor.store.models import Person, Program
@@ -39,6 +40,7 @@ from peermentor.store.nudges_repo import (
     people,
     programmes,
 )
+from peermentor.store.workspace_counts import Exchange
 from peermentor.store.workspace_heads import load_head
 from peermentor.store.workspace_repo import lifecycle_of, member_id, person_id, save_lifecycle
 
@@ -172,14 +174,27 @@ def nudges_for_pairings(
 ) -> dict[int, tuple[NudgeView, ...]]:
     """The same for several of the member's pairings at once (the dashboard): the facts
     of all of them are read together, so the statements do not grow with the pairings."""
-    spaces = [open_workspace(session, actor, pid) for pid in pairing_ids]
+    return due_in_workspaces(
+        session, [open_workspace(session, actor, pid) for pid in pairing_ids], now
+    )
+
+
+def due_in_workspaces(
+    session: Session,
+    spaces: Sequence[Workspace],
+    now: datetime,
+    read: tuple[Mapping[int, Exchange], Mapping[int, Any]] | None = None,
+) -> dict[int, tuple[NudgeView, ...]]:
+    """The nudges due for each workspace's own member, in workspaces the caller has
+    already opened (so the member's access is checked). `read`: their exchange and
+    role-play schedules if the caller has read them already (see load_facts)."""
     found: dict[int, tuple[NudgeView, ...]] = {ws.id: () for ws in spaces}
     spaces = [ws for ws in spaces if ws.state in NUDGING_STATES]
     if not spaces:
         return found
     rows = [find_pairing(session, ws.id) for ws in spaces]  # facts read from the rows
     progs, pulse = _settings_and_pulse(session, rows)
-    loaded_all = load_facts(session, rows, pulse)
+    loaded_all = load_facts(session, rows, pulse, read=read)
     for ws, loaded in zip(spaces, loaded_all, strict=True):
         names = {m: _first(name) for m, name in ws.head.names.items()}
         found[ws.id] = tuple(

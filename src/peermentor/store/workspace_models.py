@@ -328,3 +328,25 @@ class ClosingReflectionRow(Base):
     __table_args__ = (
         UniqueConstraint("pairing_id", "cycle", "person_id", name="uq_closing_reflections"),
     )
+
+
+# "When did this person last do anything" (nudges, the inactive list, the workspace's
+# reminders) asks every table below by person: without these it scanned each table
+# whole on every workspace view.
+LAST_ACTIVITY_INDEXES = (
+    Index("ix_pairing_responses_person_at", PairingResponse.person_id, PairingResponse.at),
+    Index("ix_guidance_asker_at", GuidanceRequestRow.asker_id, GuidanceRequestRow.asked_at),
+    Index(
+        "ix_guidance_recipient_at", GuidanceRequestRow.recipient_id, GuidanceRequestRow.answered_at
+    ),
+    Index("ix_session_logs_by_at", SessionLog.logged_by, SessionLog.logged_at),
+    Index("ix_feedback_giver_at", FeedbackRow.giver_id, FeedbackRow.given_at),
+    Index("ix_feedback_receiver_at", FeedbackRow.receiver_id, FeedbackRow.acknowledged_at),
+    Index("ix_checkins_person_at", CheckInRow.person_id, CheckInRow.at),
+    Index("ix_charter_versions_by_at", CharterVersionRow.edited_by, CharterVersionRow.edited_at),
+    Index("ix_charter_agreements_person_at", CharterAgreement.person_id, CharterAgreement.at),
+    Index("ix_roleplay_reflections_person_at", RolePlayReflection.person_id, RolePlayReflection.at),
+    Index(
+        "ix_closing_reflections_person_at", ClosingReflectionRow.person_id, ClosingReflectionRow.at
+    ),
+)

@@ -100,6 +100,10 @@ class _Facts:
     gaps: set[int]  # pairings where the member named a gap
 
 
+# The exchange and role-play schedules a card read, by pairing id.
+CardReads = tuple[dict[int, Exchange], dict[int, RolePlaySchedule]]
+
+
 def _facts(session: Session, heads: Sequence[PairingHead], person: int) -> _Facts:
     proposed = [h.id for h in heads if h.state == "proposed"]
     open_ = {h.id: h.members for h in heads if h.state in WRITABLE}
@@ -259,7 +263,11 @@ def my_overview(session: Session, actor: Actor, now: datetime) -> Overview:
 
 def card_of(
     session: Session, ws: Workspace, now: datetime
-) -> tuple[PairingOverview, BalanceReport | None]:
+) -> tuple[PairingOverview, BalanceReport | None, CardReads]:
     """The dashboard's card of one opened workspace, with its balance report (None
-    unless the pairing is active or paused): the pairing's overview page."""
-    return _summary(ws.head, ws.me, _facts(session, [ws.head], int(ws.me)), now)
+    unless the pairing is active or paused): the pairing's overview page. The third
+    item is what the card read that the nudges beside it read too (exchange and
+    role-play schedule), so the page reads them once."""
+    facts = _facts(session, [ws.head], int(ws.me))
+    card, report = _summary(ws.head, ws.me, facts, now)
+    return card, report, (facts.exchange, facts.schedules)

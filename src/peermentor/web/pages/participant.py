@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from peermentor.domain.balance import NUDGE_THRESHOLD
-from peermentor.services.nudges import NudgeView, nudges_for_pairings
+from peermentor.services.nudges import due_in_workspaces
 from peermentor.services.profiles import profile_incomplete
 from peermentor.services.self_match import choosing_open_in
 from peermentor.services.signup import my_enrolments
@@ -113,15 +113,8 @@ def _home(request: Request, who: Caller, session: Session, clock: datetime) -> R
     return render(request, "participant_home.html", context)
 
 
-def _nudges(
-    session: Session, who: Caller, pairing_ids: list[int], clock: datetime
-) -> dict[int, tuple[NudgeView, ...]]:
-    """What services.nudges finds due for the caller, by pairing (the _nudges partial)."""
-    return nudges_for_pairings(session, who.actor, pairing_ids, clock)
-
-
 def _overview(request: Request, m: Member, status: int = 200, **extra: object) -> Response:
-    summary, report = card_of(m.session, m.ws, m.clock)
+    summary, report, reads = card_of(m.session, m.ws, m.clock)
     proposed = m.ws.state == "proposed"
     context = {
         "heading": "Your pairing",
@@ -131,7 +124,7 @@ def _overview(request: Request, m: Member, status: int = 200, **extra: object) -
         "state_words": STATE_WORDS,
         "balance_lean": BALANCE_LEAN,
         "component_words": COMPONENT_WORDS,
-        "pairing_nudges": _nudges(m.session, m.who, [m.pairing_id], m.clock),
+        "pairing_nudges": due_in_workspaces(m.session, [m.ws], m.clock, reads),
     } | extra
     return page(request, m, "participant/overview.html", "", context, status)
 
