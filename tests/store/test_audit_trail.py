@@ -55,6 +55,9 @@ RECORDED_ELSEWHERE = {"person.data_exported", "person.erased", "audit.purged"} |
     "signup.declined",
     # tests/store/test_profiles.py
     "profile.updated",
+    # tests/web/test_signin_throttle.py
+    "sign_in.locked",
+    "password.locked",
     # tests/store/test_self_match.py, tests/web/test_self_match_pages.py, tests/api/...
     "program.self_match_changed",
     "selfmatch.paired",

@@ -5,7 +5,11 @@ address meets a ceiling of its own across accounts and forms."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from peermentor.store.audit_models import AuditEntry
+from peermentor.store.models import User
 from tests.web.clock import Clock, moving_clock  # noqa: F401  (the clock fixture)
 from tests.web.conftest import PEER, csrf_of, sign_in
 
@@ -97,14 +101,20 @@ def change_password(client: TestClient, csrf: str, current: str):  # type: ignor
     )
 
 
-def test_the_password_change_form_is_throttled(client: TestClient, clock: Clock) -> None:
-    """Someone holding a stolen session cannot guess the current password at speed."""
+def test_the_password_change_form_is_throttled(
+    client: TestClient, clock: Clock, session: Session
+) -> None:
+    """Someone holding a stolen session cannot guess the current password at speed, and
+    the pause it meets is in the audit log under the account."""
     thief = from_address(client, ATTACKER)
     csrf = sign_in(thief, *PEER)
     for _ in range(5):
         assert change_password(thief, csrf, "guess-password-1").status_code == 422
     refused = change_password(thief, csrf, PEER[1])
     assert refused.status_code == 429 and "Too many failed attempts" in refused.text
+    [lock] = session.scalars(select(AuditEntry).where(AuditEntry.action == "password.locked"))
+    assert lock.actor_kind == "user" and lock.target_id == lock.actor_user_id
+    assert lock.details == {"wait_seconds": 60, "address_wide": False}
     assert login_post(from_address(client, OWNER), *PEER).status_code == 303  # unchanged
     clock.move(minutes=1)
     assert change_password(thief, csrf, PEER[1]).status_code == 200
@@ -136,3 +146,30 @@ def test_an_address_at_its_ceiling_waits_on_every_form_and_the_owner_elsewhere_d
     assert login_post(from_address(client, OWNER), *PEER).status_code == 303
     clock.move(minutes=1)
     assert login_post(sprayer, *PEER).status_code == 303
+
+
+def _locks(session: Session) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "sign_in.locked").order_by(AuditEntry.id)
+        )
+    )
+
+
+def test_each_wait_a_failure_starts_is_audited_once(
+    client: TestClient, clock: Clock, session: Session
+) -> None:
+    attacker = from_address(client, ATTACKER)
+    fail_logins(attacker, 4)
+    assert _locks(session) == []  # four free tries: no wait yet
+    fail_logins(attacker, 1)  # the fifth starts a minute's wait
+    for _ in range(20):  # tries refused during the wait write nothing more
+        assert login_post(attacker, PEER[0], "wrong-password-x").status_code == 429
+    [first] = _locks(session)
+    peer = session.scalar(select(User).where(User.email == PEER[0]))
+    assert peer is not None
+    assert (first.target_kind, first.target_id) == ("user", peer.id)
+    assert first.details == {"wait_seconds": 60, "address_wide": False}
+    clock.move(seconds=60)
+    fail_logins(attacker, 1)  # the sixth: two minutes, a second entry
+    assert [e.details["wait_seconds"] for e in _locks(session)] == [60, 120]

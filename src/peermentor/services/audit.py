@@ -49,11 +49,15 @@ ACTIONS: dict[str, str] = {
     "sign_in": "Signed in",
     "sign_in.failed": "A failed sign-in (the account, when the email is one; with company "
     "sign-in, a flag naming why it was refused)",
+    "sign_in.locked": "Sign-in tries paused after repeated failures (the account, when "
+    "the email is one; how long, and whether the whole address waits); the tries refused "
+    "during the wait are not written one by one",
     "sso.linked": "A company sign-in identity linked to an account at its first use",
     "account.created_at_sign_in": "An account made for an imported person at their first "
     "company sign-in",
     "sign_out": "Signed out",
     "password.changed": "A password changed by its owner",
+    "password.locked": "Password changes paused after repeated wrong current passwords",
     "person.data_exported": "Everything stored about one person exported",
     "person.erased": "A person and their account erased",
     "mail.resent": "A mail that had failed queued to be sent again",

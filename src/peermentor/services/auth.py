@@ -102,12 +102,22 @@ def login(
     user = find_user(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        throttle.failed(session, attempt, now)
+        lock = throttle.failed(session, attempt, now)
         # The account the email names, if any; an unknown email leaves nothing identifying.
         target = ("user", user.id) if user is not None else (None, None)
         audit.record(
             session, None, "sign_in.failed", target_kind=target[0], target_id=target[1], now=now
         )
+        if lock is not None:
+            audit.record(
+                session,
+                None,
+                "sign_in.locked",
+                target_kind=target[0],
+                target_id=target[1],
+                details=lock.details(),
+                now=now,
+            )
         session.commit()
         raise LoginFailed(LOGIN_REFUSED)
     throttle.succeeded(session, attempt)
@@ -201,7 +211,17 @@ def change_password(
     attempt = throttle.Attempt("password", str(user.id), client)
     throttle.check(session, attempt, now)
     if not verify_password(user.password_hash, current):
-        throttle.failed(session, attempt, now)
+        lock = throttle.failed(session, attempt, now)
+        if lock is not None:
+            audit.record(
+                session,
+                actor,
+                "password.locked",
+                target_kind="user",
+                target_id=user.id,
+                details=lock.details(),
+                now=now,
+            )
         session.commit()
         raise InvalidInput("current password: not right")
     throttle.succeeded(session, attempt)

@@ -56,11 +56,33 @@ def check(session: Session, attempt: Attempt, now: datetime) -> None:
         raise TooManyAttempts(wait)
 
 
-def failed(session: Session, attempt: Attempt, now: datetime) -> None:
-    """Count a failure on every key of the attempt (the caller commits)."""
-    for key, rule in attempt.counted_keys():
+def failed(session: Session, attempt: Attempt, now: datetime) -> Lock | None:
+    """Count a failure on every key of the attempt (the caller commits). The lock this
+    failure starts, if it starts one: the caller audits it, once per wait, since the
+    tries refused during the wait are not written down one by one (a guesser could
+    fill the log with them)."""
+    keys = attempt.counted_keys()
+    for key, rule in keys:
         throttle_repo.count_failure(session, key, now, rule.window)
     throttle_repo.forget_stale(session, now, max(ACCOUNT_AT_ADDRESS.window, ADDRESS.window))
+    found = throttle_repo.counters(session, [key for key, _ in keys])
+    waits = [(refused_for(rule, found.get(key), now), rule) for key, rule in keys]
+    wait, rule = max(waits, key=lambda pair: pair[0])
+    if wait <= timedelta(0):
+        return None
+    return Lock(wait_seconds=math.ceil(wait.total_seconds()), address_wide=rule is ADDRESS)
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    """A wait a failure has started: how long, and whether it holds the whole address
+    (every account and form) or only this account from that address."""
+
+    wait_seconds: int
+    address_wide: bool
+
+    def details(self) -> dict[str, int | bool]:
+        return {"wait_seconds": self.wait_seconds, "address_wide": self.address_wide}
 
 
 def succeeded(session: Session, attempt: Attempt) -> None:
