@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     # people are about 50 MiB). A body over its limit is refused with 413 unread.
     max_request_bytes: int = Field(default=1 << 20, ge=1024)
     max_upload_bytes: int = Field(default=64 << 20, ge=1024)
+    # Database connections each process may hold at most (10 stay open, the rest are
+    # opened on demand and closed when idle). `serve --workers N` on PostgreSQL lowers
+    # it so that N processes fit the server's max_connections (runtime.pool_for_workers).
+    db_pool_size: int = Field(default=40, ge=2, le=1000)
     # Audit entries older than this are purged (`peermentor audit purge`, and at serve).
     audit_retention_days: int = Field(default=400, ge=1, le=36_500)
     # Company single sign-on (OpenID Connect). Off unless an issuer is set; then the

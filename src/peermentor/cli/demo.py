@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from peermentor.cli.audit import purge_at_start
-from peermentor.cli.common import open_store_or_exit, out, settings_or_exit
+from peermentor.cli.common import fail, open_store_or_exit, out, settings_or_exit
 from peermentor.config import Settings
 from peermentor.demo_outcomes import LATE_JOINERS
+from peermentor.runtime import pool_for_workers
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(min=1, max=65535, envvar="PORT", help="Port (or $PORT).")]
@@ -39,6 +40,23 @@ def serve(host: Host = "127.0.0.1", port: Port = 8000, workers: Workers = 1) -> 
     # Migrate once here, so that several workers never race to upgrade the schema.
     store = open_store_or_exit(settings)
     purge_at_start(store, settings)
+    try:
+        pool = pool_for_workers(settings.db_pool_size, workers, store.max_connections())
+    except ValueError as error:
+        store.close()
+        fail(str(error))
+    if pool < settings.db_pool_size:
+        typer.echo(
+            f"Each of the {workers} server processes holds at most {pool} database "
+            "connections, so that all fit the server's max_connections.",
+            err=True,
+        )
+        # The worker processes read their settings from the environment.
+        os.environ["PEERMENTOR_DB_POOL_SIZE"] = str(pool)
+        settings = settings.model_copy(update={"db_pool_size": pool})
+        if workers == 1:
+            store.close()
+            store = open_store_or_exit(settings, migrate=False)
     if workers == 1:
         uvicorn.run(create_app(settings, store), host=host, port=port, **UVICORN_OPTIONS)  # type: ignore[arg-type]
         return

@@ -80,16 +80,18 @@ def _take_write_lock(
 
 # One connection for each of the server's request threads (anyio's default is 40): a
 # burst of slow requests (a password hash each) must not queue for a pooled connection,
-# whose wait times out after 30 s. Several server workers multiply this; PostgreSQL's
-# default max_connections is 100.
-POOL_SIZE, POOL_OVERFLOW = 10, 30
+# whose wait times out after 30 s. Ten stay open; the rest open on demand. Several
+# server workers multiply this; PostgreSQL's default max_connections is 100, so
+# `serve --workers N` shares it out (runtime.pool_for_workers).
+POOL_KEPT, POOL_MOST = 10, 40
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, pool_most: int = POOL_MOST, **kwargs: Any) -> Engine:
     url = normalise_url(url)
     if make_url(url).database not in (None, "", ":memory:"):
-        kwargs.setdefault("pool_size", POOL_SIZE)
-        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
+        kept = min(POOL_KEPT, pool_most)
+        kwargs.setdefault("pool_size", kept)
+        kwargs.setdefault("max_overflow", pool_most - kept)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -104,3 +106,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def max_connections(engine: Engine) -> int | None:
+    """PostgreSQL's max_connections (None on SQLite, which has no such limit)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
