@@ -33,7 +33,7 @@ def test_sqlite_has_no_limit_to_share() -> None:
 
 def test_too_many_processes_for_the_server_are_refused_in_words() -> None:
     assert pool_for_workers(40, 45, 100) == 2  # 45 x 2 + 10 = 100: still fits
-    with pytest.raises(ValueError, match="46 server processes do not fit .* of 100"):
+    with pytest.raises(ValueError, match=r"46 server processes do not fit .* of 100"):
         pool_for_workers(40, 46, 100)
 
 
