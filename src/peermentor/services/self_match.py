@@ -246,12 +246,12 @@ def _suggestions(
     the people a declined or open request already stands between."""
     import numpy as np
 
-    from peermentor.matching.cohort import prepare_cohort
     from peermentor.matching.explain import explain_pairing
+    from peermentor.services.cohort_cache import cohort_of
 
     settings = program_match_settings(program)
     records = list(pool.values())
-    co = prepare_cohort(records, settings, (), past_partners_of(session))
+    co = cohort_of(records, settings, past_partners_of(session))
     if mine.employee_id not in co.feats.index:
         return ()
     ids = dict(zip((p.employee_id for p in records), _person_ids(session, records), strict=True))
@@ -298,16 +298,16 @@ def _allowed_now(
     now; otherwise the refusal says what is in the way, without naming who blocked."""
     import numpy as np
 
-    from peermentor.matching.cohort import prepare_cohort
     from peermentor.matching.explain import explain_pairing
     from peermentor.matching.settings import CRITERIA
+    from peermentor.services.cohort_cache import cohort_of
 
     pool = _pool_records(session, program, now)
     ea, eb = _employee_id(session, a), _employee_id(session, b)
     if ea not in pool or eb not in pool:
         raise NotReady("one of you is in a pairing, paused, or taking a break after one now")
     settings = program_match_settings(program)
-    co = prepare_cohort(list(pool.values()), settings, (), past_partners_of(session))
+    co = cohort_of(list(pool.values()), settings, past_partners_of(session))
     ia, ib = co.feats.index.get(ea), co.feats.index.get(eb)
     if ia is None or ib is None:
         raise NotReady("one of you opted out of matching")
