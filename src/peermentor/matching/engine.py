@@ -15,6 +15,7 @@ from peermentor.matching.explain import explain_pairing
 from peermentor.matching.quality import blocking_pairs, quality_report
 from peermentor.matching.result import MatchResult, Pairing
 from peermentor.matching.settings import CRITERIA, MatchSettings
+from peermentor.matching.triad_bound import best_arrangement
 from peermentor.matching.triads import best_two_sums, join_leftovers
 
 Progress = Callable[[str, float], None]
@@ -98,6 +99,12 @@ def run_matching(
         for x in hopeful:
             reasons[x] = WAITLISTED if lone else NO_ROOM
 
+    bound3 = None
+    only_unplaceable = all(r == NO_PARTNER for r in reasons.values())
+    if full and len(joined) == 1 and only_unplaceable and res.duals is not None:
+        # One group of three on the full graph: the best arrangement of pairs and one
+        # group of three, with its proof (matching/triad_bound.py).
+        pairs, joined, bound3 = best_arrangement(co.n, u, v, w, res.duals, pairs, joined)
     groups: list[tuple[int, ...]] = [
         (*pairs[k], joined[k]) if k in joined else pairs[k] for k in range(len(pairs))
     ]
@@ -109,6 +116,8 @@ def run_matching(
         lp = lp_upper_bound(co.n, u, v, w, bound)
         matching_bound = min(matching_bound, lp) if lp is not None else matching_bound
     upper = matching_bound + pinned_total + float(triad_room)
+    if bound3 is not None:
+        upper = min(upper, bound3 + pinned_total)
 
     current = np.full(co.n, np.nan)
     current[co.active] = -1.0
@@ -152,7 +161,7 @@ def run_matching(
         total_score=total,
         upper_bound=upper,
         gap=max(0.0, gap),
-        exact=bool(res.exact) and full and not joined,
+        exact=bool(res.exact) and full and (not joined or _proven(upper, total)),
         blocking_pairs=blocking,
         quality=quality_report(pairings, len(unmatched), settings.criterion_threshold),
         seconds=time.perf_counter() - started,
@@ -161,6 +170,11 @@ def run_matching(
         edges=len(u),
         full_graph=full,
     )
+
+
+def _proven(upper: float, total: float) -> bool:
+    """The bound meets the total up to the rounding of weights to integers."""
+    return upper - total <= 1e-9 * max(1.0, abs(upper))
 
 
 def candidate_graph(

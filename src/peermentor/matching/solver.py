@@ -53,6 +53,10 @@ class SolveResult:
     upper_bound: float  # proven upper bound on the best total of ANY matching
     exact: bool  # True when total is proven optimal on the given edges
     cardinality: int  # number of matched pairs
+    # The certificate behind the weight bound: its total D, the vertex duals y and, per
+    # edge, the summed duals of the blossoms holding both its ends; what bounds a group
+    # of three (matching/triad_bound.py). None where no such certificate was made.
+    duals: tuple[float, np.ndarray, np.ndarray] | None = None
 
 
 @dataclass
@@ -200,7 +204,13 @@ class _Engine:
         return mate
 
 
-def _result(g: _Graph, mate: np.ndarray, upper_bound: float, exact: bool) -> SolveResult:
+def _result(
+    g: _Graph,
+    mate: np.ndarray,
+    upper_bound: float,
+    exact: bool,
+    duals: tuple[float, np.ndarray, np.ndarray] | None = None,
+) -> SolveResult:
     idx = np.flatnonzero(mate >= 0)
     if g.eu.shape[0]:
         matched = mate[g.eu] == g.ev
@@ -213,6 +223,7 @@ def _result(g: _Graph, mate: np.ndarray, upper_bound: float, exact: bool) -> Sol
         upper_bound=upper_bound,
         exact=exact,
         cardinality=int(idx.shape[0] // 2),
+        duals=duals,
     )
 
 
@@ -269,9 +280,11 @@ def _solve_graph(
     round_fractional(n, q, price, obj, obj_edge, g.eu, g.ev, wt, g.adj_start, g.adj_p, eng.st)
     del q, price, obj, obj_edge
     eng.run(progress, 0.1, 0.9, budget)
-    bound, bad = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob, g.adj_start, g.adj_p)
+    cert = weight_certificate(eng.st, n, scale, g.eu, g.ev, g.w, ob, g.adj_start, g.adj_p)
+    bound, bad, y, edge_z = cert
     if bad:
         raise RuntimeError(f"dual certificate failed on {bad} constraints")
+    duals = (float(bound), np.asarray(y), np.asarray(edge_z))
     bound = min(bound, lp_bound)
     # 3. Maximum cardinality first. Shifting every weight by C and every vertex dual
     #    by C keeps all slacks, so the weight-optimal state is a valid warm start.
@@ -284,7 +297,7 @@ def _solve_graph(
     exact = optimality_violations(eng.st, n, g.eu, g.ev, eng.wt, g.adj_start, g.adj_p) == 0
     if progress is not None:
         progress(1.0)
-    return _result(g, eng.partner(), bound, exact)
+    return _result(g, eng.partner(), bound, exact, duals)
 
 
 def solve_matching(

@@ -88,7 +88,8 @@ def weight_certificate(st, n, scale, eu, ev, w, outside_bound, adj_start, adj_p)
     integers), raised to outside_bound[v] / 2 so that every hidden pair (i, j) with
     weight <= min(ob_i, ob_j) <= (ob_i + ob_j) / 2 is covered too; z_B = Z_B / scale.
     Every constraint is re-checked in floating point on the real weights; returns
-    (bound, number of violated constraints)."""
+    (bound, number of violated constraints, y, and for every edge the z of the blossoms
+    holding both its ends)."""
     size, common = blossom_tables(st, n, eu, ev, adj_start, adj_p)
     y = np.empty(n, dtype=np.float64)
     margin = 1.0 / scale
@@ -105,14 +106,15 @@ def weight_certificate(st, n, scale, eu, ev, w, outside_bound, adj_start, adj_p)
             if st[DUAL, b] < 0:
                 bad += 1
             bound += (st[DUAL, b] / scale) * (size[b] // 2)
+    zs = np.empty(eu.shape[0], dtype=np.float64)
     for k in range(eu.shape[0]):
-        zs = common[k] / scale
-        if y[eu[k]] + y[ev[k]] + zs < w[k]:
+        zs[k] = common[k] / scale
+        if y[eu[k]] + y[ev[k]] + zs[k] < w[k]:
             bad += 1
     for v in range(n):
         if y[v] < outside_bound[v] / 2.0 or y[v] < 0.0:
             bad += 1
-    return bound, bad
+    return bound, bad, y, zs
 
 
 @njit(cache=True)
