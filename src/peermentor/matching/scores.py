@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from peermentor.matching.arrays import sorted_unique
 from peermentor.matching.features import ALLOWED_FLOOR, Features
 
 N_CRITERIA = 6
@@ -118,7 +119,7 @@ class Scorer:
             s[~self.active[r0:r1]] = -np.inf
         if self.teams:
             keys = self.f.team_key[r0:r1]
-            for key in np.unique(keys[keys >= 0]):
+            for key in sorted_unique(keys[keys >= 0]):
                 members = self.teams[int(key)]
                 members = members[(members >= c0) & (members < c1)]
                 if len(members):
