@@ -85,6 +85,7 @@ def _number(y: float) -> str:
     return f"{y:.0f}" if float(y).is_integer() else f"{y:.1f}"
 
 
+@functools.lru_cache(maxsize=1 << 12)  # few distinct values in a cohort
 def _years(y: float) -> str:
     if y < 1:
         return "less than a year"
@@ -117,6 +118,7 @@ def _offset(zone: str, at: datetime) -> float | None:
     return _OFFSETS[key]
 
 
+@functools.lru_cache(maxsize=1 << 12)  # few distinct values in a cohort
 def _overlap(a: float, b: float, start: float, end: float) -> float:
     # The same circle-of-24-hours rule as features.overlap_hours, for one pair.
     return max(
