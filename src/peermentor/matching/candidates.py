@@ -17,6 +17,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from peermentor.matching import scan_kernels
+from peermentor.matching.arrays import sorted_unique
 from peermentor.matching.features import ALLOWED_FLOOR
 from peermentor.matching.scan_plan import build_plan
 from peermentor.matching.scores import Scorer
@@ -227,6 +228,6 @@ def topk_edges(
     cols = heap_c[has].astype(np.int64)
     full = has.all(axis=1)
     bound = np.where(full, heap_v[:, 0].astype(np.float64) + FLOAT32_MARGIN, 0.0)
-    key = np.unique(np.minimum(rows, cols) * n + np.maximum(rows, cols))
+    key = sorted_unique(np.minimum(rows, cols) * n + np.maximum(rows, cols))
     first, second = np.divmod(key, n)
     return first, second, np.clip(bound, 0.0, None)

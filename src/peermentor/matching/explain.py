@@ -67,9 +67,12 @@ def common(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
     if not mine or not theirs:
         return []
     other = _tags(tuple(theirs))[1]
+    pairs, keys = _tags(tuple(mine))
+    if keys.isdisjoint(other):  # most pairs of lists: nothing to walk
+        return []
     seen: set[str] = set()
     out = []
-    for key, t in _tags(tuple(mine))[0]:
+    for key, t in pairs:
         if key in other and key not in seen:
             seen.add(key)
             out.append(t)
@@ -78,13 +81,17 @@ def common(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
 
 def only_mine(mine: Sequence[str], theirs: Sequence[str]) -> list[str]:
     other = _tags(tuple(theirs))[1]
-    return [t for key, t in _tags(tuple(mine))[0] if key not in other]
+    pairs, keys = _tags(tuple(mine))
+    if keys.isdisjoint(other):
+        return [t for _, t in pairs]
+    return [t for key, t in pairs if key not in other]
 
 
 def _number(y: float) -> str:
     return f"{y:.0f}" if float(y).is_integer() else f"{y:.1f}"
 
 
+@functools.lru_cache(maxsize=1 << 12)  # few distinct values in a cohort
 def _years(y: float) -> str:
     if y < 1:
         return "less than a year"
@@ -117,6 +124,7 @@ def _offset(zone: str, at: datetime) -> float | None:
     return _OFFSETS[key]
 
 
+@functools.lru_cache(maxsize=1 << 12)  # few distinct values in a cohort
 def _overlap(a: float, b: float, start: float, end: float) -> float:
     # The same circle-of-24-hours rule as features.overlap_hours, for one pair.
     return max(

@@ -99,9 +99,16 @@ def _tags_dense(tag_lists: Sequence[Iterable[str]], normalise: str = "l2") -> np
 
 
 def _offered_sought(people: Sequence[PersonRecord]) -> tuple[np.ndarray, np.ndarray]:
+    # The vocabulary of both sides first, so both matrices get every column: the
+    # columns tag_matrix would number on the lists side by side, without the matrix.
     vocab: dict[str, int] = {}
-    # Build the vocabulary from both sides first, so both matrices get every column.
-    tag_matrix([(*p.skills_offered, *p.skills_sought) for p in people], "none", vocab)
+    seen: set[tuple[str, ...]] = set()
+    for p in people:
+        both = (*p.skills_offered, *p.skills_sought)
+        if both not in seen:
+            seen.add(both)
+            for t in sorted({t.strip().lower() for t in both if t.strip()}):
+                vocab.setdefault(t, len(vocab))
     offered = tag_matrix([p.skills_offered for p in people], "none", vocab)
     sought = np.asarray(tag_matrix([p.skills_sought for p in people], "none", vocab).toarray())
     # Helping with two of the things someone seeks is full value (one is half): people

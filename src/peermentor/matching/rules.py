@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from peermentor.domain.people import PersonRecord
+from peermentor.matching.arrays import sorted_unique
 from peermentor.matching.settings import MatchSettings
 
 PastPartners = Iterable[frozenset[str]]
@@ -140,7 +141,7 @@ def sparse_exclusions(
     n = len(people)
     if not rows:
         return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    key = np.unique(np.array(rows, dtype=np.int64) * n + np.array(cols, dtype=np.int64))
+    key = sorted_unique(np.array(rows, dtype=np.int64) * n + np.array(cols, dtype=np.int64))
     r, c = np.divmod(key, n)
     indptr = np.searchsorted(r, np.arange(n + 1)).astype(np.int64)
     return indptr, c
@@ -182,7 +183,7 @@ def reporting_line_pairs(
     else:
         index = {p.employee_id: i for i, p in enumerate(people)}
         manager_of = {p.employee_id: p.manager_id for p in all_people}
-        for i in np.unique(who[current >= 0]).tolist():
+        for i in sorted_unique(who[current >= 0]).tolist():
             chain = [index.get(a) for a in ancestors(people[i].employee_id, manager_of)]
             extra = np.array([j for j in chain if j is not None and j != i], dtype=np.int64)
             found_i.append(np.full(len(extra), i, dtype=np.int64))

@@ -13,6 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
+from peermentor.matching.arrays import sorted_unique
 from peermentor.matching.features import ALLOWED_FLOOR, Features
 
 N_CRITERIA = 6
@@ -118,7 +119,7 @@ class Scorer:
             s[~self.active[r0:r1]] = -np.inf
         if self.teams:
             keys = self.f.team_key[r0:r1]
-            for key in np.unique(keys[keys >= 0]):
+            for key in sorted_unique(keys[keys >= 0]):
                 members = self.teams[int(key)]
                 members = members[(members >= c0) & (members < c1)]
                 if len(members):
@@ -126,18 +127,64 @@ class Scorer:
 
     # ---- listed pairs ---------------------------------------------------------------
 
+    @cached_property
+    def _one_hot(self) -> list[np.ndarray | None]:
+        """For each piece whose right side is one-hot (each row a single 1, or all
+        zero), the column of each row's 1 (-1 for none); None for the other pieces."""
+        out: list[np.ndarray | None] = []
+        for p in self.f.pieces:
+            r = p.right
+            binary = bool(((r == 0.0) | (r == 1.0)).all())
+            if binary and r.ndim == 2 and r.shape[1] and bool((r.sum(axis=1) <= 1.0).all()):
+                out.append(np.where(r.any(axis=1), r.argmax(axis=1), -1))
+            else:
+                out.append(None)
+        return out
+
+    @cached_property
+    def _halves(self) -> list[tuple[np.ndarray, np.ndarray] | None]:
+        """For each piece whose sides are whole numbers (left) and halves (right), small
+        enough that a product fits int8 (tag sets: the skills, the languages): both as
+        int8, right doubled, summed in int32; None for the other pieces. Their products
+        and sums are exact in float64 in any order, so this gives the very same value."""
+        out: list[tuple[np.ndarray, np.ndarray] | None] = []
+        for p in self.f.pieces:
+            left, right2 = p.left, 2.0 * p.right
+            small = (
+                left.ndim == 2
+                and bool((np.abs(left) <= 2).all() and (np.abs(right2) <= 2).all())
+                and bool((left == np.rint(left)).all() and (right2 == np.rint(right2)).all())
+            )
+            out.append((left.astype(np.int8), right2.astype(np.int8)) if small else None)
+        return out
+
+    def _dot(self, k: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """left_u · right_v of piece k. Against a one-hot right side that is the one
+        entry left_u[c_v] (every other term is an exact 0), read without gathering two
+        (E × width) matrices: the same value, bit for bit."""
+        p = self.f.pieces[k]
+        codes = self._one_hot[k]
+        if codes is None:
+            halves = self._halves[k]
+            if halves is not None:
+                left8, right8 = halves
+                return (left8[u] * right8[v]).sum(axis=1, dtype=np.int32) * 0.5
+            return _rowdot(p.left[u], p.right[v])
+        c = codes[v]
+        return np.where(c >= 0, p.left[u, np.maximum(c, 0)], 0.0)
+
     def components(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Exact (float64) components (E × 6) and rule penalty (E,) of pairs (u, v)."""
         comps = np.zeros((len(u), N_CRITERIA))
         penalty = np.zeros(len(u))
-        for p in self.f.pieces:
-            a = _rowdot(p.left[u], p.right[v])
+        for k, p in enumerate(self.f.pieces):
+            a = self._dot(k, u, v)
             if p.kind == "relu":
                 a = np.maximum(a, 0.0)
             elif p.kind == "min1":
                 a = np.minimum(a, 1.0)
             elif p.kind == "minpair":
-                a = np.minimum(np.minimum(a, _rowdot(p.left[v], p.right[u])), 1.0)
+                a = np.minimum(np.minimum(a, self._dot(k, v, u)), 1.0)
             if p.comp < 0:
                 penalty += p.coef * a
             else:

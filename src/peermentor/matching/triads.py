@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from peermentor.matching.scores import Scorer
 
@@ -48,14 +49,31 @@ def best_two_sums(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.nda
     """Per node, the sum of its two best edge weights: what joining any pair can add at
     most, because every node's best allowed partners are edges (all of them on the
     full graph, the top k with k >= 2 on candidates)."""
-    nodes = np.concatenate([u, v])
-    weights = np.concatenate([w, w])
-    by_weight = np.argsort(-weights, kind="stable")
-    order = by_weight[np.argsort(nodes[by_weight], kind="stable")]  # by node, best first
-    nodes, weights = nodes[order], weights[order]
-    start = np.searchsorted(nodes, np.arange(n))
-    rank = np.arange(len(nodes)) - start[nodes]
+    return np.asarray(
+        _best_two_sums(n, np.asarray(u, np.int64), np.asarray(v, np.int64), np.asarray(w, float))
+    )
+
+
+@njit(cache=True)
+def _best_two_sums(n: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    # One pass keeping each node's two best; summed as 0 + best + second, the order
+    # in which sorting the edges by node and weight and adding them up would.
+    first = np.full(n, -np.inf)
+    second = np.full(n, -np.inf)
+    count = np.zeros(n, np.int64)
+    for e in range(u.shape[0]):
+        x = w[e]
+        for node in (u[e], v[e]):
+            count[node] += 1
+            if x > first[node]:
+                second[node] = first[node]
+                first[node] = x
+            elif x > second[node]:
+                second[node] = x
     out = np.zeros(n)
-    top = rank < 2
-    np.add.at(out, nodes[top], weights[top])
+    for node in range(n):
+        if count[node] >= 1:
+            out[node] += first[node]
+        if count[node] >= 2:
+            out[node] += second[node]
     return out
