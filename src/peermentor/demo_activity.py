@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from peermentor.domain.roleplay import roles_for
 from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person, Program
 from peermentor.store.workspace_models import (
     CharterAgreement,
@@ -342,7 +343,11 @@ def _tell(
                 scenario_key=SCENARIOS[n % 2],
                 sequence=n,
                 scheduled_on=on,
-                roles=[[group[n % 2], "practising"], [group[(n + 1) % 2], "counterpart"]],
+                # A triad's role-plays rotate all three roles, as the workspace's do.
+                roles=[
+                    [int(m), role.value]
+                    for m, role in roles_for(tuple(str(g) for g in group), n).items()
+                ],
                 completed_at=_at(on, 17),
             )
     if story == "close":

@@ -163,6 +163,29 @@ def test_demo_builds_a_database_and_prints_logins(cli: CliRunner, tmp_path: Path
     assert (tmp_path / "demo.db").exists()
 
 
+def test_the_demos_role_plays_give_every_member_of_a_triad_a_role(
+    cli: CliRunner, tmp_path: Path
+) -> None:
+    """A role-play whose roles leave out a member of its pairing cannot be shown to
+    them: the demo's history must rotate a triad's three roles as the workspace does."""
+    import json
+    import sqlite3
+
+    run(cli, "demo", "--people", "60", "--no-serve", "--database", "demo.db")
+    db = sqlite3.connect(tmp_path / "demo.db")
+    members: dict[int, set[int]] = {}
+    for pairing, person in db.execute("SELECT pairing_id, person_id FROM pairing_members"):
+        members.setdefault(pairing, set()).add(person)
+    played = db.execute("SELECT pairing_id, roles FROM roleplays").fetchall()
+    assert played, "the demo has no role-plays"
+    triads = {p for p, _ in played if len(members[p]) == 3}
+    assert triads, "the 60-person demo has no triad with role-plays to check"
+    for pairing, roles in played:
+        named = json.loads(roles)
+        assert {m for m, _ in named} == members[pairing], (pairing, named)
+        assert len({r for _, r in named}) == len(named) and "practising" in {r for _, r in named}
+
+
 def test_match_run_json_export_and_scores(cli: CliRunner, tmp_path: Path) -> None:
     import csv
     import json
