@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     # opened on demand and closed when idle). `serve --workers N` on PostgreSQL lowers
     # it so that N processes fit the server's max_connections (runtime.pool_for_workers).
     db_pool_size: int = Field(default=40, ge=2, le=1000)
+    # Memory each web process may give to rendered participant pages kept until what
+    # they show changes (web/page_cache.py); 0 renders every page afresh.
+    page_cache_mb: int = Field(default=32, ge=0, le=4096)
     # Audit entries older than this are purged (`peermentor audit purge`, and at serve).
     audit_retention_days: int = Field(default=400, ge=1, le=36_500)
     # Company single sign-on (OpenID Connect). Off unless an issuer is set; then the

@@ -28,6 +28,7 @@ from peermentor.web.docs import install_docs
 from peermentor.web.headers import SecurityHeaders
 from peermentor.web.limits import install_body_limit
 from peermentor.web.oidc import OidcClient
+from peermentor.web.page_cache import PageCache
 from peermentor.web.pages import account as account_pages
 from peermentor.web.pages import (
     account_blocks,
@@ -128,6 +129,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app = PeermentorApp(title="peermentor", version=__version__, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.store = store
+    app.state.page_cache = PageCache(settings.page_cache_mb << 20)
     app.state.secret_key = settings.resolved_secret_key()
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
     _install_error_pages(app)

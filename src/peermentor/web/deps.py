@@ -101,6 +101,8 @@ class Caller:
     user: User
     actor: Actor
     csrf_token: str | None  # None when the caller used an API token
+    # The sign-in session's row (None for an API token): what a kept page is keyed on.
+    session_id: int | None = None
 
 
 def optional_caller(
@@ -116,7 +118,7 @@ def optional_caller(
     if found is None:
         return None
     user, row = found
-    return Caller(user, auth_service.actor_for(user), row.csrf_token)
+    return Caller(user, auth_service.actor_for(user), row.csrf_token, row.id)
 
 
 @contextmanager

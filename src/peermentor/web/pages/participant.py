@@ -26,6 +26,7 @@ from peermentor.services.workspace.proposals import (
     pairing_view,
 )
 from peermentor.web.deps import Caller, LoginRequired, optional_caller
+from peermentor.web.page_cache import kept_or_rendered
 from peermentor.web.pages import (
     participant_calendar,
     participant_charter,
@@ -84,7 +85,9 @@ async def home(request: Request) -> Response:
             who = optional_caller(request, clock, session)
             if who is None:
                 raise LoginRequired
-            return _home(request, who, session, clock)
+            return kept_or_rendered(
+                request, session, who, clock, lambda: _home(request, who, session, clock)
+            )
 
     return await in_page_thread(whole)
 

@@ -42,6 +42,7 @@ from peermentor.web.deps import (
     pairing_member,
     pairing_member_changing,
 )
+from peermentor.web.page_cache import kept_or_rendered
 from peermentor.web.render import render, sentence
 
 # The notices a redirect may ask for, by key: the query string names one of these and
@@ -193,15 +194,6 @@ def _path_pairing_id(raw: str) -> int:
         raise RequestValidationError(problems) from None
 
 
-def _resolve_member(request: Request, session: Session, raw_pairing_id: str) -> Member:
-    clock = page_clock(request)
-    who = optional_caller(request, clock, session)
-    if who is None:
-        raise LoginRequired
-    found = _pairing_member(session, who, _path_pairing_id(raw_pairing_id))
-    return Member(found.who, session, clock, found.workspace)
-
-
 def member_page(handler: Callable[..., Response]) -> Callable[..., Any]:
     """Make `handler(request, m: Member, ...)` (a GET page of one pairing) an async
     endpoint that does all its blocking work in one thread-pool hop.
@@ -226,7 +218,16 @@ def member_page(handler: Callable[..., Response]) -> Callable[..., Any]:
 
         def whole() -> Response:
             with request.app.state.store.sessions() as session:
-                return handler(m=_resolve_member(request, session, raw), **values)
+                clock = page_clock(request)
+                who = optional_caller(request, clock, session)
+                if who is None:
+                    raise LoginRequired
+
+                def fresh() -> Response:
+                    found = _pairing_member(session, who, _path_pairing_id(raw))
+                    return handler(m=Member(found.who, session, clock, found.workspace), **values)
+
+                return kept_or_rendered(request, session, who, clock, fresh)
 
         return await in_page_thread(whole)
 
