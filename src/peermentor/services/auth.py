@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from peermentor.services import audit, throttle
@@ -27,7 +28,7 @@ from peermentor.services.access import (
 )
 from peermentor.services.passwords import check_password_policy, hash_password, verify_password
 from peermentor.services.users import find_user
-from peermentor.store import accounts_repo, people_repo, signup_repo
+from peermentor.store import accounts_repo, data_version, people_repo, signup_repo
 from peermentor.store.auth_models import ApiToken, Invitation, UserSession
 from peermentor.store.models import Person, User
 
@@ -160,19 +161,56 @@ def resolve_session(
     if found is None:
         return None
     row, user = found
-    if row.revoked_at is not None:
+    state = SessionState(
+        row.revoked_at, row.created_at, row.last_seen_at, row.expires_at, user.is_active
+    )
+    if not state.live(now, limits):
         return None
-    last_seen, created = _aware(row.last_seen_at), _aware(row.created_at)
-    # Both ends are checked now, so a shorter setting applies to sessions already open.
-    ends = min(_aware(row.expires_at), created + limits.absolute, last_seen + limits.idle)
-    if ends <= now:
-        return None
-    if not user.is_active:
-        return None
-    if now - last_seen >= SEEN_EVERY:
+    if state.seen_due(now):
         row.last_seen_at = now
         session.commit()
     return user, row
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """What decides whether a sign-in session still holds, read from its row."""
+
+    revoked_at: datetime | None
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_active: bool
+
+    def live(self, now: datetime, limits: SessionLimits) -> bool:
+        if self.revoked_at is not None or not self.user_active:
+            return False
+        last_seen, created = _aware(self.last_seen_at), _aware(self.created_at)
+        # Both ends are checked now, so a shorter setting applies to sessions already open.
+        ends = min(_aware(self.expires_at), created + limits.absolute, last_seen + limits.idle)
+        return now < ends
+
+    def seen_due(self, now: datetime) -> bool:
+        return now - _aware(self.last_seen_at) >= SEEN_EVERY
+
+
+def live_session_and_version(
+    engine: Engine, token: str | None, now: datetime, limits: SessionLimits
+) -> tuple[int, int] | None:
+    """For a kept page (web/page_cache.py): the session's row id and the data version,
+    read in one statement outside any transaction, when the session holds and needs
+    nothing written (its last-seen time is not due); None sends the request down the
+    ordinary path, which decides and writes as resolve_session does."""
+    if not token:
+        return None
+    found = data_version.session_and_version(engine, digest(token))
+    if found is None:
+        return None
+    session_id, revoked, created, seen, expires, active, version = found
+    state = SessionState(revoked, created, seen, expires, active)
+    if not state.live(now, limits) or state.seen_due(now):
+        return None
+    return session_id, version
 
 
 def logout(session: Session, token: str | None, now: datetime) -> None:

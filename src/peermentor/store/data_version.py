@@ -23,10 +23,14 @@ its commit: concurrent writers queue there as they do for SQLite's write lock an
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Connection, Integer, select
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Connection, Engine, Integer, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from peermentor.store.models import Base
+from peermentor.store.auth_models import UserSession
+from peermentor.store.db import SINGLE_READ
+from peermentor.store.models import Base, User
 
 TABLE = "data_version"
 UNTRACKED = frozenset(
@@ -50,9 +54,46 @@ class DataVersion(Base):
     n: Mapped[int] = mapped_column(BigInteger, nullable=False)
 
 
+_SESSION_AND_VERSION = (
+    select(
+        UserSession.id,
+        UserSession.revoked_at,
+        UserSession.created_at,
+        UserSession.last_seen_at,
+        UserSession.expires_at,
+        User.is_active,
+        select(DataVersion.n).where(DataVersion.id == 1).scalar_subquery(),
+    )
+    .join(User, User.id == UserSession.user_id)
+    .where(UserSession.token_hash == bindparam("token_hash"))
+)
+
+
 def current(session: Session) -> int:
     """The version now (one indexed read of one row)."""
     return int(session.execute(select(DataVersion.n).where(DataVersion.id == 1)).scalar_one())
+
+
+def session_and_version(
+    engine: Engine, token_hash: str
+) -> tuple[int, datetime | None, datetime, datetime, datetime, bool, int] | None:
+    """A sign-in session's row, its account's active flag and the data version, in ONE
+    statement outside a transaction (one statement sees one snapshot): what a kept
+    page needs, at the cost of one round trip instead of four (BEGIN, the session, the
+    version, ROLLBACK), each a release of the GIL that a busy process waits to retake."""
+    # Outside a transaction: no BEGIN from store/db.py's SQLite hook; AUTOCOMMIT on
+    # PostgreSQL.
+    options = (
+        {"isolation_level": "AUTOCOMMIT"}
+        if engine.dialect.name == "postgresql"
+        else {SINGLE_READ: True}
+    )
+    with engine.connect().execution_options(**options) as connection:
+        found = connection.execute(_SESSION_AND_VERSION, {"token_hash": token_hash}).first()
+    if found is None:
+        return None
+    sid, revoked, created, seen, expires, active, version = found
+    return int(sid), revoked, created, seen, expires, bool(active), int(version)
 
 
 def trigger_names(table: str) -> list[str]:

@@ -26,6 +26,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # needs the write lock first.
 _READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
 _WRITE_LOCK = "peermentor_sqlite_write_lock"  # key in the connection's info
+SINGLE_READ = "peermentor_single_read"  # an execution option: see _sqlite_begin
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,6 +46,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Any) -> None:
     # A deferred transaction: reads take no lock and, under WAL, never wait for a writer.
     connection.info[_WRITE_LOCK] = None
+    if connection.get_execution_options().get(SINGLE_READ):
+        return  # one read statement, its own snapshot: no BEGIN (data_version.py)
     connection.exec_driver_sql("BEGIN")
     connection.info[_WRITE_LOCK] = False
 

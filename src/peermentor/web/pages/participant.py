@@ -26,7 +26,7 @@ from peermentor.services.workspace.proposals import (
     pairing_view,
 )
 from peermentor.web.deps import Caller, LoginRequired, optional_caller
-from peermentor.web.page_cache import kept_or_rendered
+from peermentor.web.page_cache import kept_or_rendered, kept_page
 from peermentor.web.pages import (
     participant_calendar,
     participant_charter,
@@ -89,7 +89,7 @@ async def home(request: Request) -> Response:
                 request, session, who, clock, lambda: _home(request, who, session, clock)
             )
 
-    return await in_page_thread(whole)
+    return kept_page(request, page_clock(request)) or await in_page_thread(whole)
 
 
 def _home(request: Request, who: Caller, session: Session, clock: datetime) -> Response:

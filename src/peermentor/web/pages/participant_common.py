@@ -42,7 +42,7 @@ from peermentor.web.deps import (
     pairing_member,
     pairing_member_changing,
 )
-from peermentor.web.page_cache import kept_or_rendered
+from peermentor.web.page_cache import kept_or_rendered, kept_page
 from peermentor.web.render import render, sentence
 
 # The notices a redirect may ask for, by key: the query string names one of these and
@@ -229,7 +229,7 @@ def member_page(handler: Callable[..., Response]) -> Callable[..., Any]:
 
                 return kept_or_rendered(request, session, who, clock, fresh)
 
-        return await in_page_thread(whole)
+        return kept_page(request, page_clock(request)) or await in_page_thread(whole)
 
     endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=kept, return_annotation=Response
