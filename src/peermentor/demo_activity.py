@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from peermentor.domain.roleplay import roles_for
+from peermentor.store.bulk import catch_up_id_sequence
 from peermentor.store.models import Enrolment, MatchRun, Pairing, PairingMember, Person, Program
 from peermentor.store.workspace_models import (
     CharterAgreement,
@@ -68,6 +69,8 @@ class _Rows:
         for table, rows in self.rows.items():
             for start in range(0, len(rows), BATCH):
                 self.session.execute(insert(table), rows[start : start + BATCH])
+            # The ids were handed out here: the next ORM insert must not reuse one.
+            catch_up_id_sequence(self.session, table.__table__)  # type: ignore[attr-defined]
         self.rows.clear()
 
 
@@ -408,6 +411,7 @@ def generated_programme(
             [{"program_id": program.id, "person_id": r["id"], "status": "enrolled",
               "enrolled_at": now} for r in person_rows[start : start + BATCH]],
         )  # fmt: skip
+    catch_up_id_sequence(session, Person.__table__)  # type: ignore[arg-type]
     run = MatchRun(program_id=program.id, status="published", settings={},
                    summary={"pairings": people // 2, "matched_people": people // 2 * 2,
                             "unmatched": people % 2, "gap": 0.004, "blocking_pairs": 3,

@@ -43,6 +43,21 @@ def next_ids(session: Session, table: Table, count: int) -> list[int]:
     return sorted(int(r[0]) for r in rows)
 
 
+def catch_up_id_sequence(session: Session, table: Table) -> None:
+    """After rows were written with ids of their own: on PostgreSQL, move the table's id
+    sequence past them, or the next ORM insert is handed an id already taken (SQLite
+    numbers a new row from MAX(id) by itself)."""
+    if _is_sqlite(session):
+        return
+    session.execute(
+        text(
+            "SELECT setval(pg_get_serial_sequence(:t, 'id'), "
+            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table.name}), 1))"
+        ),
+        {"t": table.name},
+    )
+
+
 def insert_rows(
     session: Session, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> int:
