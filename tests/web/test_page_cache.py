@@ -7,19 +7,26 @@ text, someone else's page or a page after signing out."""
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, timedelta
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, select
+from sqlalchemy.orm import Session
 
 from peermentor.config import Settings
 from peermentor.runtime import Store, open_store
 from peermentor.services.access import SYSTEM
 from peermentor.services.users import create_user
 from peermentor.services.workspace.gaps import add_gap
+from peermentor.store.auth_models import UserSession
+from peermentor.store.models import User
 from peermentor.web.app import create_app
 from peermentor.web.deps import now
 from peermentor.web.page_cache import PageCache
@@ -200,3 +207,57 @@ def test_the_cache_keeps_to_its_memory_and_drops_older_versions() -> None:
     cache.put(2, (1, "/", "", "m"), b"y" * 2000)  # over an eighth of the memory: not kept
     assert len(cache) == 0
     assert not PageCache(0).enabled
+
+
+def test_requests_that_miss_one_page_together_wait_for_one_render() -> None:
+    cache = PageCache(max_bytes=1 << 20)
+    key = (1, "/", "", "m")
+    renders: list[int] = []
+    started = threading.Barrier(8)
+
+    def view() -> bytes:
+        started.wait()
+        kept = cache.get(1, key)
+        if kept is not None:
+            return kept
+        with cache.one_render(key):
+            kept = cache.get(1, key)
+            if kept is not None:
+                return kept
+            renders.append(1)
+            time.sleep(0.05)  # a render's worth of work, while the others arrive
+            cache.put(1, key, b"page")
+            return b"page"
+
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(lambda _: view(), range(8)))
+    assert pages == [b"page"] * 8
+    assert len(renders) == 1
+
+
+def test_a_kept_page_still_keeps_the_session_alive(pair: Pair) -> None:
+    """Served from the cache, a view still writes the session's last-seen time once a
+    minute (after the answer), so an active person is not signed out as idle."""
+    start = CLOCK + timedelta(minutes=10, seconds=10)
+    pair.app.dependency_overrides[now] = lambda: start
+    try:
+        ana = pair.client("ana")  # signed in at start: last seen then
+        at = start + timedelta(seconds=55)  # the next minute, not due yet
+        pair.app.dependency_overrides[now] = lambda: at
+        ana.get(pair.gaps())
+        at = start + timedelta(seconds=65)  # due now, the page still kept
+        statements, _, _ = _statements(pair, ana, pair.gaps())
+        assert not _read_gaps(statements)  # the kept page was served
+        with pair.store.sessions() as session:
+            seen = max(
+                row.last_seen_at
+                for row in session.scalars(select(UserSession))
+                if row.user_id == _user_id(session, pair.world.people["ana"].email)
+            )
+        assert seen.replace(tzinfo=UTC) == at
+    finally:
+        pair.app.dependency_overrides[now] = lambda: CLOCK
+
+
+def _user_id(session: Session, email: str) -> int:
+    return int(session.scalars(select(User.id).where(User.email == email)).one())

@@ -167,8 +167,7 @@ def resolve_session(
     if not state.live(now, limits):
         return None
     if state.seen_due(now):
-        row.last_seen_at = now
-        session.commit()
+        touch_session(session, row.id, now)
     return user, row
 
 
@@ -194,13 +193,19 @@ class SessionState:
         return now - _aware(self.last_seen_at) >= SEEN_EVERY
 
 
+@dataclass(frozen=True, slots=True)
+class LiveSession:
+    session_id: int
+    data_version: int
+    seen_due: bool  # its last-seen time should be written (see touch_session)
+
+
 def live_session_and_version(
     engine: Engine, token: str | None, now: datetime, limits: SessionLimits
-) -> tuple[int, int] | None:
+) -> LiveSession | None:
     """For a kept page (web/page_cache.py): the session's row id and the data version,
-    read in one statement outside any transaction, when the session holds and needs
-    nothing written (its last-seen time is not due); None sends the request down the
-    ordinary path, which decides and writes as resolve_session does."""
+    read in one statement outside any transaction, when the session holds; None sends
+    the request down the ordinary path, which decides as resolve_session does."""
     if not token:
         return None
     found = data_version.session_and_version(engine, digest(token))
@@ -208,9 +213,16 @@ def live_session_and_version(
         return None
     session_id, revoked, created, seen, expires, active, version = found
     state = SessionState(revoked, created, seen, expires, active)
-    if not state.live(now, limits) or state.seen_due(now):
+    if not state.live(now, limits):
         return None
-    return session_id, version
+    return LiveSession(session_id, version, state.seen_due(now))
+
+
+def touch_session(session: Session, session_id: int, now: datetime) -> None:
+    """Write a session's last-seen time (once a minute at most), as resolve_session
+    does; for a kept page this runs after the answer, off the request's path."""
+    accounts_repo.touch_session(session, session_id, now, now - SEEN_EVERY)
+    session.commit()
 
 
 def logout(session: Session, token: str | None, now: datetime) -> None:

@@ -98,6 +98,26 @@ def session_with_user(session: Session, token_hash: str) -> tuple[UserSession, U
     return None if found is None else (found[0], found[1])
 
 
+def touch_session(session: Session, session_id: int, now: datetime, seen_before: datetime) -> None:
+    """Bring a session's last-seen time up to `now` if it is `seen_before` or older.
+
+    Requests of one session that arrive together all find the time due; on PostgreSQL
+    the ones that find another already writing it skip (SKIP LOCKED) instead of
+    queueing on the row's lock for a write that the first makes for them all. SQLite
+    serialises writers anyway, and the condition makes the later ones no-ops."""
+    due = select(UserSession.id).where(
+        UserSession.id == session_id, UserSession.last_seen_at <= seen_before
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    session.execute(
+        update(UserSession)
+        .where(UserSession.id.in_(due))
+        .values(last_seen_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def end_session(session: Session, token_hash: str, now: datetime) -> int | None:
     """Revoke the open session with that hash; its user's id, or None if none was open."""
     return session.scalar(

@@ -14,8 +14,9 @@ the pages it rendered, keyed by
 
 Who is signed in is still checked on every request (an ended or expired session gets
 the login page, never a kept one); only what comes after is skipped. Only 200 answers
-are kept. The CSP nonce is fresh per answer: a kept page holds a placeholder where the
-nonce was, filled in with the new one when it is served. Memory is bounded
+are kept, and requests that miss the same page together wait for one render. The CSP
+nonce is fresh per answer: a kept page holds a placeholder where the nonce was,
+filled in with the new one when it is served. Memory is bounded
 (PEERMENTOR_PAGE_CACHE_MB, 0 turns the cache off); the least recently served page goes
 first, and every page of an older version goes as soon as a newer one is seen.
 """
@@ -23,13 +24,16 @@ first, and every page of an older version goes as soon as a newer one is seen.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from peermentor.services import auth as auth_service
 from peermentor.store import data_version
@@ -38,6 +42,7 @@ from peermentor.web.security import SESSION_COOKIE
 
 _NONCE_MARK = b"\x00pm-nonce\x00"  # NUL never occurs in a rendered page
 Key = tuple[int, str, str, str]
+TOUCH_SECONDS = 10.0
 
 
 class PageCache:
@@ -47,6 +52,8 @@ class PageCache:
         self._bytes = 0
         self._version = -1
         self._lock = threading.Lock()  # pages are rendered in the thread pool
+        self._flights: dict[Key, threading.Lock] = {}
+        self._touching: dict[int, float] = {}  # session id -> when its write was asked
 
     @property
     def enabled(self) -> bool:
@@ -73,6 +80,34 @@ class PageCache:
             while self._bytes > self.max_bytes:
                 _, dropped = self._pages.popitem(last=False)
                 self._bytes -= len(dropped)
+
+    @contextmanager
+    def one_render(self, key: Key) -> Iterator[None]:
+        """Requests for the same key that miss together wait for one render instead of
+        each making their own (a page's minute turning over, several tabs at once)."""
+        with self._lock:
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:
+            yield
+        with self._lock:
+            if self._flights.get(key) is flight:
+                del self._flights[key]
+
+    def touching(self, session_id: int) -> bool:
+        """True for the one request that is to write the session's last-seen time; the
+        others arriving before it is written need not (unless that write has not
+        happened in TOUCH_SECONDS: its answer may never have been sent)."""
+        moment = time.monotonic()
+        with self._lock:
+            since = self._touching.get(session_id)
+            if since is not None and moment - since < TOUCH_SECONDS:
+                return False
+            self._touching[session_id] = moment
+            return True
+
+    def touched(self, session_id: int) -> None:
+        with self._lock:
+            self._touching.pop(session_id, None)
 
     def _see(self, version: int) -> None:
         if version > self._version:  # versions only grow: older pages are all stale
@@ -104,7 +139,9 @@ def kept_page(request: Request, clock: datetime) -> Response | None:
 
     Run on the event loop: one indexed read (tens of microseconds on SQLite, a round
     trip on PostgreSQL) costs less than a trip through the thread pool, and every
-    statement in a busy thread is a release of the GIL it waits to take back."""
+    statement in a busy thread is a release of the GIL it waits to take back. When the
+    session's last-seen time is due (once a minute), it is written after the answer
+    is sent (a background task), so no view waits for that write."""
     cache = page_cache(request)
     if not cache.enabled or not len(cache):
         return None
@@ -116,9 +153,22 @@ def kept_page(request: Request, clock: datetime) -> Response | None:
     )
     if found is None:
         return None
-    session_id, version = found
-    kept = cache.get(version, _key(request, session_id, clock))
-    return None if kept is None else _served(request, kept)
+    kept = cache.get(found.data_version, _key(request, found.session_id, clock))
+    if kept is None:
+        return None
+    served = _served(request, kept)
+    if found.seen_due and cache.touching(found.session_id):
+        served.background = BackgroundTask(_touch, request, cache, found.session_id, clock)
+    return served
+
+
+def _touch(request: Request, cache: PageCache, session_id: int, clock: datetime) -> None:
+    # Starlette runs a sync background task in the thread pool, after the answer.
+    try:
+        with request.app.state.store.sessions() as session:
+            auth_service.touch_session(session, session_id, clock)
+    finally:
+        cache.touched(session_id)
 
 
 def kept_or_rendered(
@@ -138,8 +188,12 @@ def kept_or_rendered(
     kept = cache.get(version, key)
     if kept is not None:
         return _served(request, kept)
-    nonce = getattr(request.state, "csp_nonce", "").encode()
-    response = render()
-    if response.status_code == 200 and isinstance(response, HTMLResponse) and nonce:
-        cache.put(version, key, bytes(response.body).replace(nonce, _NONCE_MARK))
-    return response
+    with cache.one_render(key):
+        kept = cache.get(version, key)  # rendered while this request waited its turn
+        if kept is not None:
+            return _served(request, kept)
+        nonce = getattr(request.state, "csp_nonce", "").encode()
+        response = render()
+        if response.status_code == 200 and isinstance(response, HTMLResponse) and nonce:
+            cache.put(version, key, bytes(response.body).replace(nonce, _NONCE_MARK))
+        return response
