@@ -16,6 +16,7 @@ from peermentor.store import bulk
 from peermentor.store.auth_models import ProgramAdmin
 from peermentor.store.models import Enrolment, Person, User
 
+ANALYZE_AFTER = 1_000  # new people in one import: then PostgreSQL's statistics are refreshed
 CHUNK = 2_000  # keeps IN-lists and executemany batches well inside both databases' limits
 PROGRESS_BATCH = 10 * CHUNK  # rows written between two progress reports
 
@@ -182,6 +183,8 @@ def insert_people(
         done += len(batch)
         if progress:
             progress(done, len(records))
+    if len(records) >= ANALYZE_AFTER:
+        bulk.refresh_statistics(session, Person.__table__)  # type: ignore[arg-type]
 
 
 def update_people(
